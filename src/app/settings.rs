@@ -1,0 +1,69 @@
+//! The settings the core needs, already validated (built from `bot-config/` by `crate::config`).
+
+use crate::domain::scoring::PointsRules;
+use crate::domain::{Identity, Lang, RoomRef};
+use chrono::NaiveTime;
+use chrono_tz::Tz;
+
+/// Validated, platform-neutral settings of one Relais instance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    pub org_name: String,
+    /// Weeks, publish dates and reports are in this zone.
+    pub org_tz: Tz,
+    /// Language of new ambassadors and fallback for item texts.
+    pub default_lang: Lang,
+    /// Command prefix (default `!`).
+    pub prefix: String,
+    /// Longer messages are refused politely (default 4000 characters).
+    pub max_message_chars: usize,
+    pub points: PointsRules,
+    /// Identities that are coordinators from the start (config), in addition to granted roles.
+    pub coordinators: Vec<Identity>,
+    pub rooms: Vec<RoomSettings>,
+    /// Local time of personal nudges for ambassadors who did not choose one.
+    pub default_nudge_time: NaiveTime,
+    /// A hot item without `expires` expires at the end of its publish day plus this many days.
+    pub hot_default_days: u32,
+    /// How many ambassadors the public leaderboard shows.
+    pub leaderboard_size: usize,
+    /// How long a `link` code stays valid, in minutes.
+    pub link_code_minutes: u32,
+}
+
+/// A room Relais serves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoomSettings {
+    pub room: RoomRef,
+    pub lang: Lang,
+    /// Local time (organisation zone) of the daily push.
+    pub push_time: NaiveTime,
+    /// The coordinators' room receives reports.
+    pub coordinators_room: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            org_name: "Relais".into(),
+            org_tz: chrono_tz::UTC,
+            default_lang: Lang::En,
+            prefix: "!".into(),
+            max_message_chars: 4000,
+            points: PointsRules::default(),
+            coordinators: Vec::new(),
+            rooms: Vec::new(),
+            default_nudge_time: NaiveTime::from_hms_opt(18, 0, 0).expect("valid time"),
+            hot_default_days: 1,
+            leaderboard_size: 10,
+            link_code_minutes: 30,
+        }
+    }
+}
+
+impl Settings {
+    /// The settings of `room`, if Relais serves it.
+    pub fn room(&self, room: &RoomRef) -> Option<&RoomSettings> {
+        self.rooms.iter().find(|r| &r.room == room)
+    }
+}

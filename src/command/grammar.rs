@@ -1,0 +1,3 @@
+//! placeholder
+use super::{Command, ParseError};
+pub fn parse(_text: &str, _prefix: &str) -> Option<Result<Command, ParseError>> { None }

@@ -1,0 +1,1 @@
+//! Bot configuration: `bot-config/*.toml` parsed, checked and turned into core settings.

@@ -1,0 +1,1 @@
+//! URL normalisation and network detection for claimed reshares.

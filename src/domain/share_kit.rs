@@ -1,0 +1,1 @@
+//! Share kits: per-network one-tap share links with UTM parameters.

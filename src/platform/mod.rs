@@ -1,0 +1,1 @@
+//! Chat platform adapters (console; Matrix and Discord come in their own modules).

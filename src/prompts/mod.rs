@@ -1,0 +1,1 @@
+//! Prompts: every text the bot says, per language, from `prompts/`.

@@ -1,0 +1,116 @@
+//! Storage: the [`Store`] trait the core talks to, and its two implementations
+//! (sled on disk, the default; memory, its twin for tests), held to one conformance suite.
+
+pub mod memory;
+pub mod migrations;
+pub mod sled_store;
+pub mod conformance;
+
+pub use memory::MemoryStore;
+pub use sled_store::SledStore;
+
+use crate::domain::reshare::{AmbassadorStats, WeekTotal};
+use crate::domain::{Ambassador, AmbassadorId, Identity, Item, ItemId, Reshare, WeekKey};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// The current schema version. Opening an older database migrates it; a newer one is refused.
+pub const SCHEMA_VERSION: u32 = 2;
+
+/// Why a store operation failed. These are internal errors: logged, and the user sees an apology.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the database at {path} is already in use by another Relais process; stop it first or choose another `store.path`")]
+    Locked { path: String },
+    #[error("the database schema is version {found}, newer than this Relais understands (up to {supported}); upgrade Relais")]
+    TooNew { found: u32, supported: u32 },
+    #[error("migrating the database from schema {from} to {to} failed: {reason}")]
+    Migration { from: u32, to: u32, reason: String },
+    #[error("corrupt record in `{tree}`: {reason}")]
+    Corrupt { tree: &'static str, reason: String },
+    #[error("storage I/O error: {0}")]
+    Io(String),
+    #[error("identity {0} belongs to another ambassador")]
+    IdentityTaken(String),
+    #[error("{0} not found")]
+    NotFound(String),
+}
+
+/// The result of recording a reshare.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RecordOutcome {
+    /// Stored and durable (on disk for persistent stores) before this returns.
+    Recorded(Reshare),
+    /// A reshare with the same dedup key exists already; nothing was written.
+    AlreadyCounted(Reshare),
+}
+
+/// A pending `link` code: who asked for it and until when it is valid.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkCode {
+    pub ambassador: AmbassadorId,
+    pub expires: DateTime<Utc>,
+}
+
+/// Everything Relais keeps. Implementations are internally synchronised (`&self` everywhere) and
+/// every write is atomic: after an error nothing is half-written.
+///
+/// Durable stores make each write that returns `Ok` durable (flushed) before returning.
+pub trait Store: Send + Sync {
+    /// Schema version of the open database.
+    fn schema_version(&self) -> Result<u32, StoreError>;
+
+    // --- ambassadors ---
+    /// Reserves the next ambassador id (ids are never reused).
+    fn next_ambassador_id(&self) -> Result<AmbassadorId, StoreError>;
+    /// Inserts or replaces an ambassador and indexes all its identities (identities no longer
+    /// listed are un-indexed). An identity already indexed for another ambassador is refused with
+    /// `StoreError::IdentityTaken` and nothing is written.
+    fn put_ambassador(&self, ambassador: &Ambassador) -> Result<(), StoreError>;
+    fn ambassador(&self, id: AmbassadorId) -> Result<Option<Ambassador>, StoreError>;
+    fn ambassador_by_identity(&self, identity: &Identity) -> Result<Option<Ambassador>, StoreError>;
+    /// All ambassadors, by id.
+    fn ambassadors(&self) -> Result<Vec<Ambassador>, StoreError>;
+    /// Erases an ambassador completely (forget-me): the record, identity index, reshares (and
+    /// their dedup keys), stats, week totals and link codes. Atomic.
+    fn forget_ambassador(&self, id: AmbassadorId) -> Result<(), StoreError>;
+    /// Moves everything of `from` (identities, reshares, stats, week totals) into `into` and
+    /// deletes `from`. Streak and best streak: the larger of the two. Atomic.
+    fn merge_ambassadors(&self, from: AmbassadorId, into: AmbassadorId) -> Result<(), StoreError>;
+
+    // --- items ---
+    /// Reserves the next item id (c1, c2, …).
+    fn next_item_id(&self) -> Result<ItemId, StoreError>;
+    fn put_item(&self, item: &Item) -> Result<(), StoreError>;
+    fn item(&self, id: ItemId) -> Result<Option<Item>, StoreError>;
+    /// All items, by id.
+    fn items(&self) -> Result<Vec<Item>, StoreError>;
+
+    // --- reshares ---
+    /// Records a reshare (its `id` is assigned here) unless one with the same `dedup_key` exists,
+    /// and in the same atomic write sets the ambassador's stats to `new_stats` and adds
+    /// `reshare.points` and one reshare to the ambassador's total for `reshare.week`
+    /// (`reached_at` = `reshare.at` when points > 0).
+    fn record_reshare(&self, reshare: Reshare, new_stats: &AmbassadorStats) -> Result<RecordOutcome, StoreError>;
+    /// Gives a URL-less quick claim its URL: sets `url`, `network`, and indexes the URL as a
+    /// dedup key too (the quick key stays). Points do not change.
+    fn attach_url(&self, reshare_id: u64, url: &str, network: crate::domain::Network) -> Result<Reshare, StoreError>;
+    /// Withdraws a reshare: removes it and its dedup keys and subtracts its points and count from
+    /// the ambassador's stats and week total. Returns it, or `None` if unknown.
+    fn withdraw_reshare(&self, reshare_id: u64) -> Result<Option<Reshare>, StoreError>;
+    fn reshare_by_key(&self, dedup_key: &str) -> Result<Option<Reshare>, StoreError>;
+    /// An ambassador's reshares, oldest first.
+    fn reshares_of(&self, ambassador: AmbassadorId) -> Result<Vec<Reshare>, StoreError>;
+    /// Reshares with `from <= at < to`, oldest first (reports).
+    fn reshares_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<Reshare>, StoreError>;
+    /// Running totals of an ambassador (default if none).
+    fn stats(&self, ambassador: AmbassadorId) -> Result<AmbassadorStats, StoreError>;
+    /// Every ambassador's total for `week` (only those with a total), in any order.
+    /// Must not scan reshares: totals are kept running.
+    fn week_totals(&self, week: WeekKey) -> Result<Vec<(AmbassadorId, WeekTotal)>, StoreError>;
+
+    // --- link codes ---
+    fn put_link_code(&self, code: &str, link: &LinkCode) -> Result<(), StoreError>;
+    /// Removes and returns a link code (one use).
+    fn take_link_code(&self, code: &str) -> Result<Option<LinkCode>, StoreError>;
+}
