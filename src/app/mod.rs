@@ -1,7 +1,176 @@
 //! The application core: turns incoming messages into effects, using the domain rules and a store.
+//!
+//! `App::handle` is the one entry point for chat messages from every platform. It parses, checks
+//! permissions, runs the command against the [`Store`](crate::store::Store) and returns
+//! [`Effect`]s for the adapter to carry out. Time is a parameter; nothing here does I/O besides
+//! calling the store.
 
+mod admin;
+mod context;
 pub mod effect;
+mod help;
+mod people;
+mod posts;
+mod privacy;
+mod profile;
+pub mod report;
+mod reshare;
 pub mod settings;
+mod today;
 
+pub use context::{Incoming, Reply};
+pub use today::daily_push;
 pub use effect::Effect;
 pub use settings::{RoomSettings, Settings};
+
+use crate::command::{self, Command};
+use crate::domain::{Ambassador, ItemId};
+use crate::prompts::Prompts;
+use crate::store::Store;
+use chrono::{DateTime, Utc};
+use context::{Ctx, Failure};
+use serde_json::json;
+
+/// The core of one Relais instance: settings, prompts and a store.
+pub struct App<'a> {
+    pub settings: &'a Settings,
+    pub prompts: &'a Prompts,
+    pub store: &'a dyn Store,
+}
+
+impl<'a> App<'a> {
+    pub fn new(settings: &'a Settings, prompts: &'a Prompts, store: &'a dyn Store) -> Self {
+        App { settings, prompts, store }
+    }
+
+    /// Handles one chat message: returns nothing when it is not addressed to Relais.
+    pub fn handle(&self, msg: &Incoming, now: DateTime<Utc>) -> Vec<Effect> {
+        let prefix = self.settings.prefix.as_str();
+        if !msg.text.trim_start().starts_with(prefix) {
+            return Vec::new();
+        }
+        let length = msg.text.chars().count();
+        if length > self.settings.max_message_chars {
+            let lang = self.guest_lang(msg);
+            let max = self.settings.max_message_chars;
+            return vec![Reply::text(self.prompts.render(lang, "error.too_long", &json!({"max": max, "length": length})))];
+        }
+        match command::parse(&msg.text, prefix) {
+            None => Vec::new(),
+            Some(Err(e)) => {
+                let lang = self.guest_lang(msg);
+                vec![Reply::text(help::render_parse_error(self, lang, &e))]
+            }
+            Some(Ok(cmd)) => self.run(msg, cmd, now),
+        }
+    }
+
+    /// Records a quick claim: the ambassador reacted to a push message about `item`.
+    pub fn claim_by_reaction(&self, msg: &Incoming, item: ItemId, now: DateTime<Utc>) -> Vec<Effect> {
+        self.with_ctx(msg, now, |ctx| reshare::quick_claim(ctx, item))
+    }
+
+    fn run(&self, msg: &Incoming, cmd: Command, now: DateTime<Utc>) -> Vec<Effect> {
+        // Commands that must not create a profile for a stranger.
+        if matches!(cmd, Command::Help { .. } | Command::ForgetMe { .. } | Command::MyData | Command::Link { code: Some(_) }) {
+            match self.store.ambassador_by_identity(&msg.from) {
+                Ok(None) => return self.run_as_guest(msg, &cmd, now),
+                Ok(Some(_)) => {}
+                Err(e) => return vec![self.internal_error(msg, &e)],
+            }
+        }
+        self.with_ctx(msg, now, |ctx| {
+            if cmd.needs_coordinator() && !ctx.is_coordinator() {
+                tracing::warn!(who = %ctx.msg.from, command = cmd.name(), "coordinator command refused");
+                return Err(Failure::user("error.coordinators_only", json!({"command": cmd.name()})));
+            }
+            dispatch(ctx, cmd)
+        })
+    }
+
+    fn run_as_guest(&self, msg: &Incoming, cmd: &Command, now: DateTime<Utc>) -> Vec<Effect> {
+        let lang = self.guest_lang(msg);
+        let text = match cmd {
+            Command::Help { topic } => help::help_text(self, lang, topic.as_deref(), false),
+            Command::Link { code: Some(code) } => {
+                return self.with_ctx(msg, now, |ctx| privacy::link_with_code(ctx, code));
+            }
+            _ => self.prompts.render(lang, "privacy.nothing_stored", &json!({})),
+        };
+        vec![Reply::text(text)]
+    }
+
+    /// Runs `f` with a context for the sender (registering them on first contact) and turns its
+    /// result into effects: user failures become a reply, internal ones are logged.
+    fn with_ctx(&self, msg: &Incoming, now: DateTime<Utc>, f: impl FnOnce(&mut Ctx) -> Result<Vec<Effect>, Failure>) -> Vec<Effect> {
+        let (who, is_new) = match self.sender(msg, now) {
+            Ok(found) => found,
+            Err(e) => return vec![self.internal_error(msg, &e)],
+        };
+        let mut ctx = Ctx::new(self, msg, who, now);
+        let mut effects = Vec::new();
+        if is_new {
+            effects.push(ctx.reply("welcome", json!({"name": ctx.who.display_name, "prefix": self.settings.prefix, "org": self.settings.org_name})));
+        }
+        match f(&mut ctx) {
+            Ok(more) => effects.extend(more),
+            Err(Failure::User { key, vars }) => effects.push(ctx.reply(key, vars)),
+            Err(Failure::Internal(e)) => effects.push(self.internal_error(msg, &e)),
+        }
+        effects
+    }
+
+    /// The sender's profile, created on first contact. Returns whether it was created.
+    fn sender(&self, msg: &Incoming, now: DateTime<Utc>) -> Result<(Ambassador, bool), crate::store::StoreError> {
+        if let Some(found) = self.store.ambassador_by_identity(&msg.from)? {
+            return Ok((found, false));
+        }
+        let id = self.store.next_ambassador_id()?;
+        let who = people::new_ambassador(self, id, msg, now);
+        self.store.put_ambassador(&who)?;
+        tracing::info!(ambassador = %who.id, "new ambassador");
+        Ok((who, true))
+    }
+
+    /// The language for someone who may have no profile: theirs, else the room's, else the default.
+    fn guest_lang(&self, msg: &Incoming) -> crate::domain::Lang {
+        if let Ok(Some(a)) = self.store.ambassador_by_identity(&msg.from) {
+            return a.lang;
+        }
+        self.settings.room(&msg.room).map(|r| r.lang).unwrap_or(self.settings.default_lang)
+    }
+
+    fn internal_error(&self, msg: &Incoming, e: &dyn std::fmt::Display) -> Effect {
+        tracing::error!(error = %e, from = %msg.from, "internal error while handling a message");
+        Reply::text(self.prompts.render(self.guest_lang(msg), "error.internal", &json!({})))
+    }
+}
+
+fn dispatch(ctx: &mut Ctx, cmd: Command) -> Result<Vec<Effect>, Failure> {
+    match cmd {
+        Command::Help { topic } => Ok(vec![help::help(ctx, topic.as_deref())]),
+        Command::Today => today::today(ctx),
+        Command::Shared { url, item } => reshare::shared(ctx, &url, item),
+        Command::Me => profile::me(ctx),
+        Command::Top => people::top(ctx),
+        Command::Lang { lang } => profile::set_lang(ctx, lang),
+        Command::Tz { zone } => profile::set_tz(ctx, &zone),
+        Command::Nudges { setting } => profile::set_nudges(ctx, setting),
+        Command::Away { until } => profile::set_away(ctx, until),
+        Command::Hide => profile::set_hidden(ctx, true),
+        Command::Show => profile::set_hidden(ctx, false),
+        Command::Mastodon { instance } => profile::set_mastodon(ctx, instance),
+        Command::Link { code: None } => privacy::link_code(ctx),
+        Command::Link { code: Some(code) } => privacy::link_with_code(ctx, &code),
+        Command::MyData => privacy::my_data(ctx),
+        Command::ForgetMe { confirmed } => privacy::forget_me(ctx, confirmed),
+        Command::PostAdd(post) => posts::add(ctx, *post),
+        Command::PostList { filter } => posts::list(ctx, filter),
+        Command::PostShow { id } => posts::show(ctx, id),
+        Command::PostApprove { id } => posts::approve(ctx, id),
+        Command::PostCancel { id } => posts::cancel(ctx, id),
+        Command::Report { week } => report::report(ctx, week),
+        Command::Ambassadors => admin::ambassadors(ctx),
+        Command::Role { grant, user } => admin::role(ctx, grant, &user),
+    }
+}

@@ -12,6 +12,7 @@ pub mod link;
 pub mod network;
 pub mod reshare;
 pub mod scoring;
+pub mod selection;
 pub mod share_kit;
 pub mod week;
 

@@ -1,1 +1,4 @@
-//! Chat platform adapters (console; Matrix and Discord come in their own modules).
+//! Chat platform adapters: they turn platform events into core calls and effects into messages.
+//! No business rules live here.
+
+pub mod console;

@@ -1,0 +1,154 @@
+//! The console adapter: an interactive terminal chat in the manner of Hubot's shell adapter.
+//!
+//! One person plays several people (`/as alice`) in several rooms (`/room coord`). Lines that
+//! do not start with `/` are chat messages from the current person in the current room. When
+//! standard input is not a terminal the session is scripted: no prompts, input lines echoed,
+//! exit at end of input.
+
+use crate::app::{App, Effect, Incoming};
+use crate::domain::{ItemId, Platform, RoomRef};
+use chrono::{DateTime, Utc};
+use std::io::{BufRead, Write};
+
+/// Where the console session's clock comes from.
+pub enum Clock {
+    System,
+    /// A fixed instant (for reproducible scripted sessions).
+    Fixed(DateTime<Utc>),
+}
+
+impl Clock {
+    pub fn now(&self) -> DateTime<Utc> {
+        match self {
+            Clock::System => Utc::now(),
+            Clock::Fixed(t) => *t,
+        }
+    }
+}
+
+/// The state of one console session: who is typing, in which room.
+pub struct Console<'a> {
+    app: &'a App<'a>,
+    clock: Clock,
+    person: String,
+    room: String,
+    interactive: bool,
+}
+
+const CONTROLS: &str = "Console commands: /as NAME (speak as NAME), /room NAME (move to room NAME), /dm (talk to the bot \
+privately), /push (today's push in this room), /react ITEM (react ✅ to the push of ITEM), /whoami, /help, /quit. \
+Anything else is a chat message; bot commands start with the prefix (try !help).";
+
+impl<'a> Console<'a> {
+    pub fn new(app: &'a App<'a>, clock: Clock, person: &str, room: &str, interactive: bool) -> Self {
+        Console { app, clock, person: person.to_string(), room: room.to_string(), interactive }
+    }
+
+    /// Runs until `/quit` or end of input.
+    pub fn run(&mut self, input: impl BufRead, out: &mut impl Write) -> std::io::Result<()> {
+        writeln!(out, "Relais console — {}. {CONTROLS}", self.app.settings.org_name)?;
+        self.prompt(out)?;
+        for line in input.lines() {
+            let line = line?;
+            if !self.interactive {
+                writeln!(out, "{}@{}> {}", self.person, self.room, line)?;
+            }
+            if !self.step(line.trim_end(), out)? {
+                break;
+            }
+            self.prompt(out)?;
+        }
+        Ok(())
+    }
+
+    fn prompt(&self, out: &mut impl Write) -> std::io::Result<()> {
+        if self.interactive {
+            write!(out, "{}@{}> ", self.person, self.room)?;
+            out.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Handles one input line; returns `false` to stop.
+    fn step(&mut self, line: &str, out: &mut impl Write) -> std::io::Result<bool> {
+        let (control, arg) = match line.strip_prefix('/') {
+            Some(rest) => {
+                let mut parts = rest.splitn(2, char::is_whitespace);
+                (parts.next().unwrap_or(""), parts.next().unwrap_or("").trim())
+            }
+            None => {
+                let effects = self.app.handle(&self.message(line), self.clock.now());
+                self.show(&effects, out)?;
+                return Ok(true);
+            }
+        };
+        match (control, arg) {
+            ("quit" | "exit", _) => return Ok(false),
+            ("as", name) if is_name(name) => self.person = name.to_string(),
+            ("room", name) if is_name(name) => self.room = name.to_string(),
+            ("dm", _) => self.room = format!("dm-{}", self.person),
+            ("whoami", _) => writeln!(out, "You are {} in room {}.", self.person, self.room)?,
+            ("push", _) => self.push(out)?,
+            ("react", item) => match item.parse::<ItemId>() {
+                Ok(id) => {
+                    let effects = self.app.claim_by_reaction(&self.message(""), id, self.clock.now());
+                    self.show(&effects, out)?;
+                }
+                Err(e) => writeln!(out, "{e}. Usage: /react ITEM")?,
+            },
+            ("help", _) => writeln!(out, "{CONTROLS}")?,
+            _ => writeln!(out, "Unknown console command `/{control}` or bad argument. {CONTROLS}")?,
+        }
+        Ok(true)
+    }
+
+    fn message(&self, text: &str) -> Incoming {
+        Incoming {
+            from: crate::domain::Identity::new(Platform::Console, self.person.clone()),
+            display_name: capitalised(&self.person),
+            room: RoomRef::new(Platform::Console, self.room.clone()),
+            direct: self.room.starts_with("dm-"),
+            text: text.to_string(),
+        }
+    }
+
+    fn push(&self, out: &mut impl Write) -> std::io::Result<()> {
+        let room = RoomRef::new(Platform::Console, self.room.clone());
+        match crate::app::daily_push(self.app, &room, self.clock.now()) {
+            Ok(Some(effect)) => self.show(&[effect], out),
+            Ok(None) => writeln!(out, "(nothing to push today)"),
+            Err(e) => {
+                tracing::error!(error = %e, "daily push failed");
+                writeln!(out, "(the push failed: {e})")
+            }
+        }
+    }
+
+    fn show(&self, effects: &[Effect], out: &mut impl Write) -> std::io::Result<()> {
+        for effect in effects {
+            match effect {
+                Effect::Reply { text, .. } => writeln!(out, "relais> {}", indent(text))?,
+                Effect::React { emoji } => writeln!(out, "relais reacts {emoji}")?,
+                Effect::Dm { to, text } => {
+                    let name = self.app.store.ambassador(*to).ok().flatten().map(|a| a.display_name).unwrap_or_default();
+                    writeln!(out, "relais (DM to {name})> {}", indent(text))?
+                }
+                Effect::Post { room, text, .. } => writeln!(out, "relais (in {})> {}", room.room, indent(text))?,
+            }
+        }
+        Ok(())
+    }
+}
+
+fn is_name(s: &str) -> bool {
+    !s.is_empty() && s.len() <= 32 && s.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+}
+
+fn capitalised(name: &str) -> String {
+    let mut chars = name.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+fn indent(text: &str) -> String {
+    text.replace('\n', "\n        ")
+}

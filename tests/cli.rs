@@ -1,0 +1,131 @@
+//! The `relais` binary end to end: a scripted demo session, `check-config`, and the store lock.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_relais");
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+fn demo(store: &std::path::Path, script: &str) -> (String, String, bool) {
+    let mut child = Command::new(BIN)
+        .current_dir(ROOT)
+        .args(["demo", "--fresh", "--now", "2026-11-23T09:00:00Z", "--store"])
+        .arg(store)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("relais starts");
+    child.stdin.take().expect("stdin").write_all(script.as_bytes()).expect("script written");
+    let out = child.wait_with_output().expect("relais ends");
+    (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned(), out.status.success())
+}
+
+#[test]
+fn a_scripted_demo_session_runs_end_to_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = "\
+!help
+/push
+/as alice
+!today
+!shared https://x.com/alice_demo/status/1859000000000000001?s=20 c1
+!shared https://twitter.com/alice_demo/status/1859000000000000001
+!me
+/as bob
+/react c1
+!top
+!sahred https://x.com/bob/status/2
+/as carla
+/room coord
+!post add
+title: Demo day
+link: https://example.org/demo-day
+text.en: Come to our demo day!
+kind: hot
+!post list
+!report
+/quit
+";
+    let (out, err, ok) = demo(&dir.path().join("store"), script);
+    assert!(ok, "exit status; stderr: {err}\nstdout: {out}");
+    let expect = [
+        "Relais console",
+        "!post add",                      // help lists coordinator commands to carla
+        "to share today (2026-11-23)",    // the push
+        "x.com/intent/tweet",             // alice's personal share kit
+        "+15",                            // same-day reshare of c1
+        "already shared",                 // the second spelling of the same post
+        "relais reacts ✅",               // reaction claim
+        "Leaderboard, week 2026-W48",     // the board
+        "Did you mean `!shared`?",        // typo suggestion
+        "as a draft",                     // post add
+        "Report, week 2026-W48",          // coordinator report
+    ];
+    for e in expect {
+        assert!(out.contains(e), "missing {e:?} in:\n{out}");
+    }
+    assert!(!out.contains("[") || !out.contains("[reshare."), "no missing prompt keys:\n{out}");
+    assert!(!err.contains("ERROR"), "no errors logged: {err}");
+}
+
+#[test]
+fn the_demo_store_survives_a_restart_without_reseeding() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let (out, _, ok) = demo(&store, "/as zoe\n!shared https://x.com/zoe/status/99\n");
+    assert!(ok && out.contains("+10"), "{out}");
+    let mut child = Command::new(BIN)
+        .current_dir(ROOT)
+        .args(["demo", "--now", "2026-11-23T10:00:00Z", "--store"])
+        .arg(&store)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"/as zoe\n!shared https://x.com/zoe/status/99\n").unwrap();
+    let out = String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap();
+    assert!(out.contains("already shared"), "the claim was on disk: {out}");
+}
+
+#[test]
+fn a_second_process_on_the_same_store_gets_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let mut first = Command::new(BIN)
+        .current_dir(ROOT)
+        .args(["demo", "--fresh", "--store"])
+        .arg(&store)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until the first process has opened the store (it prints its banner then).
+    let mut stdout = first.stdout.take().unwrap();
+    let mut banner = [0u8; 14];
+    std::io::Read::read_exact(&mut stdout, &mut banner).unwrap();
+    let second = Command::new(BIN).current_dir(ROOT).args(["demo", "--store"]).arg(&store).stdin(Stdio::null()).output().unwrap();
+    drop(first.stdin.take());
+    first.wait().unwrap();
+    assert!(!second.status.success());
+    let err = String::from_utf8_lossy(&second.stderr);
+    assert!(err.contains("already in use by another Relais process"), "{err}");
+}
+
+#[test]
+fn check_config_accepts_the_shipped_files_and_lists_every_problem_of_a_bad_one() {
+    for file in ["bot-config/relais.example.toml", "bot-config/demo.toml"] {
+        let out = Command::new(BIN).current_dir(ROOT).args(["check-config", file]).output().unwrap();
+        assert!(out.status.success(), "{file}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, "[organisation]\nname = \"X\"\ntime-zone = \"Mars/Base\"\n\n[bot]\nprefix = \"\"\ncolour = \"red\"\n").unwrap();
+    let out = Command::new(BIN).current_dir(ROOT).arg("check-config").arg(&bad).output().unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    for line in ["bad.toml:3:", "bad.toml:6:", "bad.toml:7:"] {
+        assert!(err.contains(line), "missing {line} in {err}");
+    }
+}
