@@ -1,0 +1,118 @@
+//! Rendering a prompt at run time: the asked language, then English, then a bracketed key. Never panics.
+
+use super::Prompts;
+use crate::domain::Lang;
+
+impl Prompts {
+    /// The text for `key` in `lang`, rendered with `ctx` (lenient: a missing variable prints as nothing).
+    ///
+    /// Falls back to English when `lang` lacks the key or its template fails (the failure is logged), and
+    /// to `[key]` when nothing works. Trailing whitespace is trimmed.
+    pub fn render(&self, lang: Lang, key: &str, ctx: &serde_json::Value) -> String {
+        let context = minijinja::Value::from_serialize(ctx);
+        let candidates: &[Lang] = if lang != Lang::En && self.has(lang, key) {
+            &[lang, Lang::En]
+        } else {
+            &[Lang::En]
+        };
+        for candidate in candidates {
+            let Some(locale) = self.locales.get(candidate) else {
+                continue;
+            };
+            let Ok(template) = locale.env.get_template(key) else {
+                continue;
+            };
+            match template.render(&context) {
+                Ok(text) => return text.trim_end().to_string(),
+                Err(error) => tracing::error!(lang = %candidate, key, error = %error, "a prompt failed to render"),
+            }
+        }
+        if !self.has(Lang::En, key) {
+            tracing::error!(lang = %lang, key, "no prompt has this key");
+        }
+        format!("[{key}]")
+    }
+
+    /// Whether `lang` itself defines `key` (without the English fallback).
+    pub fn has(&self, lang: Lang, key: &str) -> bool {
+        self.locales
+            .get(&lang)
+            .is_some_and(|locale| locale.own.contains_key(key))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::check::new_environment;
+    use super::super::{Locale, Origin, Prompts};
+    use crate::domain::Lang;
+    use serde_json::json;
+    use std::collections::HashMap;
+    use std::path::PathBuf;
+
+    /// Prompts built straight from (lang, key, template) rows, without files or checks.
+    fn prompts(rows: &[(Lang, &str, &str)]) -> Prompts {
+        let mut locales: HashMap<Lang, Locale> = HashMap::new();
+        for (lang, key, text) in rows {
+            let locale = locales.entry(*lang).or_insert_with(|| Locale {
+                env: new_environment(),
+                own: HashMap::new(),
+            });
+            let added = locale.env.add_template_owned(key.to_string(), text.to_string());
+            assert!(added.is_ok(), "{key}: {added:?}");
+            let origin = Origin {
+                file: PathBuf::from("test.toml"),
+                line: 1,
+                template_lines: vec![1],
+            };
+            locale.own.insert(key.to_string(), origin);
+        }
+        Prompts { locales }
+    }
+
+    #[test]
+    fn render_falls_back_and_never_panics() {
+        let prompts = prompts(&[
+            (Lang::En, "greet", "Hello {{ name }}!\n\n"),
+            (Lang::Fr, "greet", "Bonjour {{ name }} !"),
+            (Lang::En, "count", "{{ n + 1 }} items"),
+            (Lang::Fr, "count", "{{ n + 1 }} éléments"),
+            (Lang::En, "only_en", "English only"),
+            (Lang::En, "loop", "{% for x in items %}{{ x.name }} {% endfor %}"),
+        ]);
+        let rows: &[(Lang, &str, serde_json::Value, &str)] = &[
+            (Lang::Fr, "greet", json!({"name": "Ana"}), "Bonjour Ana !"),
+            (Lang::En, "greet", json!({"name": "Ana"}), "Hello Ana!"),
+            (Lang::Es, "greet", json!({"name": "Ana"}), "Hello Ana!"),
+            (Lang::Fr, "greet", json!({}), "Bonjour  !"),
+            (Lang::Fr, "only_en", json!({}), "English only"),
+            (Lang::Fr, "count", json!({"n": 2}), "3 éléments"),
+            (Lang::Fr, "count", json!({"n": "two"}), "[count]"),
+            (Lang::Fr, "count", json!({}), "[count]"),
+            (Lang::En, "loop", json!({"items": 5}), "[loop]"),
+            (Lang::En, "loop", json!({"items": [{"name": "a"}, {}]}), "a"),
+            (Lang::Pt, "missing", json!({}), "[missing]"),
+            (Lang::En, "greet", json!([1, 2]), "Hello !"),
+            (Lang::En, "greet", json!(null), "Hello !"),
+            (Lang::En, "greet", json!("text"), "Hello !"),
+        ];
+        for (lang, key, ctx, want) in rows {
+            let got = prompts.render(*lang, key, ctx);
+            assert_eq!(&got, want, "{lang} {key} {ctx}");
+        }
+    }
+
+    #[test]
+    fn has_sees_only_the_language_itself() {
+        let prompts = prompts(&[(Lang::En, "a", "A"), (Lang::Fr, "b", "B")]);
+        let rows = [
+            (Lang::En, "a", true),
+            (Lang::Fr, "a", false),
+            (Lang::Fr, "b", true),
+            (Lang::Ca, "a", false),
+        ];
+        for (lang, key, want) in rows {
+            assert_eq!(prompts.has(lang, key), want, "{lang} {key}");
+        }
+    }
+}
