@@ -86,31 +86,11 @@ fn every_catalog_key_renders_in_every_language() {
 }
 
 #[test]
-fn the_starter_texts_read_as_expected() {
+fn a_text_reads_exactly_as_written() {
     let prompts = Prompts::for_tests();
-    let recorded = json!({"points": 1, "week_points": 5, "streak": 1});
-    let rows = [
-        (
-            Lang::En,
-            "Thanks, your reshare is recorded: **+1 point**.\nThat makes 5 this week.",
-        ),
-        (
-            Lang::Fr,
-            "Merci, votre partage est bien enregistré : **+1 point**.\nCela vous fait 5 points cette semaine.",
-        ),
-    ];
-    for (lang, want) in rows {
-        assert_eq!(prompts.render(lang, "shared.recorded", &recorded), want, "{lang}");
-    }
-    let streak = prompts.render(
-        Lang::En,
-        "shared.recorded",
-        &json!({"points": 2, "week_points": 9, "streak": 3}),
-    );
-    assert!(
-        streak.ends_with("this week.\n3 weeks in a row: keep it up!"),
-        "{streak:?}"
-    );
+    let vars = json!({"max": 4000, "length": 5210});
+    let text = prompts.render(Lang::En, "error.too_long", &vars);
+    assert_eq!(text, "That message is too long for me (5210 characters; 4000 at most). Could you send something shorter?");
 }
 
 #[test]

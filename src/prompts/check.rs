@@ -20,9 +20,6 @@ pub(crate) struct Built {
 
 /// A fresh environment: Jinja defaults, no HTML escaping (texts are Markdown, not HTML).
 pub(crate) fn new_environment() -> Environment<'static> {
-    // `new` is deprecated only because the crate's `serde` marker feature is off; it is the constructor
-    // that installs the builtin filters and tests, and it behaves the same either way.
-    #[allow(deprecated)]
     let mut env = Environment::new();
     env.set_auto_escape_callback(|_| AutoEscape::None);
     env
