@@ -43,8 +43,14 @@ fn the_example_file_loads_with_every_section() {
     let matrix = config.matrix.as_ref().expect("[matrix]");
     assert_eq!(matrix.password_env.as_deref(), Some("RELAIS_MATRIX_PASSWORD"));
     assert_eq!(matrix.allowed_inviters, ["@carla:example.org", ":example.org"]);
-    assert_eq!(config.discord.as_ref().map(|d| d.token_env.as_str()), Some("RELAIS_DISCORD_TOKEN"));
-    assert_eq!(config.env_names(), ["RELAIS_MATRIX_PASSWORD", "RELAIS_MATRIX_TOKEN", "RELAIS_DISCORD_TOKEN"]);
+    assert_eq!(
+        config.discord.as_ref().map(|d| d.token_env.as_str()),
+        Some("RELAIS_DISCORD_TOKEN")
+    );
+    assert_eq!(
+        config.env_names(),
+        ["RELAIS_MATRIX_PASSWORD", "RELAIS_MATRIX_TOKEN", "RELAIS_DISCORD_TOKEN"]
+    );
     assert!(config.demo.is_none());
 }
 
@@ -55,23 +61,48 @@ fn the_demo_file_loads_with_its_seed_data() {
     assert_eq!(settings.org_tz, chrono_tz::Europe::Paris);
     assert_eq!(settings.default_lang, Lang::Fr);
     assert_eq!(settings.coordinators, [Identity::new(Platform::Console, "carla")]);
-    let team = settings.room(&RoomRef::new(Platform::Console, "team")).expect("team room");
-    assert_eq!((team.lang, team.push_time, team.coordinators_room), (Lang::Fr, time(9, 0), false));
-    let coord = settings.room(&RoomRef::new(Platform::Console, "coord")).expect("coord room");
+    let team = settings
+        .room(&RoomRef::new(Platform::Console, "team"))
+        .expect("team room");
+    assert_eq!(
+        (team.lang, team.push_time, team.coordinators_room),
+        (Lang::Fr, time(9, 0), false)
+    );
+    let coord = settings
+        .room(&RoomRef::new(Platform::Console, "coord"))
+        .expect("coord room");
     assert_eq!((coord.lang, coord.coordinators_room), (Lang::En, true));
     assert_eq!(config.store.path, Path::new("demo-data"));
     assert!(config.matrix.is_none() && config.discord.is_none());
 
     let demo = config.demo.expect("[demo]");
     let people: Vec<(&str, Option<Lang>)> = demo.ambassadors.iter().map(|a| (a.name.as_str(), a.language)).collect();
-    let langs = [("carla", Lang::En), ("alice", Lang::Fr), ("bob", Lang::Es), ("joana", Lang::Pt), ("jordi", Lang::Ca)];
+    let langs = [
+        ("carla", Lang::En),
+        ("alice", Lang::Fr),
+        ("bob", Lang::Es),
+        ("joana", Lang::Pt),
+        ("jordi", Lang::Ca),
+    ];
     assert_eq!(people, langs.map(|(n, l)| (n, Some(l))));
     assert!((4..=5).contains(&demo.items.len()));
-    assert!(demo.items.iter().all(|item| item.texts.len() == Lang::ALL.len()), "every item in all five languages");
-    assert_eq!(demo.items.iter().filter(|item| item.status == ItemStatus::Draft).count(), 1);
+    assert!(
+        demo.items.iter().all(|item| item.texts.len() == Lang::ALL.len()),
+        "every item in all five languages"
+    );
+    assert_eq!(
+        demo.items
+            .iter()
+            .filter(|item| item.status == ItemStatus::Draft)
+            .count(),
+        1
+    );
     assert!(demo.items.iter().any(|item| item.kind == DemoKind::Hot));
     assert!(demo.items.iter().any(|item| item.kind == DemoKind::Evergreen));
-    assert!(demo.items.iter().any(|item| item.captions.iter().any(|c| c.lang.is_some())));
+    assert!(demo
+        .items
+        .iter()
+        .any(|item| item.captions.iter().any(|c| c.lang.is_some())));
     assert!(demo.reshares.len() >= 3);
 }
 
@@ -140,6 +171,12 @@ const BAD_SNIPPETS: &[(&str, usize, usize, &str)] = &[
     ("[organisation]\nname = \"X\"\n[[demo.ambassadors]]\nname = \"a\"\n[[demo.reshares]]\nambassador = \"a\"\nitem = 2\nurl = \"https://x.org/1\"\n", 7, 8, "there is no item 2"),
     ("[organisation]\nname = \"X\"\n[[demo.ambassadors]]\nname = \"a\"\n[[demo.ambassadors]]\nname = \"a\"\n", 6, 8, "ambassador `a` is listed twice"),
     ("[organisation]\nname = \"X\"\n[demo]\nseed = 1\n", 4, 1, "unknown key `seed` in [demo]"),
+    ("[organisation]\nname = \"X\"\n[[demo.reshares]]\nambassador = \"a\"\nurl = \"https://x.org/1\"\n", 4, 14, "no ambassador is named `a`"),
+    ("[organisation]\nname = \"X\"\n[[demo.ambassadors]]\nname = \"a\"\n[[demo.reshares]]\nambassador = \"a\"\nitem = 1\nurl = \"https://x.org/1\"\n", 7, 8, "there is no item 1: there are no [[demo.items]]"),
+    ("bot = 3\n[organisation]\nname = \"X\"\n", 1, 7, "`bot` must be a table ([bot])"),
+    ("rooms = [1]\n[organisation]\nname = \"X\"\n", 1, 10, "each entry of `rooms` must be a table"),
+    ("rooms = [{ platform = \"console\", id = \"a\", colour = \"red\" }]\n[organisation]\nname = \"X\"\n", 1, 44, "unknown key `colour` in [[rooms]]"),
+    ("[organisation]\nname = \"X\"\n[bot]\nprefix = \"!\"\nperfix = \"?\"\n", 5, 1, "unknown key `perfix` in [bot]; did you mean `prefix`?"),
 ];
 
 #[test]
@@ -149,9 +186,12 @@ fn each_bad_snippet_gives_its_one_problem_at_its_position() {
         let problems = problems_of(text);
         let fits = |p: &ConfigProblem| (p.line, p.column) == (*line, *column) && p.message.contains(message);
         if problems.len() != 1 || !problems.iter().all(fits) || problems.iter().any(|p| p.file != "test.toml") {
-            failures.push(format!("row {row}: {text:?}
+            failures.push(format!(
+                "row {row}: {text:?}
   expected {line}:{column}: {message}
-{}", lines(&problems)));
+{}",
+                lines(&problems)
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -207,9 +247,18 @@ fn secrets_written_inline_are_refused_without_being_echoed() {
     let secret = "xoxb-9f8e7d-SUPER-SECRET";
     // (key as written, the `*-env` key the message must point to)
     let rows = [
-        ("[matrix]\nhomeserver = \"https://m.org\"\nuser-id = \"@r:m.org\"\npassword-env = \"P\"\npassword", "password-env"),
-        ("[matrix]\nhomeserver = \"https://m.org\"\nuser-id = \"@r:m.org\"\npassword-env = \"P\"\naccess-token", "access-token-env"),
-        ("[matrix]\nhomeserver = \"https://m.org\"\nuser-id = \"@r:m.org\"\npassword-env = \"P\"\ntoken", "access-token-env"),
+        (
+            "[matrix]\nhomeserver = \"https://m.org\"\nuser-id = \"@r:m.org\"\npassword-env = \"P\"\npassword",
+            "password-env",
+        ),
+        (
+            "[matrix]\nhomeserver = \"https://m.org\"\nuser-id = \"@r:m.org\"\npassword-env = \"P\"\naccess-token",
+            "access-token-env",
+        ),
+        (
+            "[matrix]\nhomeserver = \"https://m.org\"\nuser-id = \"@r:m.org\"\npassword-env = \"P\"\ntoken",
+            "access-token-env",
+        ),
         ("[discord]\ntoken-env = \"T\"\ntoken", "token-env"),
     ];
     for (section, env_key) in rows {
@@ -224,12 +273,20 @@ fn secrets_written_inline_are_refused_without_being_echoed() {
     // A secret pasted into an `*-env` key is not echoed either.
     let pasted = format!("{ORG}[discord]\ntoken-env = \"{secret}\"\n");
     let shown = lines(&problems_of(&pasted));
-    assert!(shown.contains("NAME of an environment variable") && !shown.contains(secret), "{shown}");
+    assert!(
+        shown.contains("NAME of an environment variable") && !shown.contains(secret),
+        "{shown}"
+    );
 }
 
 #[test]
 fn problems_display_as_file_line_column_message() {
-    let problem = ConfigProblem { file: "bot-config/x.toml".into(), line: 3, column: 7, message: "bad".into() };
+    let problem = ConfigProblem {
+        file: "bot-config/x.toml".into(),
+        line: 3,
+        column: 7,
+        message: "bad".into(),
+    };
     assert_eq!(problem.to_string(), "bot-config/x.toml:3:7: bad");
 }
 
@@ -240,7 +297,11 @@ fn an_unreadable_file_is_one_problem_at_the_start() {
     assert_eq!(problems.len(), 1);
     assert_eq!((problems[0].line, problems[0].column), (1, 1));
     assert_eq!(problems[0].file, missing.display().to_string());
-    assert!(problems[0].message.starts_with("cannot read the file"), "{}", problems[0]);
+    assert!(
+        problems[0].message.starts_with("cannot read the file"),
+        "{}",
+        problems[0]
+    );
 }
 
 #[test]
@@ -249,10 +310,13 @@ fn a_file_with_problems_is_labelled_with_its_path() {
     let path = dir.path().join("relais.toml");
     std::fs::write(&path, "[organisation]\nname = \"X\"\n[bot]\nprefix = \"\"\n").unwrap();
     let problems = load(&path).expect_err("empty prefix");
-    assert_eq!(problems.iter().map(ToString::to_string).collect::<Vec<_>>(), [format!(
-        "{}:4:10: `bot.prefix`: `` is not a usable prefix: it must be 1 to 8 characters without spaces, like `!`",
-        path.display()
-    )]);
+    assert_eq!(
+        problems.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        [format!(
+            "{}:4:10: `bot.prefix`: `` is not a usable prefix: it must be 1 to 8 characters without spaces, like `!`",
+            path.display()
+        )]
+    );
 }
 
 #[test]
@@ -261,7 +325,10 @@ fn a_minimal_config_gives_the_default_settings() {
     assert_eq!(config.settings(), Settings::default());
     assert_eq!(config.bot.log_format, LogFormat::Text);
     assert_eq!(config.bot.prompts_dir, Path::new("prompts"));
-    assert_eq!((config.store.path.as_path(), config.store.cache_mb), (Path::new("relais-data"), 8));
+    assert_eq!(
+        (config.store.path.as_path(), config.store.cache_mb),
+        (Path::new("relais-data"), 8)
+    );
     assert!(config.matrix.is_none() && config.discord.is_none() && config.demo.is_none());
     assert!(relais::config::missing_env(&config).is_empty());
 }
@@ -309,7 +376,12 @@ fn settings_map_every_field() {
         default_lang: Lang::Es,
         prefix: "?".into(),
         max_message_chars: 500,
-        points: PointsRules { reshare: 7, same_day_bonus: 4, streak_bonus: 2, streak_min_days: 3 },
+        points: PointsRules {
+            reshare: 7,
+            same_day_bonus: 4,
+            streak_bonus: 2,
+            streak_min_days: 3,
+        },
         coordinators: vec![
             Identity::new(Platform::Matrix, "@carla:example.org"),
             Identity::new(Platform::Discord, "123456789012345678"),
@@ -337,5 +409,8 @@ fn settings_map_every_field() {
     assert_eq!(config.settings(), expected);
     assert_eq!(config.bot.log_format, LogFormat::Json);
     assert_eq!(config.bot.prompts_dir, Path::new("my-prompts"));
-    assert_eq!((config.store.path.as_path(), config.store.cache_mb), (Path::new("/var/lib/relais"), 64));
+    assert_eq!(
+        (config.store.path.as_path(), config.store.cache_mb),
+        (Path::new("/var/lib/relais"), 64)
+    );
 }

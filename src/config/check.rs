@@ -2,9 +2,9 @@
 //! sections (duplicate rooms, demo references) and assembles the [`Config`].
 
 use super::fields::parse_identity;
-use super::suggest::closest;
 use super::model::{Bot, Config, Demo, DemoAmbassador, DemoItem, DemoKind, DemoReshare, Discord, Matrix};
 use super::model::{Nudges, Organisation, Points, Room, Store};
+use super::suggest::closest;
 use super::walk::{field_names, start_of, value_start, Place, Report};
 use crate::domain::Identity;
 use serde::de::DeserializeOwned;
@@ -31,7 +31,10 @@ pub(super) const RESHARES: Place = place("demo.reshares", "[[demo.reshares]]", &
 pub(super) fn check(text: &str) -> Result<Config, Vec<(usize, String)>> {
     let document = ImDocument::parse(text).map_err(|error| {
         let message = error.message().trim().replace('\n', "; ");
-        vec![(error.span().map_or(0, |s| s.start), format!("TOML syntax error: {message}"))]
+        vec![(
+            error.span().map_or(0, |s| s.start),
+            format!("TOML syntax error: {message}"),
+        )]
     })?;
     let mut report = Report::default();
     let config = read_config(&mut report, document.as_table());
@@ -101,7 +104,11 @@ fn section<T: DeserializeOwned>(report: &mut Report, root: &Table, place: Place)
 }
 
 /// A list of tables under `parent` (its last path segment is the key); empty when absent.
-fn entries<T: DeserializeOwned>(report: &mut Report, parent: &dyn toml_edit::TableLike, place: Place) -> Option<Entries<T>> {
+fn entries<T: DeserializeOwned>(
+    report: &mut Report,
+    parent: &dyn toml_edit::TableLike,
+    place: Place,
+) -> Option<Entries<T>> {
     let key = place.path.rsplit('.').next().unwrap_or(place.path);
     match parent.get(key) {
         Some(item) => report.list::<T>(place, item),
@@ -116,7 +123,10 @@ fn check_rooms(report: &mut Report, rooms: Entries<Room>) -> Option<Vec<Room>> {
         let Some(room) = room else { continue };
         if !seen.insert((room.platform, room.id.clone())) {
             let at = value_start(item, "id").or_else(|| start_of(item)).unwrap_or(0);
-            report.add(at, format!("room `{}:{}` is listed twice in [[rooms]]", room.platform, room.id));
+            report.add(
+                at,
+                format!("room `{}:{}` is listed twice in [[rooms]]", room.platform, room.id),
+            );
         }
     }
     all_read(rooms)
@@ -137,7 +147,10 @@ fn coordinators(report: &mut Report, root: &Table) -> Option<Vec<Identity>> {
         let at = value.span().map_or(0, |s| s.start);
         let parsed = match value.as_str() {
             Some(text) => parse_identity(text),
-            None => Err(format!("each entry must be a string such as \"console:carla\", not {}", value.type_name())),
+            None => Err(format!(
+                "each entry must be a string such as \"console:carla\", not {}",
+                value.type_name()
+            )),
         };
         match parsed {
             Ok(identity) => identities.iter_mut().for_each(|list| list.push(identity.clone())),
@@ -161,7 +174,11 @@ fn read_demo(report: &mut Report, item: &Item) -> Option<Demo> {
     let reshares = entries::<DemoReshare>(report, table, RESHARES);
     let (ambassadors, items, reshares) = (ambassadors?, items?, reshares?);
     check_demo(report, &ambassadors, &items, &reshares);
-    Some(Demo { ambassadors: all_read(ambassadors)?, items: all_read(items)?, reshares: all_read(reshares)? })
+    Some(Demo {
+        ambassadors: all_read(ambassadors)?,
+        items: all_read(items)?,
+        reshares: all_read(reshares)?,
+    })
 }
 
 /// What was read from every entry, or `None` if any entry could not be read.
@@ -182,25 +199,49 @@ fn check_demo(
         let Some(ambassador) = ambassador else { continue };
         if !names.insert(ambassador.name.as_str()) {
             let at = value_start(entry, "name").unwrap_or(0);
-            report.add(at, format!("ambassador `{}` is listed twice in [[demo.ambassadors]]", ambassador.name));
+            report.add(
+                at,
+                format!(
+                    "ambassador `{}` is listed twice in [[demo.ambassadors]]",
+                    ambassador.name
+                ),
+            );
         }
     }
     for (entry, item) in items {
-        if let Some(item) = item.as_ref().filter(|i| i.kind == DemoKind::Evergreen && i.expires_in_hours.is_some()) {
+        if let Some(item) = item
+            .as_ref()
+            .filter(|i| i.kind == DemoKind::Evergreen && i.expires_in_hours.is_some())
+        {
             let at = value_start(entry, "expires-in-hours").unwrap_or(0);
-            report.add(at, format!("item `{}`: only hot items expire; remove `expires-in-hours` or set kind = \"hot\"", item.title));
+            report.add(
+                at,
+                format!(
+                    "item `{}`: only hot items expire; remove `expires-in-hours` or set kind = \"hot\"",
+                    item.title
+                ),
+            );
         }
     }
     for (entry, reshare) in reshares {
         let Some(reshare) = reshare else { continue };
         if !names.contains(reshare.ambassador.as_str()) {
             let at = value_start(entry, "ambassador").unwrap_or(0);
-            report.add(at, format!("`demo.reshares.ambassador`: no ambassador is named `{}` in [[demo.ambassadors]]", reshare.ambassador));
+            report.add(
+                at,
+                format!(
+                    "`demo.reshares.ambassador`: no ambassador is named `{}` in [[demo.ambassadors]]",
+                    reshare.ambassador
+                ),
+            );
         }
         if let Some(number) = reshare.item.filter(|n| *n > items.len()) {
             let at = value_start(entry, "item").unwrap_or(0);
-            let count = items.len();
-            report.add(at, format!("`demo.reshares.item`: there is no item {number}: [[demo.items]] are numbered from 1 to {count}"));
+            let range = match items.len() {
+                0 => "there are no [[demo.items]]".to_string(),
+                count => format!("[[demo.items]] are numbered from 1 to {count}"),
+            };
+            report.add(at, format!("`demo.reshares.item`: there is no item {number}: {range}"));
         }
     }
 }

@@ -3,18 +3,20 @@
 //! The messages never repeat the value of an `*-env` key: someone may have pasted a secret there.
 
 use super::suggest::closest;
-use crate::domain::{Caption, Identity, Intent, ItemStatus, Lang, Network, Platform, Role};
+use crate::domain::{Identity, Intent, ItemStatus, Lang, Platform, Role};
 use chrono::NaiveTime;
 use chrono_tz::Tz;
 use serde::de::{Error as _, Visitor};
 use serde::{Deserialize, Deserializer};
-use std::collections::BTreeMap;
 use std::fmt;
 use std::path::PathBuf;
 
 /// Reads a string and parses it with `parse`. The parse runs inside the visitor, so the error
 /// carries the position of the value (or of the array element, or of the map key).
-fn parsed<'de, D: Deserializer<'de>, T>(d: D, parse: impl FnOnce(&str) -> Result<T, String>) -> Result<T, D::Error> {
+pub(super) fn parsed<'de, D: Deserializer<'de>, T>(
+    d: D,
+    parse: impl FnOnce(&str) -> Result<T, String>,
+) -> Result<T, D::Error> {
     d.deserialize_str(ParseVisitor(parse))
 }
 
@@ -81,15 +83,23 @@ pub(super) fn parse_hh_mm(text: &str) -> Result<NaiveTime, String> {
     if !digits(hour, 2) || !digits(minute, 2) || minute.len() != 2 {
         return Err(bad());
     }
-    let (hour, minute) = (hour.parse::<u32>().map_err(|_| bad())?, minute.parse::<u32>().map_err(|_| bad())?);
+    let (hour, minute) = (
+        hour.parse::<u32>().map_err(|_| bad())?,
+        minute.parse::<u32>().map_err(|_| bad())?,
+    );
     NaiveTime::from_hms_opt(hour, minute, 0).ok_or_else(bad)
 }
 
 /// `platform:user`, where the user has the platform's own shape.
 pub(super) fn parse_identity(text: &str) -> Result<Identity, String> {
-    let shape = "write `platform:user`, e.g. `matrix:@carla:example.org`, `discord:123456789012345678` or `console:carla`";
-    let (platform, user) = text.split_once(':').ok_or_else(|| format!("`{text}` is not an identity: {shape}"))?;
-    let platform: Platform = platform.parse().map_err(|e| format!("`{text}` is not an identity: {e}"))?;
+    let shape =
+        "write `platform:user`, e.g. `matrix:@carla:example.org`, `discord:123456789012345678` or `console:carla`";
+    let (platform, user) = text
+        .split_once(':')
+        .ok_or_else(|| format!("`{text}` is not an identity: {shape}"))?;
+    let platform: Platform = platform
+        .parse()
+        .map_err(|e| format!("`{text}` is not an identity: {e}"))?;
     let user_ok = match platform {
         Platform::Matrix => parse_matrix_user(user).is_ok(),
         Platform::Discord => is_snowflake(user),
@@ -116,7 +126,9 @@ pub(super) fn parse_matrix_user(text: &str) -> Result<String, String> {
     if valid {
         Ok(text.to_string())
     } else {
-        Err(format!("`{text}` is not a Matrix user id (they look like `@relais:example.org`)"))
+        Err(format!(
+            "`{text}` is not a Matrix user id (they look like `@relais:example.org`)"
+        ))
     }
 }
 
@@ -131,21 +143,31 @@ fn parse_env_name(text: &str) -> Result<String, String> {
         Ok(text.to_string())
     } else {
         // Never echo the value: it may be the secret itself.
-        Err("must be the NAME of an environment variable (capital letters, digits and `_`, e.g. \
+        Err(
+            "must be the NAME of an environment variable (capital letters, digits and `_`, e.g. \
              `RELAIS_MATRIX_PASSWORD`), not the secret itself"
-            .to_string())
+                .to_string(),
+        )
     }
 }
 
 fn parse_http_url(text: &str) -> Result<String, String> {
     match url::Url::parse(text) {
         Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => Ok(text.to_string()),
-        _ => Err(format!("`{text}` is not a web address (it should start with `https://`)")),
+        _ => Err(format!(
+            "`{text}` is not a web address (it should start with `https://`)"
+        )),
     }
 }
 
 pub(super) fn non_empty<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    parsed(d, |s| if s.trim().is_empty() { Err("must not be empty".into()) } else { Ok(s.to_string()) })
+    parsed(d, |s| {
+        if s.trim().is_empty() {
+            Err("must not be empty".into())
+        } else {
+            Ok(s.to_string())
+        }
+    })
 }
 
 pub(super) fn no_whitespace<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
@@ -159,7 +181,13 @@ pub(super) fn no_whitespace<'de, D: Deserializer<'de>>(d: D) -> Result<String, D
 }
 
 pub(super) fn path<'de, D: Deserializer<'de>>(d: D) -> Result<PathBuf, D::Error> {
-    parsed(d, |s| if s.is_empty() { Err("must not be empty".into()) } else { Ok(PathBuf::from(s)) })
+    parsed(d, |s| {
+        if s.is_empty() {
+            Err("must not be empty".into())
+        } else {
+            Ok(PathBuf::from(s))
+        }
+    })
 }
 
 pub(super) fn time_zone<'de, D: Deserializer<'de>>(d: D) -> Result<Tz, D::Error> {
@@ -189,7 +217,9 @@ pub(super) fn platform<'de, D: Deserializer<'de>>(d: D) -> Result<Platform, D::E
 pub(super) fn prefix<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     parsed(d, |s| {
         if s.is_empty() || s.chars().any(char::is_whitespace) || s.chars().count() > 8 {
-            Err(format!("`{s}` is not a usable prefix: it must be 1 to 8 characters without spaces, like `!`"))
+            Err(format!(
+                "`{s}` is not a usable prefix: it must be 1 to 8 characters without spaces, like `!`"
+            ))
         } else {
             Ok(s.to_string())
         }
@@ -239,7 +269,9 @@ impl<'de> Deserialize<'de> for Snowflake {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         parsed(d, |s| match is_snowflake(s) {
             true => Ok(Snowflake(s.into())),
-            false => Err(format!("`{s}` is not a Discord id (a number such as `123456789012345678`, in quotes)")),
+            false => Err(format!(
+                "`{s}` is not a Discord id (a number such as `123456789012345678`, in quotes)"
+            )),
         })
     }
 }
@@ -283,101 +315,13 @@ impl<const MIN: i64, const MAX: i64> Visitor<'_> for Bounded<MIN, MAX> {
         if (MIN..=MAX).contains(&v) {
             Ok(v)
         } else {
-            Err(E::custom(format!("{v} is out of range: use a whole number from {MIN} to {MAX}")))
+            Err(E::custom(format!(
+                "{v} is out of range: use a whole number from {MIN} to {MAX}"
+            )))
         }
     }
 
     fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<i64, E> {
         self.visit_i64(i64::try_from(v).unwrap_or(i64::MAX))
-    }
-}
-
-/// A language used as a map key (`fr = "..."`); the error points at the key.
-struct LangKey(Lang);
-
-impl<'de> Deserialize<'de> for LangKey {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        parsed(d, |s| s.parse::<Lang>().map(LangKey).map_err(|e| e.to_string()))
-    }
-}
-
-/// `{ en = "...", fr = "..." }`: at least one language, no empty text.
-pub(super) fn texts<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<Lang, String>, D::Error> {
-    let raw: Vec<(LangKey, NonEmpty)> = pairs(d)?;
-    if raw.is_empty() {
-        return Err(D::Error::custom("needs a text in at least one language, e.g. `{ en = \"...\" }`"));
-    }
-    Ok(raw.into_iter().map(|(k, v)| (k.0, v.0)).collect())
-}
-
-struct NonEmpty(String);
-
-impl<'de> Deserialize<'de> for NonEmpty {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        non_empty(d).map(NonEmpty)
-    }
-}
-
-/// A caption key: `network` or `network.lang`.
-struct CaptionKey(Network, Option<Lang>);
-
-impl<'de> Deserialize<'de> for CaptionKey {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        parsed(d, |s| {
-            let (network, lang) = match s.split_once('.') {
-                Some((network, lang)) => (network, Some(lang.parse::<Lang>().map_err(|e| e.to_string())?)),
-                None => (s, None),
-            };
-            let network = network.parse::<Network>().map_err(|e| format!("{e} (x, linkedin, mastodon, ...)"))?;
-            Ok(CaptionKey(network, lang))
-        })
-    }
-}
-
-/// `{ x = "...", "linkedin.fr" = "..." }`.
-pub(super) fn captions<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Caption>, D::Error> {
-    let raw: Vec<(CaptionKey, NonEmpty)> = pairs(d)?;
-    Ok(raw.into_iter().map(|(k, text)| Caption { network: k.0, lang: k.1, text: text.0 }).collect())
-}
-
-pub(super) fn hashtags<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-    Vec::<Hashtag>::deserialize(d).map(|v| v.into_iter().map(|h| h.0).collect())
-}
-
-struct Hashtag(String);
-
-impl<'de> Deserialize<'de> for Hashtag {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        parsed(d, |s| {
-            let tag = s.strip_prefix('#').unwrap_or(s);
-            if tag.is_empty() || tag.contains(|c: char| c.is_whitespace() || c == '#') {
-                Err(format!("`{s}` is not a hashtag (one word, without spaces)"))
-            } else {
-                Ok(Hashtag(tag.to_string()))
-            }
-        })
-    }
-}
-
-/// Reads a map as key/value pairs in order, so each key keeps its own position in errors.
-fn pairs<'de, D: Deserializer<'de>, K: Deserialize<'de>, V: Deserialize<'de>>(d: D) -> Result<Vec<(K, V)>, D::Error> {
-    d.deserialize_map(PairsVisitor(std::marker::PhantomData))
-}
-
-struct PairsVisitor<K, V>(std::marker::PhantomData<(K, V)>);
-
-impl<'de, K: Deserialize<'de>, V: Deserialize<'de>> Visitor<'de> for PairsVisitor<K, V> {
-    type Value = Vec<(K, V)>;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a table such as `{ en = \"...\" }`")
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut pairs = Vec::new();
-        while let Some(pair) = map.next_entry()? {
-            pairs.push(pair);
-        }
-        Ok(pairs)
     }
 }

@@ -10,6 +10,7 @@
 
 mod check;
 mod fields;
+mod item_fields;
 mod model;
 mod settings;
 mod suggest;
@@ -44,7 +45,12 @@ pub fn load(path: &Path) -> Result<Config, Vec<ConfigProblem>> {
     let file = path.display().to_string();
     match std::fs::read_to_string(path) {
         Ok(text) => check_str(&text, &file),
-        Err(error) => Err(vec![ConfigProblem { file, line: 1, column: 1, message: format!("cannot read the file: {error}") }]),
+        Err(error) => Err(vec![ConfigProblem {
+            file,
+            line: 1,
+            column: 1,
+            message: format!("cannot read the file: {error}"),
+        }]),
     }
 }
 
@@ -58,7 +64,12 @@ pub fn check_str(text: &str, file: &str) -> Result<Config, Vec<ConfigProblem>> {
             .into_iter()
             .map(|(offset, message)| {
                 let (line, column) = walk::line_column(text, offset);
-                ConfigProblem { file: file.to_string(), line, column, message }
+                ConfigProblem {
+                    file: file.to_string(),
+                    line,
+                    column,
+                    message,
+                }
             })
             .collect()
     })

@@ -3,7 +3,7 @@
 //! Every field is already validated when a value of these types exists (the parsers are in
 //! `fields`), so the rest of Relais never re-checks a time zone or a time of day.
 
-use super::fields;
+use super::{fields, item_fields};
 use crate::domain::{Caption, Identity, Intent, ItemStatus, Lang, Platform, Role};
 use chrono::NaiveTime;
 use chrono_tz::Tz;
@@ -113,7 +113,12 @@ pub struct Points {
 
 impl Default for Points {
     fn default() -> Self {
-        Points { reshare: 10, same_day_bonus: 5, streak_bonus: 3, streak_min_days: 2 }
+        Points {
+            reshare: 10,
+            same_day_bonus: 5,
+            streak_bonus: 3,
+            streak_min_days: 2,
+        }
     }
 }
 
@@ -130,7 +135,10 @@ pub struct Store {
 
 impl Default for Store {
     fn default() -> Self {
-        Store { path: PathBuf::from("relais-data"), cache_mb: 8 }
+        Store {
+            path: PathBuf::from("relais-data"),
+            cache_mb: 8,
+        }
     }
 }
 
@@ -145,7 +153,9 @@ pub struct Nudges {
 
 impl Default for Nudges {
     fn default() -> Self {
-        Nudges { default_time: fields::time_of_day(18, 0) }
+        Nudges {
+            default_time: fields::time_of_day(18, 0),
+        }
     }
 }
 
@@ -254,13 +264,13 @@ pub struct DemoItem {
     #[serde(deserialize_with = "fields::http_url")]
     pub link: String,
     /// Text per language (at least one).
-    #[serde(deserialize_with = "fields::texts")]
+    #[serde(deserialize_with = "item_fields::texts")]
     pub texts: BTreeMap<Lang, String>,
     /// Keys `network` or `network.lang` (`x`, `linkedin.fr`).
-    #[serde(default, deserialize_with = "fields::captions")]
+    #[serde(default, deserialize_with = "item_fields::captions")]
     pub captions: Vec<Caption>,
     /// Without the leading `#` (a leading `#` is dropped).
-    #[serde(default, deserialize_with = "fields::hashtags")]
+    #[serde(default, deserialize_with = "item_fields::hashtags")]
     pub hashtags: Vec<String>,
     #[serde(default)]
     pub campaign: Option<String>,

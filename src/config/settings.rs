@@ -51,7 +51,10 @@ impl Config {
 
     /// The environment variables named by the `*-env` keys of the enabled sections.
     pub fn env_names(&self) -> Vec<&str> {
-        let matrix = self.matrix.iter().flat_map(|m| [m.password_env.as_deref(), m.access_token_env.as_deref()]);
+        let matrix = self
+            .matrix
+            .iter()
+            .flat_map(|m| [m.password_env.as_deref(), m.access_token_env.as_deref()]);
         let discord = self.discord.iter().map(|d| Some(d.token_env.as_str()));
         matrix.chain(discord).flatten().collect()
     }
@@ -65,7 +68,9 @@ impl Config {
         if !self.env_names().contains(&env_name) {
             return Err(SecretError::NotNamed(env_name.to_string()));
         }
-        lookup(env_name).filter(|value| !value.is_empty()).ok_or_else(|| SecretError::Unset(env_name.to_string()))
+        lookup(env_name)
+            .filter(|value| !value.is_empty())
+            .ok_or_else(|| SecretError::Unset(env_name.to_string()))
     }
 }
 
@@ -80,7 +85,10 @@ fn missing_env_from(config: &Config, lookup: impl Fn(&str) -> Option<String>) ->
     let is_set = |name: &str| lookup(name).is_some_and(|value| !value.is_empty());
     let mut missing = Vec::new();
     if let Some(matrix) = &config.matrix {
-        let named: Vec<&str> = [matrix.password_env.as_deref(), matrix.access_token_env.as_deref()].into_iter().flatten().collect();
+        let named: Vec<&str> = [matrix.password_env.as_deref(), matrix.access_token_env.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect();
         if !named.iter().any(|name| is_set(name)) {
             missing.extend(named.into_iter().map(String::from));
         }
@@ -121,7 +129,10 @@ token-env = "RELAIS_TEST_DISCORD"
         let config = config();
         // (variables set, expected missing)
         let rows: [(&[&str], &[&str]); 4] = [
-            (&[], &["RELAIS_TEST_PASSWORD", "RELAIS_TEST_TOKEN", "RELAIS_TEST_DISCORD"]),
+            (
+                &[],
+                &["RELAIS_TEST_PASSWORD", "RELAIS_TEST_TOKEN", "RELAIS_TEST_DISCORD"],
+            ),
             (&["RELAIS_TEST_TOKEN"], &["RELAIS_TEST_DISCORD"]),
             (&["RELAIS_TEST_PASSWORD", "RELAIS_TEST_DISCORD"], &[]),
             (&["RELAIS_TEST_DISCORD"], &["RELAIS_TEST_PASSWORD", "RELAIS_TEST_TOKEN"]),
@@ -138,8 +149,17 @@ token-env = "RELAIS_TEST_DISCORD"
     fn secrets_are_read_only_from_named_variables() {
         let config = config();
         let lookup = |name: &str| (name == "RELAIS_TEST_TOKEN" || name == "HOME").then(|| "s3cret".to_string());
-        assert_eq!(config.secret_from("RELAIS_TEST_TOKEN", lookup), Ok("s3cret".to_string()));
-        assert_eq!(config.secret_from("HOME", lookup), Err(SecretError::NotNamed("HOME".into())));
-        assert_eq!(config.secret_from("RELAIS_TEST_DISCORD", lookup), Err(SecretError::Unset("RELAIS_TEST_DISCORD".into())));
+        assert_eq!(
+            config.secret_from("RELAIS_TEST_TOKEN", lookup),
+            Ok("s3cret".to_string())
+        );
+        assert_eq!(
+            config.secret_from("HOME", lookup),
+            Err(SecretError::NotNamed("HOME".into()))
+        );
+        assert_eq!(
+            config.secret_from("RELAIS_TEST_DISCORD", lookup),
+            Err(SecretError::Unset("RELAIS_TEST_DISCORD".into()))
+        );
     }
 }

@@ -2,24 +2,42 @@
 
 /// Lower case, with `_` and spaces read as `-`, so `Time_Zone` matches `time-zone`.
 fn normalise(word: &str) -> String {
-    word.chars().map(|c| if c == '_' || c == ' ' { '-' } else { c.to_ascii_lowercase() }).collect()
+    word.chars()
+        .map(|c| {
+            if c == '_' || c == ' ' {
+                '-'
+            } else {
+                c.to_ascii_lowercase()
+            }
+        })
+        .collect()
 }
 
 /// Edit distance (insertions, deletions, substitutions, swaps of neighbours) between two strings, in chars.
 fn distance(a: &str, b: &str) -> usize {
     let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
     // rows[i][j]: distance between the first i chars of `a` and the first j chars of `b`.
-    let mut rows = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in rows.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for j in 0..=b.len() {
-        rows[0][j] = j;
-    }
+    let mut rows: Vec<Vec<usize>> = (0..=a.len())
+        .map(|i| {
+            (0..=b.len())
+                .map(|j| {
+                    if i == 0 {
+                        j
+                    } else if j == 0 {
+                        i
+                    } else {
+                        0
+                    }
+                })
+                .collect()
+        })
+        .collect();
     for i in 1..=a.len() {
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (rows[i - 1][j] + 1).min(rows[i][j - 1] + 1).min(rows[i - 1][j - 1] + cost);
+            let mut best = (rows[i - 1][j] + 1)
+                .min(rows[i][j - 1] + 1)
+                .min(rows[i - 1][j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 best = best.min(rows[i - 2][j - 2] + 1);
             }
@@ -68,7 +86,13 @@ mod tests {
 
     #[test]
     fn distance_counts_edits() {
-        for (a, b, want) in [("kitten", "sitting", 3), ("", "abc", 3), ("é", "e", 1), ("same", "same", 0), ("nmae", "name", 1)] {
+        for (a, b, want) in [
+            ("kitten", "sitting", 3),
+            ("", "abc", 3),
+            ("é", "e", 1),
+            ("same", "same", 0),
+            ("nmae", "name", 1),
+        ] {
             assert_eq!(distance(a, b), want, "{a} / {b}");
         }
     }

@@ -11,7 +11,11 @@ use serde::de::{DeserializeOwned, IntoDeserializer};
 fn assert_required<T: DeserializeOwned + fmt::Debug>(place: Place, minimal: &str) {
     let fields = field_names::<T>();
     for key in place.required {
-        assert!(fields.contains(key), "{}: `{key}` is not a field of {fields:?}", place.path);
+        assert!(
+            fields.contains(key),
+            "{}: `{key}` is not a field of {fields:?}",
+            place.path
+        );
     }
     let read = |text: &str| {
         let value: toml_edit::Value = text.parse().map_err(|e| format!("{e}"))?;
@@ -29,7 +33,10 @@ fn required_key_lists_match_the_serde_types() {
     assert_required::<Matrix>(MATRIX, r#"{ homeserver = "https://m.org", user-id = "@r:m.org" }"#);
     assert_required::<Discord>(DISCORD, r#"{ token-env = "T" }"#);
     assert_required::<DemoAmbassador>(AMBASSADORS, r#"{ name = "alice" }"#);
-    assert_required::<DemoItem>(ITEMS, r#"{ title = "t", link = "https://x.org", texts = { en = "Hi" } }"#);
+    assert_required::<DemoItem>(
+        ITEMS,
+        r#"{ title = "t", link = "https://x.org", texts = { en = "Hi" } }"#,
+    );
     assert_required::<DemoReshare>(RESHARES, r#"{ ambassador = "a", url = "https://x.org/1" }"#);
     assert_required::<Bot>(check::BOT, "{}");
     assert_required::<Points>(check::POINTS, "{}");
@@ -47,7 +54,17 @@ fn field_names_come_from_serde() {
 fn offsets_become_lines_and_columns_in_chars() {
     let text = "ab\nçé = 1\n\nx";
     // (byte offset, line, column)
-    let rows = [(0, 1, 1), (2, 1, 3), (3, 2, 1), (7, 2, 3), (5, 2, 2), (4, 2, 1), (12, 3, 1), (13, 4, 1), (99, 4, 2)];
+    let rows = [
+        (0, 1, 1),
+        (2, 1, 3),
+        (3, 2, 1),
+        (7, 2, 3),
+        (5, 2, 2),
+        (4, 2, 1),
+        (12, 3, 1),
+        (13, 4, 1),
+        (99, 4, 2),
+    ];
     for (offset, line, column) in rows {
         assert_eq!(line_column(text, offset), (line, column), "offset {offset}");
     }
@@ -70,7 +87,9 @@ fn times_of_day() {
         ("", None),
     ];
     for (text, want) in rows {
-        let got = parse_hh_mm(text).ok().map(|t| (chrono::Timelike::hour(&t), chrono::Timelike::minute(&t)));
+        let got = parse_hh_mm(text)
+            .ok()
+            .map(|t| (chrono::Timelike::hour(&t), chrono::Timelike::minute(&t)));
         assert_eq!(got, want, "{text}");
     }
 }
@@ -91,14 +110,22 @@ fn identities() {
         ("console:car la", None),
     ];
     for (text, want) in rows {
-        assert_eq!(parse_identity(text).ok().map(|i| i.to_string()).as_deref(), want, "{text}");
+        assert_eq!(
+            parse_identity(text).ok().map(|i| i.to_string()).as_deref(),
+            want,
+            "{text}"
+        );
     }
 }
 
 #[test]
 fn time_zones_suggest_a_close_name() {
     assert_eq!(parse_time_zone("Europe/Lisbon").ok(), Some(chrono_tz::Europe::Lisbon));
-    let rows = [("Europe/Pariss", "did you mean `Europe/Paris`?"), ("europe/madrid", "did you mean `Europe/Madrid`?"), ("Mars/Olympus", "IANA")];
+    let rows = [
+        ("Europe/Pariss", "did you mean `Europe/Paris`?"),
+        ("europe/madrid", "did you mean `Europe/Madrid`?"),
+        ("Mars/Olympus", "IANA"),
+    ];
     for (text, hint) in rows {
         let message = parse_time_zone(text).err().unwrap_or_default();
         assert!(message.contains(text) && message.contains(hint), "{text}: {message}");

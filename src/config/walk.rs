@@ -58,13 +58,22 @@ impl Report {
     pub(super) fn table<T: DeserializeOwned>(&mut self, place: Place, item: &Item, anchor: usize) -> Option<T> {
         let anchor = item.span().map_or(anchor, |s| s.start);
         let (Some(table), Ok(Value::InlineTable(mut value))) = (item.as_table_like(), item.clone().into_value()) else {
-            self.add(start_of(item).unwrap_or(anchor), format!("`{}` must be a table ({})", place.path, place.header));
+            let message = match place.header.starts_with("[[") {
+                true => format!("each entry of `{}` must be a table", place.path),
+                false => format!("`{}` must be a table ({})", place.path, place.header),
+            };
+            self.add(start_of(item).unwrap_or(anchor), message);
             return None;
         };
         for key in self.unknown_keys(table, field_names::<T>(), place.header) {
             value.remove(&key);
         }
-        let missing: Vec<&str> = place.required.iter().copied().filter(|k| !table.contains_key(k)).collect();
+        let missing: Vec<&str> = place
+            .required
+            .iter()
+            .copied()
+            .filter(|k| !table.contains_key(k))
+            .collect();
         for key in &missing {
             self.add(anchor, format!("missing required key `{key}` in {}", place.header));
         }
@@ -75,7 +84,10 @@ impl Report {
                 Err(error) => error,
             };
             let message = error.message().trim().replace('\n', "; ");
-            if let Some(field) = message.strip_prefix("missing field `").and_then(|m| m.strip_suffix('`')) {
+            if let Some(field) = message
+                .strip_prefix("missing field `")
+                .and_then(|m| m.strip_suffix('`'))
+            {
                 // Already reported: missing from the start, or removed because its value was bad.
                 if !missing.contains(&field) && !removed.iter().any(|k| k == field) {
                     self.add(anchor, format!("missing required key `{field}` in {}", place.header));
@@ -102,7 +114,10 @@ impl Report {
             Item::ArrayOfTables(tables) => tables.iter().map(|t| Item::Table(t.clone())).collect(),
             Item::Value(Value::Array(values)) => values.iter().map(|v| Item::Value(v.clone())).collect(),
             _ => {
-                let message = format!("`{}` must be a list of tables: write each entry as {}", place.path, place.header);
+                let message = format!(
+                    "`{}` must be a list of tables: write each entry as {}",
+                    place.path, place.header
+                );
                 self.add(start_of(item).unwrap_or(0), message);
                 return None;
             }
@@ -120,7 +135,11 @@ fn unknown_key_message(key: &str, fields: &[&str], place: &str) -> String {
     if SECRET_KEYS.contains(&key) {
         return secret_message(key, fields);
     }
-    let what = if place.is_empty() { format!("unknown section or key `{key}`") } else { format!("unknown key `{key}` in {place}") };
+    let what = if place.is_empty() {
+        format!("unknown section or key `{key}`")
+    } else {
+        format!("unknown key `{key}` in {place}")
+    };
     if !place.is_empty() && field_names::<super::model::Config>().contains(&key) {
         return format!("{what}: top-level keys such as `{key}` must come before the first [section] header");
     }
@@ -133,7 +152,9 @@ fn unknown_key_message(key: &str, fields: &[&str], place: &str) -> String {
 /// The advice for a secret written in the file. Never repeats the value.
 fn secret_message(key: &str, fields: &[&str]) -> String {
     let own = format!("{}-env", key.replace('_', "-"));
-    let env_key = [own.as_str(), "access-token-env", "token-env", "password-env"].into_iter().find(|k| fields.contains(k));
+    let env_key = [own.as_str(), "access-token-env", "token-env", "password-env"]
+        .into_iter()
+        .find(|k| fields.contains(k));
     let advice = match env_key {
         Some(env_key) => format!("and name that variable with `{env_key}`"),
         None => "and name that variable with the section's `*-env` key".to_string(),
@@ -204,14 +225,19 @@ fn item_extent(item: &Item) -> Option<Range<usize>> {
     match item {
         Item::Value(value) => value_extent(value),
         Item::Table(table) => table.span().or_else(|| table_extent(table)),
-        Item::ArrayOfTables(tables) => tables.span().or_else(|| tables.iter().map(|t| table_extent(t)).fold(None, join)),
+        Item::ArrayOfTables(tables) => tables
+            .span()
+            .or_else(|| tables.iter().map(|t| table_extent(t)).fold(None, join)),
         Item::None => None,
     }
 }
 
 /// The text covered by the keys and values of a table without a span of its own (dotted keys).
 fn table_extent(table: &dyn TableLike) -> Option<Range<usize>> {
-    table.iter().map(|(key, item)| join(table.key(key).and_then(|k| k.span()), item_extent(item))).fold(None, join)
+    table
+        .iter()
+        .map(|(key, item)| join(table.key(key).and_then(|k| k.span()), item_extent(item)))
+        .fold(None, join)
 }
 
 fn value_extent(value: &Value) -> Option<Range<usize>> {
