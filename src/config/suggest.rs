@@ -1,0 +1,99 @@
+//! "Did you mean ...?": the closest known name to a misspelt one.
+
+/// Lower case, with `_` and spaces read as `-`, so `Time_Zone` matches `time-zone`.
+fn normalise(word: &str) -> String {
+    word.chars()
+        .map(|c| {
+            if c == '_' || c == ' ' {
+                '-'
+            } else {
+                c.to_ascii_lowercase()
+            }
+        })
+        .collect()
+}
+
+/// Edit distance (insertions, deletions, substitutions, swaps of neighbours) between two strings, in chars.
+fn distance(a: &str, b: &str) -> usize {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    // rows[i][j]: distance between the first i chars of `a` and the first j chars of `b`.
+    let mut rows: Vec<Vec<usize>> = (0..=a.len())
+        .map(|i| {
+            (0..=b.len())
+                .map(|j| {
+                    if i == 0 {
+                        j
+                    } else if j == 0 {
+                        i
+                    } else {
+                        0
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (rows[i - 1][j] + 1)
+                .min(rows[i][j - 1] + 1)
+                .min(rows[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(rows[i - 2][j - 2] + 1);
+            }
+            rows[i][j] = best;
+        }
+    }
+    rows[a.len()][b.len()]
+}
+
+/// The candidate closest to `word`, if it is close enough to be a likely typo.
+pub(super) fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let wanted = normalise(word);
+    let allowed = match wanted.chars().count() {
+        0..=4 => 1,
+        5..=10 => 2,
+        _ => 3,
+    };
+    candidates
+        .into_iter()
+        .map(|c| (distance(&wanted, &normalise(c)), c))
+        .filter(|(d, _)| *d <= allowed)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn close_names_are_suggested_and_far_ones_are_not() {
+        let keys = ["name", "time-zone", "default-language"];
+        let rows = [
+            ("timezone", Some("time-zone")),
+            ("time_zone", Some("time-zone")),
+            ("Time-Zone", Some("time-zone")),
+            ("nmae", Some("name")),
+            ("default-langage", Some("default-language")),
+            ("colour", None),
+            ("", None),
+        ];
+        for (word, want) in rows {
+            assert_eq!(closest(word, keys), want, "{word}");
+        }
+    }
+
+    #[test]
+    fn distance_counts_edits() {
+        for (a, b, want) in [
+            ("kitten", "sitting", 3),
+            ("", "abc", 3),
+            ("é", "e", 1),
+            ("same", "same", 0),
+            ("nmae", "name", 1),
+        ] {
+            assert_eq!(distance(a, b), want, "{a} / {b}");
+        }
+    }
+}
