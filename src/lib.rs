@@ -7,6 +7,7 @@
 pub mod app;
 pub mod command;
 pub mod config;
+pub mod demo;
 pub mod domain;
 pub mod platform;
 pub mod prompts;

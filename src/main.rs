@@ -91,7 +91,7 @@ fn check_config(file: &Path) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match Prompts::load(&config.prompts_dir()) {
+    match Prompts::load(&config.bot.prompts_dir) {
         Ok(loaded) => {
             for w in &loaded.warnings {
                 eprintln!("warning: {w}");
@@ -116,7 +116,7 @@ fn load_all(config_path: &Path) -> Result<(Config, Prompts)> {
         let list: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
         anyhow::anyhow!("invalid configuration:\n{}", list.join("\n"))
     })?;
-    let loaded = Prompts::load(&config.prompts_dir()).map_err(|problems| {
+    let loaded = Prompts::load(&config.bot.prompts_dir).map_err(|problems| {
         let list: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
         anyhow::anyhow!("invalid prompts:\n{}", list.join("\n"))
     })?;
@@ -136,7 +136,7 @@ fn run(config_path: &Path) -> Result<()> {
     if config.matrix.is_some() || config.discord.is_some() {
         bail!("this build of Relais has no Matrix or Discord adapter yet; remove the [matrix]/[discord] sections or use `relais demo`");
     }
-    let store = open_store(&config, Path::new(&config.store.path))?;
+    let store = open_store(&config, &config.store.path)?;
     let settings = config.settings();
     let app = App::new(&settings, &prompts, &store);
     let room = settings.rooms.first().map(|r| r.room.room.clone()).unwrap_or_else(|| "team".into());
@@ -145,7 +145,7 @@ fn run(config_path: &Path) -> Result<()> {
 
 fn demo(config_path: &Path, store_dir: Option<&Path>, fresh: bool, now: Option<DateTime<Utc>>, person: &str, room: &str) -> Result<()> {
     let (config, prompts) = load_all(config_path)?;
-    let path = store_dir.map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from(&config.store.path));
+    let path = store_dir.map(Path::to_path_buf).unwrap_or_else(|| config.store.path.clone());
     if fresh && path.exists() {
         std::fs::remove_dir_all(&path).with_context(|| format!("erasing the demo store {}", path.display()))?;
     }

@@ -19,6 +19,7 @@ pub mod settings;
 mod today;
 
 pub use context::{Incoming, Reply};
+pub use people::pseudonym_code;
 pub use today::daily_push;
 pub use effect::Effect;
 pub use settings::{RoomSettings, Settings};
