@@ -69,7 +69,8 @@ mod tests {
         let earlier_today = AmbassadorStats { streak: 2, best_streak: 2, last_day: Some(d(10)), ..Default::default() };
         let gap = AmbassadorStats { streak: 5, best_streak: 5, last_day: Some(d(7)), ..Default::default() };
         // (before, item published, points, streak after, same-day, streak bonus)
-        let rows: [(&AmbassadorStats, Option<NaiveDate>, u32, u32, bool, bool); 6] = [
+        type Row<'a> = (&'a AmbassadorStats, Option<NaiveDate>, u32, u32, bool, bool);
+        let rows: [Row; 6] = [
             (&fresh, None, 10, 1, false, false),
             (&fresh, Some(d(10)), 15, 1, true, false),
             (&fresh, Some(d(9)), 10, 1, false, false),
