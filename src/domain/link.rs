@@ -112,17 +112,28 @@ pub fn normalise(raw: &str) -> Result<SharedUrl, UrlError> {
     }
     drop_trailing_slashes(&mut url);
     let mastodon_instance = (network == Network::Other && is_mastodon_status_path(url.path())).then_some(host);
-    let network = if mastodon_instance.is_some() { Network::Mastodon } else { network };
+    let network = if mastodon_instance.is_some() {
+        Network::Mastodon
+    } else {
+        network
+    };
     let normalised = String::from(url);
     if normalised.chars().count() > MAX_URL_CHARS {
         return Err(UrlError::TooLong(normalised.chars().count()));
     }
-    Ok(SharedUrl { url: normalised, network, mastodon_instance })
+    Ok(SharedUrl {
+        url: normalised,
+        network,
+        mastodon_instance,
+    })
 }
 
 /// `<https://…>` (Markdown, Matrix and e-mail style) becomes `https://…`.
 fn unwrap_angle_brackets(text: &str) -> &str {
-    text.strip_prefix('<').and_then(|t| t.strip_suffix('>')).map(str::trim).unwrap_or(text)
+    text.strip_prefix('<')
+        .and_then(|t| t.strip_suffix('>'))
+        .map(str::trim)
+        .unwrap_or(text)
 }
 
 /// The text with a scheme (`https://` added when missing) and whether the scheme was given.
@@ -150,7 +161,9 @@ fn with_scheme(text: &str) -> Result<(String, bool), UrlError> {
 fn scheme_of(text: &str) -> Option<(&str, &str)> {
     let (scheme, rest) = text.split_once(':')?;
     let starts_with_letter = scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
-    let scheme_chars = scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    let scheme_chars = scheme
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
     let is_port = rest.starts_with(|c: char| c.is_ascii_digit());
     (starts_with_letter && scheme_chars && !is_port).then_some((scheme, rest))
 }
@@ -179,7 +192,11 @@ fn classify_host(host: &str) -> (Option<&'static str>, Network) {
         "x.com" | "www.x.com" | "mobile.x.com" | "twitter.com" | "www.twitter.com" | "mobile.twitter.com" => {
             ("x.com", Network::X)
         }
-        "www.facebook.com" | "facebook.com" | "m.facebook.com" | "web.facebook.com" | "mbasic.facebook.com"
+        "www.facebook.com"
+        | "facebook.com"
+        | "m.facebook.com"
+        | "web.facebook.com"
+        | "mbasic.facebook.com"
         | "touch.facebook.com" => ("www.facebook.com", Network::Facebook),
         "www.linkedin.com" | "linkedin.com" => ("www.linkedin.com", Network::LinkedIn),
         "instagram.com" | "www.instagram.com" | "m.instagram.com" => ("instagram.com", Network::Instagram),
@@ -241,7 +258,13 @@ pub(crate) fn retain_query_params(url: &mut Url, keep: impl Fn(&str) -> bool) {
 
 /// `youtu.be/ID?t=42` becomes `www.youtube.com/watch?v=ID&t=42`.
 fn youtu_be_to_watch(url: &mut Url) {
-    let id = url.path().trim_start_matches('/').split('/').next().unwrap_or_default().to_string();
+    let id = url
+        .path()
+        .trim_start_matches('/')
+        .split('/')
+        .next()
+        .unwrap_or_default()
+        .to_string();
     if id.is_empty() {
         return;
     }
