@@ -4,7 +4,7 @@ use anyhow::{bail, Context, Result};
 use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand};
 use relais::app::App;
-use relais::config::{self, Config};
+use relais::config::{self, Config, LogFormat};
 use relais::platform::console::{Clock, Console};
 use relais::prompts::Prompts;
 use relais::store::{SledOptions, SledStore};
@@ -57,7 +57,6 @@ enum Cmd {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_logging();
     let outcome = match cli.command {
         Cmd::CheckConfig { file } => return check_config(&file),
         Cmd::Run { config } => run(&config),
@@ -74,13 +73,18 @@ fn main() -> ExitCode {
     }
 }
 
-/// Logs go to standard error; `RUST_LOG` sets the level (default: warnings).
-fn init_logging() {
+/// Logs go to standard error as text or JSON lines; `RUST_LOG` sets the level (default: warnings).
+fn init_logging(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into());
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Text => builder.try_init(),
+        LogFormat::Json => builder.json().try_init(),
+    };
 }
 
 fn check_config(file: &Path) -> ExitCode {
+    init_logging(LogFormat::Text);
     let config = match config::load(file) {
         Ok(c) => c,
         Err(problems) => {
@@ -116,6 +120,7 @@ fn load_all(config_path: &Path) -> Result<(Config, Prompts)> {
         let list: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
         anyhow::anyhow!("invalid configuration:\n{}", list.join("\n"))
     })?;
+    init_logging(config.bot.log_format);
     let loaded = Prompts::load(&config.bot.prompts_dir).map_err(|problems| {
         let list: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
         anyhow::anyhow!("invalid prompts:\n{}", list.join("\n"))
