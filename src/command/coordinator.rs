@@ -6,6 +6,7 @@ use super::error::{echo, ParseError, ParseErrorKind};
 use super::grammar::expect_end;
 use super::post::post_add;
 use super::tokens::Words;
+use super::values::item_id;
 use super::{Command, PostFilter};
 use crate::domain::{ItemId, WeekKey};
 
@@ -69,8 +70,7 @@ fn post_item(command: &'static str, mut args: Words<'_>) -> Result<ItemId, Parse
         .next()
         .ok_or_else(|| ParseError::new(command, ParseErrorKind::MissingArgument { what: "ITEM" }))?;
     expect_end(command, args)?;
-    word.parse()
-        .map_err(|_| ParseError::new(command, ParseErrorKind::InvalidItem { text: echo(word) }))
+    item_id(word).ok_or_else(|| ParseError::new(command, ParseErrorKind::InvalidItem { text: echo(word) }))
 }
 
 /// `report [WEEK]`.

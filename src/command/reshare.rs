@@ -3,9 +3,8 @@
 use super::error::{echo, ParseError, ParseErrorKind};
 use super::grammar::expect_end;
 use super::tokens::Words;
-use super::values::web_url;
+use super::values::{item_id, web_url};
 use super::Command;
-use crate::domain::ItemId;
 
 /// `shared URL [ITEM]` or `shared ITEM URL`.
 pub(super) fn shared(mut args: Words<'_>) -> Result<Command, ParseError> {
@@ -16,9 +15,9 @@ pub(super) fn shared(mut args: Words<'_>) -> Result<Command, ParseError> {
     let second = args.next();
     expect_end("shared", args)?;
     let (url_text, item_text) = match second {
-        None if first.parse::<ItemId>().is_ok() => return Err(err(ParseErrorKind::MissingArgument { what: "URL" })),
+        None if item_id(first).is_some() => return Err(err(ParseErrorKind::MissingArgument { what: "URL" })),
         None => (first, None),
-        Some(second) if looks_like_url(first) || (!looks_like_url(second) && first.parse::<ItemId>().is_err()) => {
+        Some(second) if looks_like_url(first) || (!looks_like_url(second) && item_id(first).is_none()) => {
             (first, Some(second))
         }
         Some(second) => (second, Some(first)),
@@ -26,10 +25,7 @@ pub(super) fn shared(mut args: Words<'_>) -> Result<Command, ParseError> {
     let url = web_url(url_text).ok_or_else(|| err(ParseErrorKind::InvalidUrl { text: echo(url_text) }))?;
     let item = match item_text {
         None => None,
-        Some(text) => Some(
-            text.parse::<ItemId>()
-                .map_err(|_| err(ParseErrorKind::InvalidItem { text: echo(text) }))?,
-        ),
+        Some(text) => Some(item_id(text).ok_or_else(|| err(ParseErrorKind::InvalidItem { text: echo(text) }))?),
     };
     Ok(Command::Shared { url, item })
 }
@@ -42,6 +38,7 @@ fn looks_like_url(word: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::ItemId;
     use ParseErrorKind as K;
 
     fn shared_ok(url: &str, item: Option<u32>) -> Result<Command, ParseErrorKind> {

@@ -4,6 +4,7 @@
 //! [`MAX_CHARS`], so a huge message costs nothing.
 
 use super::COMMANDS;
+use std::sync::OnceLock;
 
 /// Longest word (in characters) compared; longer words get no suggestion.
 pub(super) const MAX_CHARS: usize = 48;
@@ -18,47 +19,66 @@ pub(super) const ALIASES: &[(&str, &str)] = &[
     ("forget_me", "forget-me"),
 ];
 
-/// Optimal-string-alignment (restricted Damerau-Levenshtein) distance, ASCII case-insensitive.
-/// `None` when either word is longer than [`MAX_CHARS`].
-pub(super) fn distance(a: &str, b: &str) -> Option<usize> {
-    let mut a_buf = ['\0'; MAX_CHARS];
-    let mut b_buf = ['\0'; MAX_CHARS];
-    let a = fill(&mut a_buf, a)?;
-    let b = fill(&mut b_buf, b)?;
-    let mut before = [0usize; MAX_CHARS + 1];
-    let mut prev = [0usize; MAX_CHARS + 1];
-    let mut cur = [0usize; MAX_CHARS + 1];
-    for (j, cell) in prev.iter_mut().enumerate() {
-        *cell = j;
-    }
-    let mut last_a = '\0';
-    for (i, &ca) in a.iter().enumerate() {
-        cur[0] = i + 1;
-        let mut last_b = '\0';
-        for (j, &cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != cb);
-            let mut best = (prev[j + 1] + 1).min(cur[j] + 1).min(prev[j] + cost);
-            if i > 0 && j > 0 && ca == last_b && last_a == cb {
-                best = best.min(before[j - 1] + 1);
-            }
-            cur[j + 1] = best;
-            last_b = cb;
-        }
-        before = prev;
-        prev = cur;
-        last_a = ca;
-    }
-    prev.get(b.len()).copied()
+/// A word's ASCII-lower-cased characters, on the stack.
+pub(super) struct Word {
+    chars: [char; MAX_CHARS],
+    len: usize,
 }
 
-/// Copies the lower-cased characters of `word` into `buf`; `None` if it does not fit.
-fn fill<'b>(buf: &'b mut [char; MAX_CHARS], word: &str) -> Option<&'b [char]> {
-    let mut n = 0;
-    for c in word.chars() {
-        *buf.get_mut(n)? = c.to_ascii_lowercase();
-        n += 1;
+impl Word {
+    /// `None` when the word is longer than [`MAX_CHARS`].
+    pub(super) fn new(text: &str) -> Option<Self> {
+        let mut chars = ['\0'; MAX_CHARS];
+        let mut len = 0;
+        for c in text.chars() {
+            *chars.get_mut(len)? = c.to_ascii_lowercase();
+            len += 1;
+        }
+        Some(Word { chars, len })
     }
-    buf.get(..n)
+
+    fn chars(&self) -> &[char] {
+        self.chars.get(..self.len).unwrap_or_default()
+    }
+
+    /// The optimal-string-alignment (restricted Damerau-Levenshtein) distance to `other` if it is at
+    /// most `limit`; gives up as soon as a whole row of the table exceeds `limit`.
+    pub(super) fn distance_within(&self, other: &Word, limit: usize) -> Option<usize> {
+        let (a, b) = (self.chars(), other.chars());
+        if a.len().abs_diff(b.len()) > limit {
+            return None;
+        }
+        // Three rotating rows of the table (row i is rows[i % 3]); cells are at most MAX_CHARS.
+        let mut rows = [[0u8; MAX_CHARS + 1]; 3];
+        for (j, cell) in rows[0].iter_mut().enumerate() {
+            *cell = j as u8;
+        }
+        for (i, &ca) in a.iter().enumerate() {
+            let (before, prev, cur) = ((i + 2) % 3, i % 3, (i + 1) % 3);
+            rows[cur][0] = (i + 1) as u8;
+            let mut row_min = rows[cur][0];
+            for (j, &cb) in b.iter().enumerate() {
+                let cost = u8::from(ca != cb);
+                let mut best = (rows[prev][j + 1] + 1).min(rows[cur][j] + 1).min(rows[prev][j] + cost);
+                let swapped = i > 0 && j > 0 && a.get(i - 1) == Some(&cb) && b.get(j - 1) == Some(&ca);
+                if swapped {
+                    best = best.min(rows[before][j - 1] + 1);
+                }
+                rows[cur][j + 1] = best;
+                row_min = row_min.min(best);
+            }
+            if usize::from(row_min) > limit {
+                return None;
+            }
+        }
+        let d = usize::from(rows[a.len() % 3][b.len()]);
+        (d <= limit).then_some(d)
+    }
+}
+
+/// The distance between two words (see [`Word::distance_within`]); `None` when one is too long.
+pub(super) fn distance(a: &str, b: &str) -> Option<usize> {
+    Word::new(a)?.distance_within(&Word::new(b)?, usize::MAX)
 }
 
 /// The candidate closest to `typed` within `limit` edits, the first one on ties.
@@ -66,10 +86,14 @@ pub(super) fn closest<'c, I>(typed: &str, candidates: I, limit: usize) -> Option
 where
     I: IntoIterator<Item = &'c str>,
 {
+    let typed = Word::new(typed)?;
     let mut best: Option<(usize, &'c str)> = None;
     for candidate in candidates {
-        let Some(d) = distance(typed, candidate) else { continue };
-        if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
+        let limit = best.map_or(limit, |(d, _)| d.saturating_sub(1));
+        let Some(d) = Word::new(candidate).and_then(|c| typed.distance_within(&c, limit)) else {
+            continue;
+        };
+        if best.is_none_or(|(bd, _)| d < bd) {
             best = Some((d, candidate));
         }
     }
@@ -93,16 +117,22 @@ pub(super) fn command_suggestion(typed: &str) -> Option<&'static str> {
     closest(&lower, words, limit).map(canonical)
 }
 
-/// The distinct first words of [`COMMANDS`] (`post` once).
+/// The distinct first words of [`COMMANDS`] (`post` once), in table order; computed once.
 pub(super) fn command_words() -> impl Iterator<Item = &'static str> + Clone {
-    COMMANDS.iter().enumerate().filter_map(|(i, spec)| {
-        let word = spec.name.split(' ').next().unwrap_or(spec.name);
-        let seen = COMMANDS
+    static WORDS: OnceLock<Vec<&'static str>> = OnceLock::new();
+    let words = WORDS.get_or_init(|| {
+        let mut words: Vec<&'static str> = Vec::new();
+        for word in COMMANDS
             .iter()
-            .take(i)
-            .any(|earlier| earlier.name.split(' ').next() == Some(word));
-        (!seen).then_some(word)
-    })
+            .map(|spec| spec.name.split(' ').next().unwrap_or(spec.name))
+        {
+            if !words.contains(&word) {
+                words.push(word);
+            }
+        }
+        words
+    });
+    words.iter().copied()
 }
 
 /// The command word an alias stands for (the word itself when it is no alias).
@@ -136,6 +166,15 @@ mod tests {
             assert_eq!(distance(b, a), want, "{b} / {a}");
         }
         assert_eq!(distance(&"x".repeat(MAX_CHARS + 1), "x"), None);
+        let (kitten, sitting) = (Word::new("kitten").unwrap(), Word::new("sitting").unwrap());
+        assert_eq!(kitten.distance_within(&sitting, 2), None);
+        assert_eq!(kitten.distance_within(&sitting, 3), Some(3));
+        assert_eq!(
+            Word::new("abcdef")
+                .unwrap()
+                .distance_within(&Word::new("ab").unwrap(), 3),
+            None
+        );
         assert_eq!(
             distance(&"x".repeat(MAX_CHARS), &"y".repeat(MAX_CHARS)),
             Some(MAX_CHARS)

@@ -1,6 +1,7 @@
 //! Argument values shared by several grammars: web links, server names, times and dates.
 
 use super::tokens::unwrap_link;
+use crate::domain::ItemId;
 use chrono::{NaiveDate, NaiveTime};
 use std::borrow::Cow;
 use url::{Host, Url};
@@ -107,6 +108,17 @@ pub(super) fn date(text: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(year, digits(month)?, digits(day)?)
 }
 
+/// An item id (`c12`, `C12`, `#c12`), checked for its shape before `ItemId::from_str` (which allocates
+/// its error) is asked.
+pub(super) fn item_id(text: &str) -> Option<ItemId> {
+    let rest = text.strip_prefix('#').unwrap_or(text);
+    let digits = rest.strip_prefix(['c', 'C'])?;
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok()
+}
+
 /// A short run of ASCII digits as a number (no sign, no spaces).
 fn digits(text: &str) -> Option<u32> {
     if text.is_empty() || text.len() > 4 || !text.bytes().all(|b| b.is_ascii_digit()) {
@@ -198,6 +210,23 @@ mod tests {
             let want = want.and_then(|(h, m)| NaiveTime::from_hms_opt(h, m, 0));
             assert_eq!(time_of_day(text), want, "{text:?}");
         }
+    }
+
+    #[test]
+    fn item_ids_take_their_usual_spellings() {
+        let rows = [
+            ("c12", Some(12)),
+            ("C7", Some(7)),
+            ("#c3", Some(3)),
+            ("12", None),
+            ("c", None),
+            ("c-1", None),
+        ];
+        for (text, want) in rows {
+            assert_eq!(item_id(text), want.map(ItemId), "{text:?}");
+        }
+        assert_eq!(item_id("c99999999999"), None);
+        assert_eq!(item_id("https://x.com/a"), None);
     }
 
     type Ymd = (i32, u32, u32);

@@ -1,6 +1,6 @@
 //! IANA time-zone names for `tz`: exact or case-insensitive lookup, and the closest name when unknown.
 
-use super::suggest::{distance, MAX_CHARS};
+use super::suggest::{Word, MAX_CHARS};
 use chrono_tz::{Tz, TZ_VARIANTS};
 use std::sync::OnceLock;
 
@@ -58,15 +58,17 @@ fn suggestion(wanted: &str) -> Option<String> {
         5..=8 => 2,
         _ => 3,
     };
+    let typed_len = wanted.len();
+    let wanted = Word::new(wanted)?;
     let mut best: Option<(usize, bool, Tz)> = None;
     for (name, tz) in lower_names() {
         let city = name.rsplit('/').next().unwrap_or(name);
         let d = [name.as_str(), city]
             .into_iter()
-            .filter(|candidate| candidate.len().abs_diff(wanted.len()) <= limit)
-            .filter_map(|candidate| distance(wanted, candidate))
+            .filter(|candidate| candidate.len().abs_diff(typed_len) <= limit)
+            .filter_map(|candidate| Word::new(candidate).and_then(|c| wanted.distance_within(&c, limit)))
             .min();
-        let Some(d) = d.filter(|d| *d <= limit) else { continue };
+        let Some(d) = d else { continue };
         let legacy = !REGIONS.iter().any(|r| tz.name().split('/').next() == Some(*r));
         if best.is_none_or(|(bd, b_legacy, _)| (d, legacy) < (bd, b_legacy)) {
             best = Some((d, legacy, *tz));

@@ -127,7 +127,7 @@ fn post_add_defaults_and_variants() {
             }),
         ),
         (
-            format!("title:River day\nlink:x.com/ngo\ntext.en:\n Join us!"),
+            "title:River day\nlink:x.com/ngo\ntext.en:\n Join us!".to_string(),
             with(|p| p.link = "https://x.com/ngo".into()),
         ),
         (
