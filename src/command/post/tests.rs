@@ -92,6 +92,10 @@ fn post_add_defaults_and_variants() {
     };
     let rows: Vec<(String, Result<NewPost, ParseError>)> = vec![
         (minimal(""), Ok(expected_minimal())),
+        (
+            "title: River day\r\nlink: https://example.org/river\r\n\r\ntext.en: Join us!\r\n".to_string(),
+            Ok(expected_minimal()),
+        ),
         (minimal("kind: evergreen"), with(|p| p.kind = NewKind::Evergreen)),
         (
             minimal("kind: HOT\nexpires: 2026-11-30"),
