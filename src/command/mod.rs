@@ -3,11 +3,18 @@
 //! Matrix, Discord (slash options map into the same type) and the console all feed this.
 //! One grammar per file; tests beside each grammar.
 
+mod coordinator;
 mod error;
 mod grammar;
 mod post;
+mod reshare;
+mod settings;
 mod suggest;
+#[cfg(test)]
+mod tests;
 mod tokens;
+mod values;
+mod zone;
 
 pub use error::{ParseError, ParseErrorKind};
 pub use post::NewPost;
