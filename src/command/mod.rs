@@ -17,7 +17,7 @@ mod values;
 mod zone;
 
 pub use error::{ParseError, ParseErrorKind};
-pub use post::NewPost;
+pub use post::{NewKind, NewPost};
 
 use crate::domain::{ItemId, Lang, WeekKey};
 use chrono::{NaiveDate, NaiveTime};
