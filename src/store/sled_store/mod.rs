@@ -4,6 +4,7 @@
 //! Layout: see [`codec`] (keys and values) and [`crate::store::migrations`] (schema history).
 
 pub mod codec;
+mod lock;
 pub(crate) mod tx;
 mod writes;
 
@@ -47,10 +48,9 @@ pub struct SledStore {
     /// true, and the blocking flush happens from the writer (never `flush_async`).
     writer: Mutex<()>,
     durability: Durability,
+    /// Dropped after `trees` (fields drop in order): waits until sled has released its file lock.
+    _release: lock::ReleaseWait,
 }
-
-/// sled reports a held file lock as an `Io` error with this text.
-const SLED_LOCK_MESSAGE: &str = "could not acquire lock";
 
 impl SledStore {
     /// Opens (creating if needed) the database in directory `path`, migrating an older schema.
@@ -64,16 +64,16 @@ impl SledStore {
             .cache_capacity(options.cache_bytes)
             .mode(sled::Mode::LowSpace)
             .flush_every_ms(background_flush);
-        let db = config.open().map_err(|error| match error {
-            sled::Error::Io(e) if e.to_string().contains(SLED_LOCK_MESSAGE) => {
-                StoreError::Locked { path: path.display().to_string() }
-            }
-            other => io(other),
-        })?;
+        let db = config.open().map_err(|error| lock::map_open_error(path, error))?;
         let trees = Trees::open(db)?;
         migrations::upgrade(&trees)?;
         trees.flush()?;
-        Ok(SledStore { trees, writer: Mutex::new(()), durability: options.durability })
+        Ok(SledStore {
+            trees,
+            writer: Mutex::new(()),
+            durability: options.durability,
+            _release: lock::ReleaseWait::new(path),
+        })
     }
 
     /// Records many reshares in one transaction (all or nothing), each like `record_reshare`
