@@ -1,13 +1,13 @@
 //! Storage: the [`Store`] trait the core talks to, and its two implementations
 //! (sled on disk, the default; memory, its twin for tests), held to one conformance suite.
 
+pub mod conformance;
 pub mod memory;
 pub mod migrations;
 pub mod sled_store;
-pub mod conformance;
 
 pub use memory::MemoryStore;
-pub use sled_store::SledStore;
+pub use sled_store::{SledOptions, SledStore};
 
 use crate::domain::reshare::{AmbassadorStats, WeekTotal};
 use crate::domain::{Ambassador, AmbassadorId, Identity, Item, ItemId, Reshare, WeekKey};
@@ -34,6 +34,19 @@ pub enum StoreError {
     IdentityTaken(String),
     #[error("{0} not found")]
     NotFound(String),
+    #[error("reshare key {0} is already counted for another reshare")]
+    KeyTaken(String),
+}
+
+/// When a persistent store's writes reach the disk.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Durability {
+    /// Every write that returns `Ok` has been flushed to disk first (the default).
+    #[default]
+    Flush,
+    /// No flush per write: data reaches the disk in the background and when the store is dropped.
+    /// For bulk imports and for filling benchmarks; a crash may lose the last writes.
+    Deferred,
 }
 
 /// The result of recording a reshare.
@@ -55,7 +68,12 @@ pub struct LinkCode {
 /// Everything Relais keeps. Implementations are internally synchronised (`&self` everywhere) and
 /// every write is atomic: after an error nothing is half-written.
 ///
-/// Durable stores make each write that returns `Ok` durable (flushed) before returning.
+/// Durable stores make each write that returns `Ok` durable (flushed) before returning
+/// (unless opened with [`Durability::Deferred`]).
+///
+/// Ids (ambassadors, items, reshares) start at 1, increase and are never reused, even after the
+/// record is deleted; putting a record with an id above the counter moves the counter past it.
+/// Both implementations are held to [`conformance`].
 pub trait Store: Send + Sync {
     /// Schema version of the open database.
     fn schema_version(&self) -> Result<u32, StoreError>;
@@ -72,10 +90,14 @@ pub trait Store: Send + Sync {
     /// All ambassadors, by id.
     fn ambassadors(&self) -> Result<Vec<Ambassador>, StoreError>;
     /// Erases an ambassador completely (forget-me): the record, identity index, reshares (and
-    /// their dedup keys), stats, week totals and link codes. Atomic.
+    /// their dedup keys), stats, week totals and link codes. Atomic. Forgetting an unknown id is
+    /// not an error (there is nothing left to erase).
     fn forget_ambassador(&self, id: AmbassadorId) -> Result<(), StoreError>;
     /// Moves everything of `from` (identities, reshares, stats, week totals) into `into` and
-    /// deletes `from`. Streak and best streak: the larger of the two. Atomic.
+    /// deletes `from`. Streak and best streak: the larger of the two (and the later `last_day`);
+    /// week totals are summed, `reached_at` the later of the two. `from`'s link codes are
+    /// dropped. Atomic. `NotFound` if either is unknown; merging an ambassador into itself does
+    /// nothing.
     fn merge_ambassadors(&self, from: AmbassadorId, into: AmbassadorId) -> Result<(), StoreError>;
 
     // --- items ---
@@ -90,18 +112,26 @@ pub trait Store: Send + Sync {
     /// Records a reshare (its `id` is assigned here) unless one with the same `dedup_key` exists,
     /// and in the same atomic write sets the ambassador's stats to `new_stats` and adds
     /// `reshare.points` and one reshare to the ambassador's total for `reshare.week`
-    /// (`reached_at` = `reshare.at` when points > 0).
+    /// (`reached_at` = `reshare.at` when points > 0, unless a later `reached_at` is already there).
+    ///
+    /// A reshare's keys are its `dedup_key` and, when set, its `url`; if any of them is already
+    /// taken the existing reshare is returned as `AlreadyCounted`. The ambassador must exist
+    /// (`NotFound` otherwise).
     fn record_reshare(&self, reshare: Reshare, new_stats: &AmbassadorStats) -> Result<RecordOutcome, StoreError>;
     /// Gives a URL-less quick claim its URL: sets `url`, `network`, and indexes the URL as a
-    /// dedup key too (the quick key stays). Points do not change.
+    /// dedup key too (the quick key stays). Points do not change. `NotFound` for an unknown
+    /// reshare, `KeyTaken` if the URL is already a key of another reshare (nothing is written).
+    /// A previous URL of the same reshare stops being a key.
     fn attach_url(&self, reshare_id: u64, url: &str, network: crate::domain::Network) -> Result<Reshare, StoreError>;
     /// Withdraws a reshare: removes it and its dedup keys and subtracts its points and count from
-    /// the ambassador's stats and week total. Returns it, or `None` if unknown.
+    /// the ambassador's stats and week total. Returns it, or `None` if unknown. The week total's
+    /// `reached_at` becomes the time of the latest remaining reshare with points that week; a
+    /// total left with no reshares is removed. Streaks are not changed.
     fn withdraw_reshare(&self, reshare_id: u64) -> Result<Option<Reshare>, StoreError>;
     fn reshare_by_key(&self, dedup_key: &str) -> Result<Option<Reshare>, StoreError>;
-    /// An ambassador's reshares, oldest first.
+    /// An ambassador's reshares, oldest first (by `at`, then id).
     fn reshares_of(&self, ambassador: AmbassadorId) -> Result<Vec<Reshare>, StoreError>;
-    /// Reshares with `from <= at < to`, oldest first (reports).
+    /// Reshares with `from <= at < to`, oldest first (by `at`, then id) (reports).
     fn reshares_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<Reshare>, StoreError>;
     /// Running totals of an ambassador (default if none).
     fn stats(&self, ambassador: AmbassadorId) -> Result<AmbassadorStats, StoreError>;

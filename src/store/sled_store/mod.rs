@@ -1,0 +1,262 @@
+//! The on-disk store: sled 0.34, one multi-tree transaction per write, writers serialised through
+//! one lock and (by default) flushed to disk before a write returns.
+//!
+//! Layout: see [`codec`] (keys and values) and [`crate::store::migrations`] (schema history).
+
+pub mod codec;
+mod lock;
+pub(crate) mod tx;
+mod writes;
+
+use self::codec::{meta, tree};
+use self::tx::{io, Trees};
+use self::writes::NewStats;
+use super::{migrations, Durability, LinkCode, RecordOutcome, Store, StoreError};
+use crate::domain::reshare::{AmbassadorStats, WeekTotal};
+use crate::domain::{Ambassador, AmbassadorId, Identity, Item, ItemId, Network, Reshare, WeekKey};
+use chrono::{DateTime, Utc};
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+/// How to open a [`SledStore`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SledOptions {
+    /// sled's page cache size in bytes (default 8 MiB).
+    pub cache_bytes: u64,
+    pub durability: Durability,
+}
+
+impl Default for SledOptions {
+    fn default() -> Self {
+        SledOptions { cache_bytes: 8 * 1024 * 1024, durability: Durability::Flush }
+    }
+}
+
+/// What [`SledStore::import`] did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    pub recorded: usize,
+    /// Reshares whose key was already taken (by the database or earlier in the batch): skipped.
+    pub already_counted: usize,
+}
+
+/// The sled-backed [`Store`]. One per database directory: a second open, in this process or
+/// another, fails with `StoreError::Locked`.
+pub struct SledStore {
+    trees: Trees,
+    /// Serialises writers: transactions never conflict, reads made before a transaction stay
+    /// true, and the blocking flush happens from the writer (never `flush_async`).
+    writer: Mutex<()>,
+    durability: Durability,
+    /// Dropped after `trees` (fields drop in order): waits until sled has released its file lock.
+    _release: lock::ReleaseWait,
+}
+
+impl SledStore {
+    /// Opens (creating if needed) the database in directory `path`, migrating an older schema.
+    pub fn open(path: &Path, options: SledOptions) -> Result<SledStore, StoreError> {
+        let background_flush = match options.durability {
+            Durability::Flush => None,
+            Durability::Deferred => Some(500),
+        };
+        let config = sled::Config::new()
+            .path(path)
+            .cache_capacity(options.cache_bytes)
+            .mode(sled::Mode::LowSpace)
+            .flush_every_ms(background_flush);
+        let db = config.open().map_err(|error| lock::map_open_error(path, error))?;
+        let trees = Trees::open(db)?;
+        migrations::upgrade(&trees)?;
+        trees.flush()?;
+        Ok(SledStore {
+            trees,
+            writer: Mutex::new(()),
+            durability: options.durability,
+            _release: lock::ReleaseWait::new(path),
+        })
+    }
+
+    /// Records many reshares in one transaction (all or nothing), each like `record_reshare`
+    /// except that stats are folded from the reshares themselves (stored points; streaks by
+    /// local day in the ambassador's time zone, so reshares should come oldest first).
+    /// For bulk imports and benchmark filling; flushed once at the end under `Durability::Flush`.
+    pub fn import(&self, batch: &[Reshare]) -> Result<ImportReport, StoreError> {
+        self.write(|trees| {
+            trees.transact(|tx| {
+                let mut report = ImportReport::default();
+                for reshare in batch {
+                    match writes::record_in(tx, reshare, &NewStats::Folded)? {
+                        RecordOutcome::Recorded(_) => report.recorded += 1,
+                        RecordOutcome::AlreadyCounted(_) => report.already_counted += 1,
+                    }
+                }
+                Ok(report)
+            })
+        })
+    }
+
+    /// Runs a write under the writer lock, then flushes unless durability is deferred.
+    fn write<A>(&self, op: impl FnOnce(&Trees) -> Result<A, StoreError>) -> Result<A, StoreError> {
+        let _writer = self.lock_writer();
+        let result = op(&self.trees)?;
+        if self.durability == Durability::Flush {
+            self.trees.flush()?;
+        }
+        Ok(result)
+    }
+
+    /// The writer lock; also taken by reads that follow an index into another tree, so that no
+    /// write removes a record between the two. (A poisoned lock guards nothing: it is taken over.)
+    fn lock_writer(&self) -> MutexGuard<'_, ()> {
+        self.writer.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn next_id(&self, counter: &'static str) -> Result<u64, StoreError> {
+        self.write(|trees| trees.transact(|tx| tx.next_id(counter)))
+    }
+
+    /// Reshares found through keys of `reshares_by_time` (or another index ending in the id).
+    fn load_indexed(&self, index: &'static str, keys: sled::Iter) -> Result<Vec<Reshare>, StoreError> {
+        let mut found = Vec::new();
+        for entry in keys {
+            let (key, _) = entry.map_err(io)?;
+            let id = codec::trailing_id(index, &key)?;
+            found.push(self.trees.reshare(id)?.ok_or_else(|| tx::dangling(index, id))?);
+        }
+        Ok(found)
+    }
+
+    fn all_json<T: serde::de::DeserializeOwned>(tree: &sled::Tree, name: &'static str) -> Result<Vec<T>, StoreError> {
+        tree.iter().map(|entry| codec::from_json(name, &entry.map_err(io)?.1)).collect()
+    }
+}
+
+impl Drop for SledStore {
+    fn drop(&mut self) {
+        if let Err(error) = self.trees.flush() {
+            tracing::error!(%error, "flushing the database on close failed");
+        }
+    }
+}
+
+/// Oldest first: by time, then id.
+fn oldest_first(reshares: &mut [Reshare]) {
+    reshares.sort_by_key(|r| (r.at, r.id));
+}
+
+impl Store for SledStore {
+    fn schema_version(&self) -> Result<u32, StoreError> {
+        self.trees.schema_version()?.ok_or_else(|| codec::corrupt(tree::META, "no schema_version"))
+    }
+
+    fn next_ambassador_id(&self) -> Result<AmbassadorId, StoreError> {
+        self.next_id(meta::LAST_AMBASSADOR_ID).map(AmbassadorId)
+    }
+
+    fn put_ambassador(&self, ambassador: &Ambassador) -> Result<(), StoreError> {
+        self.write(|trees| writes::put_ambassador(trees, ambassador))
+    }
+
+    fn ambassador(&self, id: AmbassadorId) -> Result<Option<Ambassador>, StoreError> {
+        self.trees.ambassador(id)
+    }
+
+    fn ambassador_by_identity(&self, identity: &Identity) -> Result<Option<Ambassador>, StoreError> {
+        match self.trees.identities.get(codec::identity_key(identity)).map_err(io)? {
+            Some(id) => self.trees.ambassador(AmbassadorId(codec::decode_u64(tree::IDENTITIES, &id)?)),
+            None => Ok(None),
+        }
+    }
+
+    fn ambassadors(&self) -> Result<Vec<Ambassador>, StoreError> {
+        Self::all_json(&self.trees.ambassadors, tree::AMBASSADORS)
+    }
+
+    fn forget_ambassador(&self, id: AmbassadorId) -> Result<(), StoreError> {
+        self.write(|trees| writes::forget_ambassador(trees, id))
+    }
+
+    fn merge_ambassadors(&self, from: AmbassadorId, into: AmbassadorId) -> Result<(), StoreError> {
+        self.write(|trees| writes::merge_ambassadors(trees, from, into))
+    }
+
+    fn next_item_id(&self) -> Result<ItemId, StoreError> {
+        let id = self.next_id(meta::LAST_ITEM_ID)?;
+        u32::try_from(id).map(ItemId).map_err(|_| codec::corrupt(tree::META, "item ids exhausted"))
+    }
+
+    fn put_item(&self, item: &Item) -> Result<(), StoreError> {
+        self.write(|trees| writes::put_item(trees, item))
+    }
+
+    fn item(&self, id: ItemId) -> Result<Option<Item>, StoreError> {
+        self.trees.get_json(&self.trees.items, tree::ITEMS, codec::item_key(id))
+    }
+
+    fn items(&self) -> Result<Vec<Item>, StoreError> {
+        Self::all_json(&self.trees.items, tree::ITEMS)
+    }
+
+    fn record_reshare(&self, reshare: Reshare, new_stats: &AmbassadorStats) -> Result<RecordOutcome, StoreError> {
+        self.write(|trees| trees.transact(|tx| writes::record_in(tx, &reshare, &NewStats::Given(new_stats))))
+    }
+
+    fn attach_url(&self, reshare_id: u64, url: &str, network: Network) -> Result<Reshare, StoreError> {
+        self.write(|trees| writes::attach_url(trees, reshare_id, url, network))
+    }
+
+    fn withdraw_reshare(&self, reshare_id: u64) -> Result<Option<Reshare>, StoreError> {
+        self.write(|trees| writes::withdraw_reshare(trees, reshare_id))
+    }
+
+    fn reshare_by_key(&self, dedup_key: &str) -> Result<Option<Reshare>, StoreError> {
+        match self.trees.reshare_keys.get(dedup_key).map_err(io)? {
+            Some(id) => self.trees.reshare(codec::decode_u64(tree::RESHARE_KEYS, &id)?),
+            None => Ok(None),
+        }
+    }
+
+    fn reshares_of(&self, ambassador: AmbassadorId) -> Result<Vec<Reshare>, StoreError> {
+        let _writer = self.lock_writer();
+        let mut found = self.trees.reshares_of(ambassador)?;
+        oldest_first(&mut found);
+        Ok(found)
+    }
+
+    fn reshares_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<Reshare>, StoreError> {
+        if from >= to {
+            return Ok(Vec::new());
+        }
+        // Keys hold milliseconds: take the whole last millisecond, then filter exactly.
+        let end = u64::from_be_bytes(codec::millis_key(to)).saturating_add(1).to_be_bytes();
+        let _writer = self.lock_writer();
+        let keys = self.trees.reshares_by_time.range(codec::millis_key(from)..end);
+        let mut found = self.load_indexed(tree::RESHARES_BY_TIME, keys)?;
+        found.retain(|r| from <= r.at && r.at < to);
+        oldest_first(&mut found);
+        Ok(found)
+    }
+
+    fn stats(&self, ambassador: AmbassadorId) -> Result<AmbassadorStats, StoreError> {
+        let stats = self.trees.get_json(&self.trees.stats, tree::STATS, codec::ambassador_key(ambassador))?;
+        Ok(stats.unwrap_or_default())
+    }
+
+    fn week_totals(&self, week: WeekKey) -> Result<Vec<(AmbassadorId, WeekTotal)>, StoreError> {
+        let mut totals = Vec::new();
+        for entry in self.trees.week_totals.scan_prefix(week.to_bytes()) {
+            let (key, value) = entry.map_err(io)?;
+            let ambassador = AmbassadorId(codec::trailing_id(tree::WEEK_TOTALS, &key)?);
+            totals.push((ambassador, codec::decode_total(&value)?));
+        }
+        Ok(totals)
+    }
+
+    fn put_link_code(&self, code: &str, link: &LinkCode) -> Result<(), StoreError> {
+        self.write(|trees| writes::put_link_code(trees, code, link))
+    }
+
+    fn take_link_code(&self, code: &str) -> Result<Option<LinkCode>, StoreError> {
+        self.write(|trees| writes::take_link_code(trees, code))
+    }
+}
