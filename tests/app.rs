@@ -276,8 +276,16 @@ fn the_share_kit_never_contains_a_chat_id() {
     bot.approved_post("Trees", "", at(23, 8, 0));
     let matrix = Identity::new(Platform::Matrix, "@alice.secret:example.org");
     let today = Bot::text(&bot.say_as(matrix, "!r:example.org", "!today", at(23, 9, 0)));
-    assert!(today.contains("x.com/intent"), "{today}");
-    assert!(!today.contains("alice.secret"), "{today}");
+    let links: Vec<&str> = today
+        .split(|c: char| c.is_whitespace() || c == '(' || c == ')')
+        .filter(|t| (t.starts_with("http") || t.starts_with("mailto:")) && t.contains("example.org"))
+        .collect();
+    assert!(links.len() >= 8, "the tracked link and the share links: {today}");
+    assert!(links.iter().any(|l| l.contains("x.com/intent")), "{today}");
+    for link in links {
+        assert!(!link.contains("alice"), "{link}");
+        assert!(link.contains("utm_content"), "every link is tracked with the pseudonymous code: {link}");
+    }
 }
 
 #[test]

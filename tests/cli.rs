@@ -28,11 +28,13 @@ fn a_scripted_demo_session_runs_end_to_end() {
 !help
 /push
 /as alice
+!lang en
 !today
 !shared https://x.com/alice_demo/status/1859000000000000001?s=20 c1
 !shared https://twitter.com/alice_demo/status/1859000000000000001
 !me
 /as bob
+!lang en
 /react c1
 !top
 !sahred https://x.com/bob/status/2
@@ -43,6 +45,7 @@ title: Demo day
 link: https://example.org/demo-day
 text.en: Come to our demo day!
 kind: hot
+
 !post list
 !report
 /quit
@@ -52,7 +55,7 @@ kind: hot
     let expect = [
         "Relais console",
         "!post add",                      // help lists coordinator commands to carla
-        "to share today (2026-11-23)",    // the push
+        "Living Rivers — à partager aujourd'hui (2026-11-23)", // the push, in the room's language
         "x.com/intent/tweet",             // alice's personal share kit
         "+15",                            // same-day reshare of c1
         "already shared",                 // the second spelling of the same post
@@ -73,7 +76,7 @@ kind: hot
 fn the_demo_store_survives_a_restart_without_reseeding() {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("store");
-    let (out, _, ok) = demo(&store, "/as zoe\n!shared https://x.com/zoe/status/99\n");
+    let (out, _, ok) = demo(&store, "/as zoe\n!lang en\n!shared https://x.com/zoe/status/99\n");
     assert!(ok && out.contains("+10"), "{out}");
     let mut child = Command::new(BIN)
         .current_dir(ROOT)

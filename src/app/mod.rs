@@ -92,7 +92,10 @@ impl<'a> App<'a> {
     fn run_as_guest(&self, msg: &Incoming, cmd: &Command, now: DateTime<Utc>) -> Vec<Effect> {
         let lang = self.guest_lang(msg);
         let text = match cmd {
-            Command::Help { topic } => help::help_text(self, lang, topic.as_deref(), false),
+            Command::Help { topic } => {
+                let coordinator = self.settings.coordinators.contains(&msg.from);
+                help::help_text(self, lang, topic.as_deref(), coordinator)
+            }
             Command::Link { code: Some(code) } => {
                 return self.with_ctx(msg, now, |ctx| privacy::link_with_code(ctx, code));
             }

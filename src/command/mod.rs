@@ -165,7 +165,7 @@ pub const COMMANDS: &[CommandSpec] = &[
     CommandSpec { name: "link", args: "[CODE]", coordinator_only: false },
     CommandSpec { name: "my-data", args: "", coordinator_only: false },
     CommandSpec { name: "forget-me", args: "[confirm]", coordinator_only: false },
-    CommandSpec { name: "post add", args: "(then one `key: value` line per field)", coordinator_only: true },
+    CommandSpec { name: "post add", args: "", coordinator_only: true },
     CommandSpec { name: "post list", args: "[draft|approved|cancelled|all]", coordinator_only: true },
     CommandSpec { name: "post show", args: "ITEM", coordinator_only: true },
     CommandSpec { name: "post approve", args: "ITEM", coordinator_only: true },
@@ -187,4 +187,14 @@ pub fn spec(name: &str) -> Option<&'static CommandSpec> {
 /// otherwise. Never panics, whatever the input.
 pub fn parse(text: &str, prefix: &str) -> Option<Result<Command, ParseError>> {
     grammar::parse(text, prefix)
+}
+
+/// Whether `line` opens a multi-line command (`post add` with its fields still to come), so that
+/// line-based adapters (the console) know to read on until an empty line.
+pub fn opens_multiline(line: &str, prefix: &str) -> bool {
+    !line.contains('\n')
+        && matches!(
+            parse(line, prefix),
+            Some(Err(ParseError { kind: ParseErrorKind::PostMissingField { .. }, .. }))
+        )
 }

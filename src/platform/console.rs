@@ -48,15 +48,36 @@ impl<'a> Console<'a> {
     pub fn run(&mut self, input: impl BufRead, out: &mut impl Write) -> std::io::Result<()> {
         writeln!(out, "Relais console — {}. {CONTROLS}", self.app.settings.org_name)?;
         self.prompt(out)?;
-        for line in input.lines() {
-            let line = line?;
-            if !self.interactive {
-                writeln!(out, "{}@{}> {}", self.person, self.room, line)?;
+        let mut lines = input.lines();
+        while let Some(line) = lines.next() {
+            let mut message = line?;
+            self.echo(&message, out)?;
+            if crate::command::opens_multiline(&message, &self.app.settings.prefix) {
+                if self.interactive {
+                    writeln!(out, "(one `key: value` line per field; an empty line sends)")?;
+                }
+                for more in lines.by_ref() {
+                    let more = more?;
+                    self.echo(&more, out)?;
+                    if more.trim().is_empty() {
+                        break;
+                    }
+                    message.push('\n');
+                    message.push_str(&more);
+                }
             }
-            if !self.step(line.trim_end(), out)? {
+            if !self.step(message.trim_end(), out)? {
                 break;
             }
             self.prompt(out)?;
+        }
+        Ok(())
+    }
+
+    /// In a scripted session, shows each input line as if typed.
+    fn echo(&self, line: &str, out: &mut impl Write) -> std::io::Result<()> {
+        if !self.interactive {
+            writeln!(out, "{}@{}> {}", self.person, self.room, line)?;
         }
         Ok(())
     }

@@ -10,7 +10,7 @@ use relais::store::MemoryStore;
 
 pub struct Bot {
     pub settings: Settings,
-    pub prompts: Prompts,
+    pub prompts: &'static Prompts,
     pub store: MemoryStore,
 }
 
@@ -19,8 +19,12 @@ pub fn at(day: u32, h: u32, m: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, day, h, m, 0).single().expect("valid test time")
 }
 
-pub fn prompts() -> Prompts {
-    Prompts::load(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/prompts"))).expect("repository prompts load").prompts
+/// The repository's prompts, loaded once per test binary.
+pub fn prompts() -> &'static Prompts {
+    static PROMPTS: std::sync::OnceLock<Prompts> = std::sync::OnceLock::new();
+    PROMPTS.get_or_init(|| {
+        Prompts::load(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/prompts"))).expect("repository prompts load").prompts
+    })
 }
 
 impl Bot {
@@ -50,7 +54,7 @@ impl Bot {
     }
 
     pub fn app(&self) -> App<'_> {
-        App::new(&self.settings, &self.prompts, &self.store)
+        App::new(&self.settings, self.prompts, &self.store)
     }
 
     /// `who` says `text` in the console room `room` at `now`.
