@@ -4,7 +4,7 @@
 //! Each case is a public function taking a fresh, empty store and panicking (assert) on any
 //! difference. `tests/store_conformance.rs` runs them for the memory and the sled store:
 //!
-//! ```ignore
+//! ```text
 //! relais::store_conformance_tests!(memory, relais::store::MemoryStore::new());
 //! ```
 
