@@ -19,4 +19,6 @@ pub enum Effect {
     /// Post to a room (scheduled posts, daily push). `items` lets the adapter map reactions on
     /// this message back to items; `key` is a deterministic idempotency key.
     Post { room: RoomRef, text: String, items: Vec<ItemId>, key: String },
+    /// Upload a file to a room (a report's chart or CSV). `key` is a deterministic idempotency key.
+    Upload { room: RoomRef, file_name: String, mime: String, bytes: Vec<u8>, key: String },
 }

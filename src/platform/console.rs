@@ -155,6 +155,9 @@ impl<'a> Console<'a> {
                     writeln!(out, "relais (DM to {name})> {}", indent(text))?
                 }
                 Effect::Post { room, text, .. } => writeln!(out, "relais (in {})> {}", room.room, indent(text))?,
+                Effect::Upload { room, file_name, bytes, .. } => {
+                    writeln!(out, "relais (in {}) uploads {file_name} ({} bytes)", room.room, bytes.len())?
+                }
             }
         }
         Ok(())

@@ -83,7 +83,7 @@ impl Bot {
             .iter()
             .filter_map(|e| match e {
                 Effect::Reply { text, .. } | Effect::Dm { text, .. } | Effect::Post { text, .. } => Some(text.as_str()),
-                Effect::React { .. } => None,
+                Effect::React { .. } | Effect::Upload { .. } => None,
             })
             .collect::<Vec<_>>()
             .join("\n")
