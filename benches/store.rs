@@ -163,7 +163,7 @@ fn bench_leaderboard(c: &mut Criterion, name: &str, store: &dyn Store, week: Wee
     let started = Instant::now();
     let rows = store.week_totals(week).expect("week totals").len();
     println!(
-        "{name}: first week_totals after open ({rows} rows, not cached yet): {:.3} ms",
+        "{name}: first week_totals call after filling/reopening ({rows} rows, cold): {:.3} ms",
         ms(started.elapsed())
     );
     let samples: Vec<_> = (0..200)
