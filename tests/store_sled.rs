@@ -24,14 +24,21 @@ fn data_survives_drop_and_reopen() {
     let c1 = item(store.next_item_id().unwrap(), "Winter shelter");
     store.put_item(&c1).unwrap();
     let reshare = record(&store, url_reshare(alice.id, c1.id.0, &linkedin(1), monday_plus(1), 15));
-    let code = LinkCode { ambassador: alice.id, expires: monday_plus(2) };
+    let code = LinkCode {
+        ambassador: alice.id,
+        expires: monday_plus(2),
+    };
     store.put_link_code("615243", &code).unwrap();
     let stats = store.stats(alice.id).unwrap();
     drop(store);
 
     for round in 0..3 {
         let store = open(dir.path()).unwrap_or_else(|e| panic!("reopen {round}: {e}"));
-        assert_eq!(store.ambassador_by_identity(&alice.identities[0]).unwrap(), Some(alice.clone()), "round {round}");
+        assert_eq!(
+            store.ambassador_by_identity(&alice.identities[0]).unwrap(),
+            Some(alice.clone()),
+            "round {round}"
+        );
         assert_eq!(store.items().unwrap(), vec![c1.clone()]);
         assert_eq!(store.reshare_by_key(&linkedin(1)).unwrap(), Some(reshare.clone()));
         assert_eq!(store.stats(alice.id).unwrap(), stats);
@@ -46,14 +53,22 @@ fn data_survives_drop_and_reopen() {
 #[test]
 fn deferred_writes_reach_the_disk_when_the_store_is_dropped() {
     let dir = TempDir::new().unwrap();
-    let deferred = SledOptions { durability: Durability::Deferred, ..SledOptions::default() };
+    let deferred = SledOptions {
+        durability: Durability::Deferred,
+        ..SledOptions::default()
+    };
     let store = SledStore::open(dir.path(), deferred).unwrap();
     let alice = add_ambassador(&store, "Alice");
-    let batch: Vec<Reshare> =
-        (0..50).map(|n| url_reshare(alice.id, 1, &linkedin(n), monday_plus(n as i64), 10)).collect();
+    let batch: Vec<Reshare> = (0..50)
+        .map(|n| url_reshare(alice.id, 1, &linkedin(n), monday_plus(n as i64), 10))
+        .collect();
     let report = store.import(&batch).unwrap();
     assert_eq!((report.recorded, report.already_counted), (50, 0));
-    assert_eq!(store.import(&batch[..5]).unwrap().already_counted, 5, "imported keys dedup too");
+    assert_eq!(
+        store.import(&batch[..5]).unwrap().already_counted,
+        5,
+        "imported keys dedup too"
+    );
     drop(store);
     let store = open(dir.path()).unwrap();
     assert_eq!(store.reshares_of(alice.id).unwrap().len(), 50);
@@ -90,13 +105,25 @@ fn a_second_open_from_another_process_is_locked() {
     let dir = TempDir::new().unwrap();
     let store = open(dir.path()).unwrap();
     let output = std::process::Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "a_second_open_from_another_process_is_locked", "--nocapture", "--test-threads=1"])
+        .args([
+            "--exact",
+            "a_second_open_from_another_process_is_locked",
+            "--nocapture",
+            "--test-threads=1",
+        ])
         .env(CHILD_PATH_VAR, dir.path())
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "child failed: {stdout}\n{}", String::from_utf8_lossy(&output.stderr));
-    assert!(stdout.contains(&format!("child: locked {}", dir.path().display())), "child said: {stdout}");
+    assert!(
+        output.status.success(),
+        "child failed: {stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        stdout.contains(&format!("child: locked {}", dir.path().display())),
+        "child said: {stdout}"
+    );
     drop(store);
 }
 
@@ -119,7 +146,12 @@ fn concurrent_writers_all_land() {
     });
     let week = WeekKey::of(monday_plus(0), chrono_tz::Europe::Paris);
     for person in &people {
-        assert_eq!(store.reshares_of(person.id).unwrap().len(), 40, "{}", person.display_name);
+        assert_eq!(
+            store.reshares_of(person.id).unwrap().len(),
+            40,
+            "{}",
+            person.display_name
+        );
         assert_eq!(store.stats(person.id).unwrap().points, 300);
     }
     let week_points: u64 = store.week_totals(week).unwrap().iter().map(|(_, t)| t.points).sum();
@@ -138,13 +170,19 @@ fn write_schema_1(path: &Path, ambassadors: &[Ambassador], reshares: &[Reshare])
     let tree = |name: &str| db.open_tree(name).unwrap();
     let meta = tree("meta");
     meta.insert("schema_version", &1u32.to_be_bytes()).unwrap();
-    meta.insert("last_ambassador_id", &(ambassadors.len() as u64).to_be_bytes()).unwrap();
-    meta.insert("last_reshare_id", &(reshares.len() as u64).to_be_bytes()).unwrap();
+    meta.insert("last_ambassador_id", &(ambassadors.len() as u64).to_be_bytes())
+        .unwrap();
+    meta.insert("last_reshare_id", &(reshares.len() as u64).to_be_bytes())
+        .unwrap();
     for a in ambassadors {
-        tree("ambassadors").insert(a.id.0.to_be_bytes(), serde_json::to_vec(a).unwrap()).unwrap();
+        tree("ambassadors")
+            .insert(a.id.0.to_be_bytes(), serde_json::to_vec(a).unwrap())
+            .unwrap();
         for identity in &a.identities {
             let key = format!("{}:{}", identity.platform.as_str(), identity.user);
-            tree("identities").insert(key.as_bytes(), &a.id.0.to_be_bytes()).unwrap();
+            tree("identities")
+                .insert(key.as_bytes(), &a.id.0.to_be_bytes())
+                .unwrap();
         }
     }
     for r in reshares {
@@ -153,7 +191,9 @@ fn write_schema_1(path: &Path, ambassadors: &[Ambassador], reshares: &[Reshare])
         tree("reshare_keys").insert(r.dedup_key.as_bytes(), &id).unwrap();
         let millis = (r.at.timestamp_millis() as u64 ^ (1 << 63)).to_be_bytes();
         tree("reshares_by_time").insert([millis, id].concat(), &[]).unwrap();
-        tree("reshares_by_ambassador").insert([r.ambassador.0.to_be_bytes(), id].concat(), &[]).unwrap();
+        tree("reshares_by_ambassador")
+            .insert([r.ambassador.0.to_be_bytes(), id].concat(), &[])
+            .unwrap();
     }
     db.flush().unwrap();
 }
@@ -161,7 +201,11 @@ fn write_schema_1(path: &Path, ambassadors: &[Ambassador], reshares: &[Reshare])
 #[test]
 fn a_schema_1_database_is_migrated() {
     let (ana, kai, idle) = (AmbassadorId(1), AmbassadorId(2), AmbassadorId(3));
-    let ambassadors = [person(1, "Ana", "Europe/Paris"), person(2, "Kai", "Pacific/Auckland"), person(3, "Idle", "UTC")];
+    let ambassadors = [
+        person(1, "Ana", "Europe/Paris"),
+        person(2, "Kai", "Pacific/Auckland"),
+        person(3, "Idle", "UTC"),
+    ];
     let monday = Utc.with_ymd_and_hms(2026, 11, 16, 8, 0, 0).unwrap();
     let reshares = [
         reshare_at(1, ana, monday, 10, false),
@@ -189,16 +233,32 @@ fn a_schema_1_database_is_migrated() {
     let w47 = reshares[0].week;
     let mut this_week = store.week_totals(w47).unwrap();
     this_week.sort_by_key(|(id, _)| *id);
-    let want = vec![(ana, total(25, 3, Some(reshares[1].at))), (kai, total(30, 3, Some(reshares[6].at)))];
+    let want = vec![
+        (ana, total(25, 3, Some(reshares[1].at))),
+        (kai, total(30, 3, Some(reshares[6].at))),
+    ];
     assert_eq!(this_week, want, "reached_at is the last reshare with points");
-    assert_eq!(store.week_totals(w47.next()).unwrap(), vec![(ana, total(10, 1, Some(reshares[3].at)))]);
+    assert_eq!(
+        store.week_totals(w47.next()).unwrap(),
+        vec![(ana, total(10, 1, Some(reshares[3].at)))]
+    );
     // The rest of the database is intact and usable.
-    assert_eq!(store.reshares_between(monday, plus_hours(monday, 24 * 8)).unwrap().len(), 7);
+    assert_eq!(
+        store
+            .reshares_between(monday, plus_hours(monday, 24 * 8))
+            .unwrap()
+            .len(),
+        7
+    );
     let next = record(&store, url_reshare(kai, 1, &linkedin(1), plus_hours(monday, 48), 10));
     assert_eq!(next.id, 8);
     drop(store);
     let reopened = open(dir.path()).unwrap();
-    assert_eq!(reopened.stats(kai).unwrap().points, 40, "migrated once, then kept running");
+    assert_eq!(
+        reopened.stats(kai).unwrap().points,
+        40,
+        "migrated once, then kept running"
+    );
 }
 
 #[test]
@@ -206,11 +266,16 @@ fn a_newer_schema_is_refused() {
     let dir = TempDir::new().unwrap();
     {
         let db = sled::open(dir.path()).unwrap();
-        db.open_tree("meta").unwrap().insert("schema_version", &(SCHEMA_VERSION + 1).to_be_bytes()).unwrap();
+        db.open_tree("meta")
+            .unwrap()
+            .insert("schema_version", &(SCHEMA_VERSION + 1).to_be_bytes())
+            .unwrap();
         db.flush().unwrap();
     }
     match open(dir.path()) {
-        Err(StoreError::TooNew { found, supported }) => assert_eq!((found, supported), (SCHEMA_VERSION + 1, SCHEMA_VERSION)),
+        Err(StoreError::TooNew { found, supported }) => {
+            assert_eq!((found, supported), (SCHEMA_VERSION + 1, SCHEMA_VERSION))
+        }
         Err(other) => panic!("expected TooNew, got {other:?}"),
         Ok(_) => panic!("expected TooNew, the database opened"),
     }
@@ -225,8 +290,16 @@ pub fn reshare_at(id: u64, who: AmbassadorId, at: DateTime<Utc>, points: u32, qu
         item: Some(ItemId(1)),
         network: if quick { Network::Other } else { Network::Bluesky },
         url: (!quick).then(|| url.clone()),
-        dedup_key: if quick { Reshare::quick_key(who, ItemId(id as u32)) } else { url },
-        source: if quick { ReshareSource::Reaction } else { ReshareSource::Command },
+        dedup_key: if quick {
+            Reshare::quick_key(who, ItemId(id as u32))
+        } else {
+            url
+        },
+        source: if quick {
+            ReshareSource::Reaction
+        } else {
+            ReshareSource::Command
+        },
         at,
         points,
         week: WeekKey::of(at, chrono_tz::Europe::Paris),
@@ -251,12 +324,22 @@ pub fn person(id: u64, name: &str, tz: &str) -> Ambassador {
 /// Expected stats, spelled out.
 pub fn stats(points: u64, reshares: u64, streak: u32, best: u32, last_day: (i32, u32, u32)) -> AmbassadorStats {
     let (y, m, d) = last_day;
-    AmbassadorStats { points, reshares, streak, best_streak: best, last_day: NaiveDate::from_ymd_opt(y, m, d) }
+    AmbassadorStats {
+        points,
+        reshares,
+        streak,
+        best_streak: best,
+        last_day: NaiveDate::from_ymd_opt(y, m, d),
+    }
 }
 
 /// Expected week total.
 pub fn total(points: u64, reshares: u64, reached_at: Option<DateTime<Utc>>) -> WeekTotal {
-    WeekTotal { points, reshares, reached_at }
+    WeekTotal {
+        points,
+        reshares,
+        reached_at,
+    }
 }
 
 /// `base` plus hours.

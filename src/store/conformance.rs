@@ -66,6 +66,7 @@ macro_rules! store_conformance_tests {
                 reshares_between_is_half_open_and_oldest_first,
                 reshares_of_are_oldest_first,
                 week_totals_hold_only_that_week,
+                week_totals_always_agree_with_the_reshares,
                 forget_erases_everything_of_one_ambassador_only,
                 merge_moves_everything_into_the_survivor,
                 a_failed_merge_writes_nothing,

@@ -66,7 +66,11 @@ fn oldest_first(mut reshares: Vec<Reshare>) -> Vec<Reshare> {
 
 impl Data {
     fn reshare_ids_of(&self, ambassador: AmbassadorId) -> Vec<u64> {
-        self.reshares.values().filter(|r| r.ambassador == ambassador).map(|r| r.id).collect()
+        self.reshares
+            .values()
+            .filter(|r| r.ambassador == ambassador)
+            .map(|r| r.id)
+            .collect()
     }
 
     /// Removes a reshare and those of its keys that point at it.
@@ -81,7 +85,11 @@ impl Data {
     }
 
     fn weeks_of(&self, ambassador: AmbassadorId) -> Vec<WeekKey> {
-        self.week_totals.keys().filter(|(_, a)| *a == ambassador).map(|(w, _)| *w).collect()
+        self.week_totals
+            .keys()
+            .filter(|(_, a)| *a == ambassador)
+            .map(|(w, _)| *w)
+            .collect()
     }
 }
 
@@ -98,8 +106,10 @@ impl Store for MemoryStore {
 
     fn put_ambassador(&self, ambassador: &Ambassador) -> Result<(), StoreError> {
         let mut data = self.data();
-        if let Some(taken) =
-            ambassador.identities.iter().find(|i| data.identities.get(*i).is_some_and(|owner| *owner != ambassador.id))
+        if let Some(taken) = ambassador
+            .identities
+            .iter()
+            .find(|i| data.identities.get(*i).is_some_and(|owner| *owner != ambassador.id))
         {
             return Err(StoreError::IdentityTaken(taken.to_string()));
         }
@@ -122,7 +132,11 @@ impl Store for MemoryStore {
 
     fn ambassador_by_identity(&self, identity: &Identity) -> Result<Option<Ambassador>, StoreError> {
         let data = self.data();
-        Ok(data.identities.get(identity).and_then(|id| data.ambassadors.get(id)).cloned())
+        Ok(data
+            .identities
+            .get(identity)
+            .and_then(|id| data.ambassadors.get(id))
+            .cloned())
     }
 
     fn ambassadors(&self) -> Result<Vec<Ambassador>, StoreError> {
@@ -174,7 +188,10 @@ impl Store for MemoryStore {
 
     fn next_item_id(&self) -> Result<ItemId, StoreError> {
         let mut data = self.data();
-        let next = data.last_item_id.checked_add(1).ok_or_else(|| StoreError::Io("item ids exhausted".into()))?;
+        let next = data
+            .last_item_id
+            .checked_add(1)
+            .ok_or_else(|| StoreError::Io("item ids exhausted".into()))?;
         data.last_item_id = next;
         Ok(ItemId(next))
     }
@@ -200,18 +217,28 @@ impl Store for MemoryStore {
             let existing = data.reshares.get(existing).cloned();
             return existing
                 .map(RecordOutcome::AlreadyCounted)
-                .ok_or_else(|| StoreError::Corrupt { tree: "reshare_keys", reason: "dangling key".into() });
+                .ok_or_else(|| StoreError::Corrupt {
+                    tree: "reshare_keys",
+                    reason: "dangling key".into(),
+                });
         }
         if !data.ambassadors.contains_key(&reshare.ambassador) {
             return Err(not_found(reshare.ambassador));
         }
         data.last_reshare_id += 1;
-        let stored = Reshare { id: data.last_reshare_id, ..reshare };
+        let stored = Reshare {
+            id: data.last_reshare_id,
+            ..reshare
+        };
         for key in keys_of(&stored) {
             data.reshare_keys.insert(key.to_string(), stored.id);
         }
         data.stats.insert(stored.ambassador, new_stats.clone());
-        add_to_total(data.week_totals.entry((stored.week, stored.ambassador)).or_default(), stored.points, stored.at);
+        add_to_total(
+            data.week_totals.entry((stored.week, stored.ambassador)).or_default(),
+            stored.points,
+            stored.at,
+        );
         data.reshares.insert(stored.id, stored.clone());
         Ok(RecordOutcome::Recorded(stored))
     }
@@ -226,7 +253,11 @@ impl Store for MemoryStore {
         if let Some(previous) = old.url.as_deref().filter(|u| *u != old.dedup_key && *u != url) {
             data.reshare_keys.remove(previous);
         }
-        let updated = Reshare { url: Some(url.to_string()), network, ..old };
+        let updated = Reshare {
+            url: Some(url.to_string()),
+            network,
+            ..old
+        };
         data.reshare_keys.insert(url.to_string(), reshare_id);
         data.reshares.insert(reshare_id, updated.clone());
         Ok(updated)
@@ -238,7 +269,9 @@ impl Store for MemoryStore {
             return Ok(None);
         };
         let reached_at = latest_scoring_time(
-            data.reshares.values().filter(|r| r.ambassador == reshare.ambassador && r.week == reshare.week),
+            data.reshares
+                .values()
+                .filter(|r| r.ambassador == reshare.ambassador && r.week == reshare.week),
         );
         if let Some(stats) = data.stats.get_mut(&reshare.ambassador) {
             subtract_from_stats(stats, reshare.points);
@@ -253,17 +286,33 @@ impl Store for MemoryStore {
 
     fn reshare_by_key(&self, dedup_key: &str) -> Result<Option<Reshare>, StoreError> {
         let data = self.data();
-        Ok(data.reshare_keys.get(dedup_key).and_then(|id| data.reshares.get(id)).cloned())
+        Ok(data
+            .reshare_keys
+            .get(dedup_key)
+            .and_then(|id| data.reshares.get(id))
+            .cloned())
     }
 
     fn reshares_of(&self, ambassador: AmbassadorId) -> Result<Vec<Reshare>, StoreError> {
         let data = self.data();
-        Ok(oldest_first(data.reshares.values().filter(|r| r.ambassador == ambassador).cloned().collect()))
+        Ok(oldest_first(
+            data.reshares
+                .values()
+                .filter(|r| r.ambassador == ambassador)
+                .cloned()
+                .collect(),
+        ))
     }
 
     fn reshares_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<Reshare>, StoreError> {
         let data = self.data();
-        Ok(oldest_first(data.reshares.values().filter(|r| from <= r.at && r.at < to).cloned().collect()))
+        Ok(oldest_first(
+            data.reshares
+                .values()
+                .filter(|r| from <= r.at && r.at < to)
+                .cloned()
+                .collect(),
+        ))
     }
 
     fn stats(&self, ambassador: AmbassadorId) -> Result<AmbassadorStats, StoreError> {
@@ -274,7 +323,9 @@ impl Store for MemoryStore {
         let data = self.data();
         let first = (week, AmbassadorId(0));
         let week_entries = data.week_totals.range(first..).take_while(|((w, _), _)| *w == week);
-        Ok(week_entries.map(|((_, ambassador), total)| (*ambassador, *total)).collect())
+        Ok(week_entries
+            .map(|((_, ambassador), total)| (*ambassador, *total))
+            .collect())
     }
 
     fn put_link_code(&self, code: &str, link: &LinkCode) -> Result<(), StoreError> {

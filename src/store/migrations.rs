@@ -48,7 +48,11 @@ pub(crate) fn subtract_from_total(
     if reshares == 0 {
         return None;
     }
-    Some(WeekTotal { points: total.points.saturating_sub(u64::from(points)), reshares, reached_at })
+    Some(WeekTotal {
+        points: total.points.saturating_sub(u64::from(points)),
+        reshares,
+        reached_at,
+    })
 }
 
 /// Takes a withdrawn reshare out of an ambassador's stats (streaks stay as they are).
@@ -95,7 +99,9 @@ pub(crate) fn fold_into_stats(stats: &AmbassadorStats, points: u32, at: DateTime
 pub fn stats_from_reshares(reshares: &[Reshare], tz: Tz) -> AmbassadorStats {
     let mut ordered: Vec<&Reshare> = reshares.iter().collect();
     ordered.sort_by_key(|r| (r.at, r.id));
-    ordered.into_iter().fold(AmbassadorStats::default(), |stats, r| fold_into_stats(&stats, r.points, r.at, tz))
+    ordered.into_iter().fold(AmbassadorStats::default(), |stats, r| {
+        fold_into_stats(&stats, r.points, r.at, tz)
+    })
 }
 
 /// Rebuilds an ambassador's week totals from all their reshares (any order).
@@ -112,20 +118,30 @@ pub fn week_totals_from_reshares(reshares: &[Reshare]) -> BTreeMap<WeekKey, Week
 pub(crate) fn upgrade(trees: &Trees) -> Result<u32, StoreError> {
     let Some(mut version) = trees.schema_version()? else {
         if !trees.ambassadors.is_empty() || !trees.reshares.is_empty() {
-            return Err(StoreError::Corrupt { tree: tree::META, reason: "data but no schema_version".into() });
+            return Err(StoreError::Corrupt {
+                tree: tree::META,
+                reason: "data but no schema_version".into(),
+            });
         }
         trees.transact(|tx| tx.set_schema_version(SCHEMA_VERSION))?;
         return Ok(SCHEMA_VERSION);
     };
     if version > SCHEMA_VERSION {
-        return Err(StoreError::TooNew { found: version, supported: SCHEMA_VERSION });
+        return Err(StoreError::TooNew {
+            found: version,
+            supported: SCHEMA_VERSION,
+        });
     }
     while version < SCHEMA_VERSION {
         let step = match version {
             1 => migrate_1_to_2(trees),
             other => Err(format!("no migration from schema {other}")),
         };
-        step.map_err(|reason| StoreError::Migration { from: version, to: version + 1, reason })?;
+        step.map_err(|reason| StoreError::Migration {
+            from: version,
+            to: version + 1,
+            reason,
+        })?;
         version += 1;
     }
     Ok(version)
@@ -153,7 +169,11 @@ fn migrate_1_to_2(trees: &Trees) -> Result<(), String> {
         .iter()
         .map(|(id, reshares)| {
             let tz = zones.get(id).copied().unwrap_or(chrono_tz::UTC);
-            (*id, stats_from_reshares(reshares, tz), week_totals_from_reshares(reshares))
+            (
+                *id,
+                stats_from_reshares(reshares, tz),
+                week_totals_from_reshares(reshares),
+            )
         })
         .collect();
     let written = trees.transact(|tx| {

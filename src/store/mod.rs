@@ -7,7 +7,7 @@ pub mod migrations;
 pub mod sled_store;
 
 pub use memory::MemoryStore;
-pub use sled_store::{SledOptions, SledStore};
+pub use sled_store::{ImportReport, SledOptions, SledStore};
 
 use crate::domain::reshare::{AmbassadorStats, WeekTotal};
 use crate::domain::{Ambassador, AmbassadorId, Identity, Item, ItemId, Reshare, WeekKey};

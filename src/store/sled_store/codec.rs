@@ -115,8 +115,9 @@ pub fn encode_total(total: &WeekTotal) -> [u8; WEEK_TOTAL_LEN] {
 }
 
 pub fn decode_total(bytes: &[u8]) -> Result<WeekTotal, StoreError> {
-    let bytes: &[u8; WEEK_TOTAL_LEN] =
-        bytes.try_into().map_err(|_| corrupt(tree::WEEK_TOTALS, "week total has the wrong length"))?;
+    let bytes: &[u8; WEEK_TOTAL_LEN] = bytes
+        .try_into()
+        .map_err(|_| corrupt(tree::WEEK_TOTALS, "week total has the wrong length"))?;
     let (points, rest) = bytes.split_at(8);
     let (reshares, rest) = rest.split_at(8);
     let (flag, rest) = rest.split_at(1);
@@ -148,7 +149,10 @@ pub fn from_json<T: DeserializeOwned>(tree: &'static str, bytes: &[u8]) -> Resul
 }
 
 pub fn corrupt(tree: &'static str, reason: &str) -> StoreError {
-    StoreError::Corrupt { tree, reason: reason.to_string() }
+    StoreError::Corrupt {
+        tree,
+        reason: reason.to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -161,8 +165,16 @@ mod tests {
         let at = Utc.with_ymd_and_hms(2026, 11, 17, 9, 30, 0).unwrap() + chrono::Duration::nanoseconds(123_456_789);
         let rows = [
             WeekTotal::default(),
-            WeekTotal { points: 15, reshares: 2, reached_at: Some(at) },
-            WeekTotal { points: u64::MAX, reshares: 1, reached_at: Some(Utc.timestamp_opt(-5, 7).unwrap()) },
+            WeekTotal {
+                points: 15,
+                reshares: 2,
+                reached_at: Some(at),
+            },
+            WeekTotal {
+                points: u64::MAX,
+                reshares: 1,
+                reached_at: Some(Utc.timestamp_opt(-5, 7).unwrap()),
+            },
         ];
         for total in rows {
             assert_eq!(decode_total(&encode_total(&total)).ok(), Some(total), "{total:?}");
@@ -175,9 +187,16 @@ mod tests {
 
     #[test]
     fn time_keys_sort_chronologically_across_the_epoch() {
-        let times = [Utc.timestamp_opt(-10, 0).unwrap(), Utc.timestamp_opt(0, 0).unwrap(), Utc.timestamp_opt(10, 0).unwrap()];
+        let times = [
+            Utc.timestamp_opt(-10, 0).unwrap(),
+            Utc.timestamp_opt(0, 0).unwrap(),
+            Utc.timestamp_opt(10, 0).unwrap(),
+        ];
         let keys: Vec<_> = times.iter().map(|t| time_key(*t, 1)).collect();
         assert!(keys.windows(2).all(|w| w[0] < w[1]), "{keys:?}");
-        assert_eq!(trailing_id(tree::RESHARES_BY_TIME, &time_key(times[1], 42)).ok(), Some(42));
+        assert_eq!(
+            trailing_id(tree::RESHARES_BY_TIME, &time_key(times[1], 42)).ok(),
+            Some(42)
+        );
     }
 }

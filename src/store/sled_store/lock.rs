@@ -19,9 +19,9 @@ const RELEASE_TIMEOUT: Duration = Duration::from_secs(5);
 /// Maps an error of `sled::Config::open` to a store error.
 pub fn map_open_error(path: &Path, error: sled::Error) -> StoreError {
     match error {
-        sled::Error::Io(e) if e.to_string().contains(SLED_LOCK_MESSAGE) => {
-            StoreError::Locked { path: path.display().to_string() }
-        }
+        sled::Error::Io(e) if e.to_string().contains(SLED_LOCK_MESSAGE) => StoreError::Locked {
+            path: path.display().to_string(),
+        },
         other => super::tx::io(other),
     }
 }
@@ -34,7 +34,9 @@ pub struct ReleaseWait {
 
 impl ReleaseWait {
     pub fn new(path: &Path) -> Self {
-        ReleaseWait { db_file: path.join("db") }
+        ReleaseWait {
+            db_file: path.join("db"),
+        }
     }
 }
 
@@ -51,7 +53,7 @@ impl Drop for ReleaseWait {
             }
             std::thread::sleep(Duration::from_millis(2));
         }
-        if let Err(error) = file.unlock() {
+        if let Err(error) = FileExt::unlock(&file) {
             tracing::warn!(%error, "releasing the database lock failed");
         }
     }

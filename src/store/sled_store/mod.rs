@@ -6,6 +6,7 @@
 pub mod codec;
 mod lock;
 pub(crate) mod tx;
+mod week_cache;
 mod writes;
 
 use self::codec::{meta, tree};
@@ -28,7 +29,10 @@ pub struct SledOptions {
 
 impl Default for SledOptions {
     fn default() -> Self {
-        SledOptions { cache_bytes: 8 * 1024 * 1024, durability: Durability::Flush }
+        SledOptions {
+            cache_bytes: 8 * 1024 * 1024,
+            durability: Durability::Flush,
+        }
     }
 }
 
@@ -48,6 +52,8 @@ pub struct SledStore {
     /// true, and the blocking flush happens from the writer (never `flush_async`).
     writer: Mutex<()>,
     durability: Durability,
+    /// Recent weeks of week totals, for the leaderboard.
+    week_cache: week_cache::WeekCache,
     /// Dropped after `trees` (fields drop in order): waits until sled has released its file lock.
     _release: lock::ReleaseWait,
 }
@@ -72,6 +78,7 @@ impl SledStore {
             trees,
             writer: Mutex::new(()),
             durability: options.durability,
+            week_cache: week_cache::WeekCache::default(),
             _release: lock::ReleaseWait::new(path),
         })
     }
@@ -81,7 +88,7 @@ impl SledStore {
     /// local day in the ambassador's time zone, so reshares should come oldest first).
     /// For bulk imports and benchmark filling; flushed once at the end under `Durability::Flush`.
     pub fn import(&self, batch: &[Reshare]) -> Result<ImportReport, StoreError> {
-        self.write(|trees| {
+        self.write_totals(|trees| {
             trees.transact(|tx| {
                 let mut report = ImportReport::default();
                 for reshare in batch {
@@ -111,6 +118,26 @@ impl SledStore {
         self.writer.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// A write that may change many week totals: the week cache is emptied.
+    fn write_totals<A>(&self, op: impl FnOnce(&Trees) -> Result<A, StoreError>) -> Result<A, StoreError> {
+        self.write(|trees| {
+            let result = op(trees);
+            self.week_cache.clear();
+            result
+        })
+    }
+
+    /// One week of the `week_totals` tree, by ambassador id.
+    fn scan_week_totals(&self, week: WeekKey) -> Result<Vec<(AmbassadorId, WeekTotal)>, StoreError> {
+        let mut totals = Vec::new();
+        for entry in self.trees.week_totals.scan_prefix(week.to_bytes()) {
+            let (key, value) = entry.map_err(io)?;
+            let ambassador = AmbassadorId(codec::trailing_id(tree::WEEK_TOTALS, &key)?);
+            totals.push((ambassador, codec::decode_total(&value)?));
+        }
+        Ok(totals)
+    }
+
     fn next_id(&self, counter: &'static str) -> Result<u64, StoreError> {
         self.write(|trees| trees.transact(|tx| tx.next_id(counter)))
     }
@@ -127,7 +154,9 @@ impl SledStore {
     }
 
     fn all_json<T: serde::de::DeserializeOwned>(tree: &sled::Tree, name: &'static str) -> Result<Vec<T>, StoreError> {
-        tree.iter().map(|entry| codec::from_json(name, &entry.map_err(io)?.1)).collect()
+        tree.iter()
+            .map(|entry| codec::from_json(name, &entry.map_err(io)?.1))
+            .collect()
     }
 }
 
@@ -146,7 +175,9 @@ fn oldest_first(reshares: &mut [Reshare]) {
 
 impl Store for SledStore {
     fn schema_version(&self) -> Result<u32, StoreError> {
-        self.trees.schema_version()?.ok_or_else(|| codec::corrupt(tree::META, "no schema_version"))
+        self.trees
+            .schema_version()?
+            .ok_or_else(|| codec::corrupt(tree::META, "no schema_version"))
     }
 
     fn next_ambassador_id(&self) -> Result<AmbassadorId, StoreError> {
@@ -163,7 +194,9 @@ impl Store for SledStore {
 
     fn ambassador_by_identity(&self, identity: &Identity) -> Result<Option<Ambassador>, StoreError> {
         match self.trees.identities.get(codec::identity_key(identity)).map_err(io)? {
-            Some(id) => self.trees.ambassador(AmbassadorId(codec::decode_u64(tree::IDENTITIES, &id)?)),
+            Some(id) => self
+                .trees
+                .ambassador(AmbassadorId(codec::decode_u64(tree::IDENTITIES, &id)?)),
             None => Ok(None),
         }
     }
@@ -173,16 +206,18 @@ impl Store for SledStore {
     }
 
     fn forget_ambassador(&self, id: AmbassadorId) -> Result<(), StoreError> {
-        self.write(|trees| writes::forget_ambassador(trees, id))
+        self.write_totals(|trees| writes::forget_ambassador(trees, id))
     }
 
     fn merge_ambassadors(&self, from: AmbassadorId, into: AmbassadorId) -> Result<(), StoreError> {
-        self.write(|trees| writes::merge_ambassadors(trees, from, into))
+        self.write_totals(|trees| writes::merge_ambassadors(trees, from, into))
     }
 
     fn next_item_id(&self) -> Result<ItemId, StoreError> {
         let id = self.next_id(meta::LAST_ITEM_ID)?;
-        u32::try_from(id).map(ItemId).map_err(|_| codec::corrupt(tree::META, "item ids exhausted"))
+        u32::try_from(id)
+            .map(ItemId)
+            .map_err(|_| codec::corrupt(tree::META, "item ids exhausted"))
     }
 
     fn put_item(&self, item: &Item) -> Result<(), StoreError> {
@@ -198,7 +233,19 @@ impl Store for SledStore {
     }
 
     fn record_reshare(&self, reshare: Reshare, new_stats: &AmbassadorStats) -> Result<RecordOutcome, StoreError> {
-        self.write(|trees| trees.transact(|tx| writes::record_in(tx, &reshare, &NewStats::Given(new_stats))))
+        self.write(|trees| {
+            let outcome = trees.transact(|tx| writes::record_in(tx, &reshare, &NewStats::Given(new_stats)))?;
+            if let RecordOutcome::Recorded(stored) = &outcome {
+                let key = codec::week_total_key(stored.week, stored.ambassador);
+                match trees.week_totals.get(key).map_err(io)? {
+                    Some(bytes) => self
+                        .week_cache
+                        .set(stored.week, stored.ambassador, codec::decode_total(&bytes)?),
+                    None => self.week_cache.clear(),
+                }
+            }
+            Ok(outcome)
+        })
     }
 
     fn attach_url(&self, reshare_id: u64, url: &str, network: Network) -> Result<Reshare, StoreError> {
@@ -206,7 +253,7 @@ impl Store for SledStore {
     }
 
     fn withdraw_reshare(&self, reshare_id: u64) -> Result<Option<Reshare>, StoreError> {
-        self.write(|trees| writes::withdraw_reshare(trees, reshare_id))
+        self.write_totals(|trees| writes::withdraw_reshare(trees, reshare_id))
     }
 
     fn reshare_by_key(&self, dedup_key: &str) -> Result<Option<Reshare>, StoreError> {
@@ -228,7 +275,9 @@ impl Store for SledStore {
             return Ok(Vec::new());
         }
         // Keys hold milliseconds: take the whole last millisecond, then filter exactly.
-        let end = u64::from_be_bytes(codec::millis_key(to)).saturating_add(1).to_be_bytes();
+        let end = u64::from_be_bytes(codec::millis_key(to))
+            .saturating_add(1)
+            .to_be_bytes();
         let _writer = self.lock_writer();
         let keys = self.trees.reshares_by_time.range(codec::millis_key(from)..end);
         let mut found = self.load_indexed(tree::RESHARES_BY_TIME, keys)?;
@@ -238,17 +287,23 @@ impl Store for SledStore {
     }
 
     fn stats(&self, ambassador: AmbassadorId) -> Result<AmbassadorStats, StoreError> {
-        let stats = self.trees.get_json(&self.trees.stats, tree::STATS, codec::ambassador_key(ambassador))?;
+        let stats = self
+            .trees
+            .get_json(&self.trees.stats, tree::STATS, codec::ambassador_key(ambassador))?;
         Ok(stats.unwrap_or_default())
     }
 
     fn week_totals(&self, week: WeekKey) -> Result<Vec<(AmbassadorId, WeekTotal)>, StoreError> {
-        let mut totals = Vec::new();
-        for entry in self.trees.week_totals.scan_prefix(week.to_bytes()) {
-            let (key, value) = entry.map_err(io)?;
-            let ambassador = AmbassadorId(codec::trailing_id(tree::WEEK_TOTALS, &key)?);
-            totals.push((ambassador, codec::decode_total(&value)?));
+        if let Some(totals) = self.week_cache.get(week) {
+            return Ok(totals);
         }
+        // Filled under the writer lock, so that no write lands between the scan and the fill.
+        let _writer = self.lock_writer();
+        if let Some(totals) = self.week_cache.get(week) {
+            return Ok(totals);
+        }
+        let totals = self.scan_week_totals(week)?;
+        self.week_cache.fill(week, totals.clone());
         Ok(totals)
     }
 

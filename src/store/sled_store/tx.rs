@@ -89,21 +89,23 @@ impl Trees {
             &self.week_totals,
             &self.link_codes,
         );
-        let result = all.transaction(|(meta, ambassadors, identities, items, reshares, keys, by_time, by_amb, stats, totals, codes)| {
-            body(&Tx {
-                meta,
-                ambassadors,
-                identities,
-                items,
-                reshares,
-                reshare_keys: keys,
-                reshares_by_time: by_time,
-                reshares_by_ambassador: by_amb,
-                stats,
-                week_totals: totals,
-                link_codes: codes,
-            })
-        });
+        let result = all.transaction(
+            |(meta, ambassadors, identities, items, reshares, keys, by_time, by_amb, stats, totals, codes)| {
+                body(&Tx {
+                    meta,
+                    ambassadors,
+                    identities,
+                    items,
+                    reshares,
+                    reshare_keys: keys,
+                    reshares_by_time: by_time,
+                    reshares_by_ambassador: by_amb,
+                    stats,
+                    week_totals: totals,
+                    link_codes: codes,
+                })
+            },
+        );
         result.map_err(|e| match e {
             TransactionError::Abort(error) => error,
             TransactionError::Storage(error) => io(error),
@@ -142,10 +144,15 @@ impl Trees {
     /// An ambassador's reshares in id order.
     pub fn reshares_of(&self, ambassador: AmbassadorId) -> Result<Vec<Reshare>, StoreError> {
         let mut found = Vec::new();
-        for entry in self.reshares_by_ambassador.scan_prefix(codec::ambassador_key(ambassador)) {
+        for entry in self
+            .reshares_by_ambassador
+            .scan_prefix(codec::ambassador_key(ambassador))
+        {
             let (key, _) = entry.map_err(io)?;
             let id = codec::trailing_id(tree::RESHARES_BY_AMBASSADOR, &key)?;
-            let reshare = self.reshare(id)?.ok_or_else(|| dangling(tree::RESHARES_BY_AMBASSADOR, id))?;
+            let reshare = self
+                .reshare(id)?
+                .ok_or_else(|| dangling(tree::RESHARES_BY_AMBASSADOR, id))?;
             found.push(reshare);
         }
         Ok(found)
@@ -164,7 +171,9 @@ impl Tx<'_> {
         key: impl AsRef<[u8]>,
     ) -> Result<Option<T>, TxError> {
         let raw = tree.get(key)?;
-        raw.map(|bytes| codec::from_json(name, &bytes)).transpose().map_err(abort)
+        raw.map(|bytes| codec::from_json(name, &bytes))
+            .transpose()
+            .map_err(abort)
     }
 
     pub fn put_json<T: Serialize>(
@@ -180,7 +189,9 @@ impl Tx<'_> {
     /// Hands out the next id of a counter (`meta::LAST_*`).
     pub fn next_id(&self, counter: &str) -> Result<u64, TxError> {
         let last = self.counter(counter)?;
-        let next = last.checked_add(1).ok_or_else(|| abort(codec::corrupt(tree::META, "id counter overflow")))?;
+        let next = last
+            .checked_add(1)
+            .ok_or_else(|| abort(codec::corrupt(tree::META, "id counter overflow")))?;
         self.meta.insert(counter, &codec::id_key(next))?;
         Ok(next)
     }

@@ -78,7 +78,8 @@ pub fn record_in(tx: &Tx<'_>, reshare: &Reshare, new_stats: &NewStats<'_>) -> Re
         tx.reshare_keys.insert(key, &id_key)?;
     }
     tx.reshares_by_time.insert(&codec::time_key(stored.at, id), EMPTY)?;
-    tx.reshares_by_ambassador.insert(&codec::ambassador_reshare_key(stored.ambassador, id), EMPTY)?;
+    tx.reshares_by_ambassador
+        .insert(&codec::ambassador_reshare_key(stored.ambassador, id), EMPTY)?;
     let stats = match new_stats {
         NewStats::Given(stats) => (*stats).clone(),
         NewStats::Folded => {
@@ -107,7 +108,11 @@ pub fn attach_url(trees: &Trees, reshare_id: u64, url: &str, network: Network) -
         if let Some(previous) = old.url.as_deref().filter(|u| *u != old.dedup_key && *u != url) {
             tx.reshare_keys.remove(previous)?;
         }
-        let updated = Reshare { url: Some(url.to_string()), network, ..old };
+        let updated = Reshare {
+            url: Some(url.to_string()),
+            network,
+            ..old
+        };
         tx.reshare_keys.insert(url, &id_key)?;
         Tx::put_json(tx.reshares, tree::RESHARES, id_key, &updated)?;
         Ok(updated)
@@ -146,22 +151,23 @@ fn remove_reshare_in(tx: &Tx<'_>, reshare: &Reshare) -> Result<(), TxError> {
         }
     }
     tx.reshares_by_time.remove(&codec::time_key(reshare.at, reshare.id))?;
-    tx.reshares_by_ambassador.remove(&codec::ambassador_reshare_key(reshare.ambassador, reshare.id))?;
+    tx.reshares_by_ambassador
+        .remove(&codec::ambassador_reshare_key(reshare.ambassador, reshare.id))?;
     Ok(())
 }
 
 /// Keys of every entry of `tree` whose value is `ambassador`'s id (identities) or whose key ends
 /// with it (week totals): scanned in full, so that nothing is missed.
-fn keys_owned_by(
-    tree: &sled::Tree,
-    ambassador: AmbassadorId,
-    by_value: bool,
-) -> Result<Vec<sled::IVec>, StoreError> {
+fn keys_owned_by(tree: &sled::Tree, ambassador: AmbassadorId, by_value: bool) -> Result<Vec<sled::IVec>, StoreError> {
     let id = codec::ambassador_key(ambassador);
     let mut keys = Vec::new();
     for entry in tree.iter() {
         let (key, value) = entry.map_err(io)?;
-        let owned = if by_value { value.as_ref() == id } else { key.ends_with(&id) };
+        let owned = if by_value {
+            value.as_ref() == id
+        } else {
+            key.ends_with(&id)
+        };
         if owned {
             keys.push(key);
         }
@@ -229,10 +235,15 @@ pub fn merge_ambassadors(trees: &Trees, from: AmbassadorId, into: AmbassadorId) 
             tx.identities.insert(codec::identity_key(identity), &into_key)?;
         }
         for reshare in &reshares {
-            let moved = Reshare { ambassador: into, ..reshare.clone() };
+            let moved = Reshare {
+                ambassador: into,
+                ..reshare.clone()
+            };
             Tx::put_json(tx.reshares, tree::RESHARES, codec::id_key(reshare.id), &moved)?;
-            tx.reshares_by_ambassador.remove(&codec::ambassador_reshare_key(from, reshare.id))?;
-            tx.reshares_by_ambassador.insert(&codec::ambassador_reshare_key(into, reshare.id), EMPTY)?;
+            tx.reshares_by_ambassador
+                .remove(&codec::ambassador_reshare_key(from, reshare.id))?;
+            tx.reshares_by_ambassador
+                .insert(&codec::ambassador_reshare_key(into, reshare.id), EMPTY)?;
         }
         let stats = crate::store::migrations::merge_stats(&tx.stats(from)?, &tx.stats(into)?);
         tx.stats.remove(&codec::ambassador_key(from))?;
