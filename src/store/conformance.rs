@@ -69,6 +69,7 @@ macro_rules! store_conformance_tests {
                 week_totals_always_agree_with_the_reshares,
                 forget_erases_everything_of_one_ambassador_only,
                 merge_moves_everything_into_the_survivor,
+                quick_claims_follow_the_merged_person,
                 a_failed_merge_writes_nothing,
                 link_codes_are_one_use,
                 the_schema_version_is_current,

@@ -171,8 +171,23 @@ impl Store for MemoryStore {
         }
         data.ambassadors.remove(&from);
         data.ambassadors.insert(into, target);
+        let mut rekeyed = Vec::new();
         for reshare in data.reshares.values_mut().filter(|r| r.ambassador == from) {
             reshare.ambassador = into;
+            if let Some(item) = reshare.item.filter(|i| reshare.dedup_key == Reshare::quick_key(from, *i)) {
+                rekeyed.push((reshare.id, reshare.dedup_key.clone(), Reshare::quick_key(into, item)));
+            }
+        }
+        // Quick claims name their owner in their key: they follow the person, unless `into` holds
+        // a quick claim for the same item already (then both stay, as they were counted).
+        for (id, old, new) in rekeyed {
+            if !data.reshare_keys.contains_key(&new) {
+                data.reshare_keys.remove(&old);
+                data.reshare_keys.insert(new.clone(), id);
+                if let Some(r) = data.reshares.get_mut(&id) {
+                    r.dedup_key = new;
+                }
+            }
         }
         let from_stats = data.stats.remove(&from).unwrap_or_default();
         let into_stats = data.stats.get(&into).cloned().unwrap_or_default();

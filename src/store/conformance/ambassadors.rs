@@ -3,8 +3,8 @@
 
 use super::fixtures::*;
 use crate::domain::reshare::{AmbassadorStats, WeekTotal};
-use crate::domain::{AmbassadorId, Identity, ItemId, Platform};
-use crate::store::{LinkCode, Store, StoreError, SCHEMA_VERSION};
+use crate::domain::{AmbassadorId, Identity, ItemId, Platform, Reshare};
+use crate::store::{LinkCode, RecordOutcome, Store, StoreError, SCHEMA_VERSION};
 
 pub fn ambassadors_are_stored_found_by_identity_and_listed(store: &dyn Store) {
     let alice = add_ambassador(store, "Alice");
@@ -307,4 +307,29 @@ pub fn link_codes_are_one_use(store: &dyn Store) {
 
 pub fn the_schema_version_is_current(store: &dyn Store) {
     assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+}
+
+/// Regression: a quick claim (reaction) made by a profile that is merged away must still block
+/// a second quick claim of the same item by the surviving profile.
+pub fn quick_claims_follow_the_merged_person(store: &dyn Store) {
+    let keeper = add_ambassador(store, "Alice");
+    let mut twin = ambassador(store.next_ambassador_id().unwrap(), "alice-discord", vec![]);
+    twin.identities = vec![Identity::new(Platform::Discord, "3004")];
+    store.put_ambassador(&twin).unwrap();
+    let twin_claim = record(store, quick_reshare(twin.id, 7, monday_plus(1), 10));
+    let both = record(store, quick_reshare(twin.id, 8, monday_plus(2), 10));
+    record(store, quick_reshare(keeper.id, 8, monday_plus(3), 10));
+
+    store.merge_ambassadors(twin.id, keeper.id).unwrap();
+
+    let moved = store.reshare_by_key(&Reshare::quick_key(keeper.id, ItemId(7))).unwrap().expect("the claim moved");
+    assert_eq!((moved.id, moved.ambassador), (twin_claim.id, keeper.id));
+    assert_eq!(store.reshare_by_key(&Reshare::quick_key(twin.id, ItemId(7))).unwrap(), None);
+    let again = quick_reshare(keeper.id, 7, monday_plus(4), 10);
+    let stats = stats_after(store, &again);
+    assert!(matches!(store.record_reshare(again, &stats).unwrap(), RecordOutcome::AlreadyCounted(r) if r.id == twin_claim.id));
+    // Both had claimed item 8: both claims stay (each was counted), under distinct keys.
+    let kept = store.reshare_by_key(&Reshare::quick_key(twin.id, ItemId(8))).unwrap().expect("kept under its key");
+    assert_eq!((kept.id, kept.ambassador), (both.id, keeper.id));
+    assert_eq!(store.reshares_of(keeper.id).unwrap().len(), 3);
 }

@@ -235,10 +235,20 @@ pub fn merge_ambassadors(trees: &Trees, from: AmbassadorId, into: AmbassadorId) 
             tx.identities.insert(codec::identity_key(identity), &into_key)?;
         }
         for reshare in &reshares {
-            let moved = Reshare {
+            let mut moved = Reshare {
                 ambassador: into,
                 ..reshare.clone()
             };
+            // Quick claims name their owner in their key: they follow the person, unless `into`
+            // holds a quick claim for the same item already (then both stay, as they were counted).
+            if let Some(item) = reshare.item.filter(|i| reshare.dedup_key == Reshare::quick_key(from, *i)) {
+                let new_key = Reshare::quick_key(into, item);
+                if tx.reshare_keys.get(new_key.as_bytes())?.is_none() {
+                    tx.reshare_keys.remove(reshare.dedup_key.as_bytes())?;
+                    tx.reshare_keys.insert(new_key.as_bytes(), &codec::id_key(reshare.id))?;
+                    moved.dedup_key = new_key;
+                }
+            }
             Tx::put_json(tx.reshares, tree::RESHARES, codec::id_key(reshare.id), &moved)?;
             tx.reshares_by_ambassador
                 .remove(&codec::ambassador_reshare_key(from, reshare.id))?;
