@@ -18,6 +18,7 @@ mod zone;
 
 pub use error::{ParseError, ParseErrorKind};
 pub use post::{NewKind, NewPost};
+pub(crate) use suggest::distance as edit_distance;
 
 use crate::domain::{ItemId, Lang, WeekKey};
 use chrono::{NaiveDate, NaiveTime};

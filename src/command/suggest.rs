@@ -77,7 +77,7 @@ impl Word {
 }
 
 /// The distance between two words (see [`Word::distance_within`]); `None` when one is too long.
-pub(super) fn distance(a: &str, b: &str) -> Option<usize> {
+pub(crate) fn distance(a: &str, b: &str) -> Option<usize> {
     Word::new(a)?.distance_within(&Word::new(b)?, usize::MAX)
 }
 

@@ -13,38 +13,10 @@ fn normalise(word: &str) -> String {
         .collect()
 }
 
-/// Edit distance (insertions, deletions, substitutions, swaps of neighbours) between two strings, in chars.
+/// Edit distance (insertions, deletions, substitutions, swaps of neighbours) in chars: the
+/// command parser's, so both "did you mean" helpers agree. Words too long to compare are far.
 fn distance(a: &str, b: &str) -> usize {
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    // rows[i][j]: distance between the first i chars of `a` and the first j chars of `b`.
-    let mut rows: Vec<Vec<usize>> = (0..=a.len())
-        .map(|i| {
-            (0..=b.len())
-                .map(|j| {
-                    if i == 0 {
-                        j
-                    } else if j == 0 {
-                        i
-                    } else {
-                        0
-                    }
-                })
-                .collect()
-        })
-        .collect();
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (rows[i - 1][j] + 1)
-                .min(rows[i][j - 1] + 1)
-                .min(rows[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(rows[i - 2][j - 2] + 1);
-            }
-            rows[i][j] = best;
-        }
-    }
-    rows[a.len()][b.len()]
+    crate::command::edit_distance(a, b).unwrap_or(usize::MAX)
 }
 
 /// The candidate closest to `word`, if it is close enough to be a likely typo.
