@@ -96,7 +96,7 @@ fn source_key(source: ReshareSource) -> &'static str {
 /// Appends one field: quoted when it holds a comma, a quote or a line break (quotes doubled).
 /// A text that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab or CR first) gets a
 /// leading `'`, so that a display name or a title cannot inject one.
-pub fn push_field(out: &mut String, field: &str) {
+pub(super) fn push_field(out: &mut String, field: &str) {
     let formula = field.starts_with(['=', '+', '-', '@', '\t', '\r']);
     let quoted = field.contains([',', '"', '\n', '\r']);
     if quoted {

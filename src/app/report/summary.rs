@@ -213,7 +213,7 @@ fn expected_by(campaign: &CampaignGoal, as_of: NaiveDate) -> u32 {
 }
 
 /// `part` of `whole` in percent, rounded to the nearest (0 when `whole` is 0).
-fn percent(part: usize, whole: usize) -> u32 {
+pub(super) fn percent(part: usize, whole: usize) -> u32 {
     if whole == 0 {
         return 0;
     }
