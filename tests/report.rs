@@ -81,10 +81,12 @@ fn the_week_report_counts_by_network_item_campaign_and_intent() {
     assert_eq!(
         report.by_intent,
         [
-            count("action", 2, 40),
-            count("advocacy", 1, 20),
-            count("awareness", 1, 20)
-        ]
+            count("awareness", 1, 25),
+            count("appreciation", 0, 0),
+            count("action", 2, 50),
+            count("advocacy", 1, 25)
+        ],
+        "all four intents, in percent of the reshares of posts"
     );
     assert_eq!(
         report.inactive,
@@ -106,7 +108,7 @@ fn the_text_shows_every_part_in_the_readers_language() {
         "By network: X 2, LinkedIn 1, Mastodon 1, web 1",
         "By post: c1 Clean the Garonne (2), c2 Why wetlands matter (1), c3 Loire plan (1) · 1 of no particular post",
         "By campaign: Clean banks 2, Loire water plan 1",
-        "Intent mix: action 40%, advocacy 20%, awareness 20%",
+        "Intent mix: awareness 25%, appreciation 0%, action 50%, advocacy 25%",
         "**Inactive for two weeks or more (2)**: Dan, Frank",
     ] {
         assert!(english.contains(part), "missing {part:?} in:\n{english}");
@@ -118,7 +120,7 @@ fn the_text_shows_every_part_in_the_readers_language() {
     let french = data.text(&org.app(), relais::domain::Lang::Fr, &[]);
     for part in [
         "**Bilan, semaine 2026-W47**",
-        "Par intention : action 40 %, plaidoyer 20 %, sensibilisation 20 %",
+        "Par intention : sensibilisation 25 %, remerciement 0 %, action 50 %, plaidoyer 25 %",
         "Dan, Frank",
     ] {
         assert!(french.contains(part), "missing {part:?} in:\n{french}");

@@ -38,7 +38,8 @@ pub struct WeekReport {
     /// Reshares of no particular item.
     pub without_item: usize,
     pub by_campaign: Vec<Count>,
-    /// Labels are intent keys (`awareness`, `appreciation`, `action`, `advocacy`).
+    /// The four intents in this order: `awareness`, `appreciation`, `action`, `advocacy` (labels
+    /// are these keys), each with its percent of the reshares of known items (summing to about 100).
     pub by_intent: Vec<Count>,
     /// Campaigns that have started by the end of the week, in configuration order.
     pub campaigns: Vec<CampaignProgress>,
@@ -125,7 +126,7 @@ impl WeekData {
             items_more,
             without_item,
             by_campaign: self.campaign_mix(&by_item, total),
-            by_intent: self.intent_mix(&by_item, total),
+            by_intent: self.intent_mix(&by_item),
             campaigns: self.progress(campaigns),
             inactive_total: inactive.len(),
             inactive_more: inactive.len().saturating_sub(INACTIVE_SHOWN),
@@ -155,14 +156,28 @@ impl WeekData {
         counts(by_campaign.into_iter().map(|(c, n)| (c.to_string(), n)), total)
     }
 
-    fn intent_mix(&self, by_item: &HashMap<ItemId, usize>, total: usize) -> Vec<Count> {
-        let mut by_intent = HashMap::<Intent, usize>::new();
+    /// All four intents in their usual order; percentages are of the reshares of known items.
+    fn intent_mix(&self, by_item: &HashMap<ItemId, usize>) -> Vec<Count> {
+        let mut by_intent = [0usize; Intent::ALL.len()];
         for (id, count) in by_item {
-            if let Some(item) = self.items.get(id) {
-                *by_intent.entry(item.intent).or_default() += count;
+            let slot = self
+                .items
+                .get(id)
+                .and_then(|item| Intent::ALL.iter().position(|i| *i == item.intent));
+            if let Some(total) = slot.and_then(|index| by_intent.get_mut(index)) {
+                *total += count;
             }
         }
-        counts(by_intent.into_iter().map(|(i, c)| (i.key().to_string(), c)), total)
+        let of_items: usize = by_intent.iter().sum();
+        Intent::ALL
+            .iter()
+            .zip(by_intent)
+            .map(|(intent, count)| Count {
+                label: intent.key().to_string(),
+                count,
+                percent: percent(count, of_items),
+            })
+            .collect()
     }
 
     fn progress(&self, campaigns: &[CampaignGoal]) -> Vec<CampaignProgress> {
