@@ -75,11 +75,6 @@ impl WeekData {
         self.loaded.get(self.week_from..).unwrap_or_default()
     }
 
-    /// Every loaded reshare, oldest first (the week's and the earlier ones).
-    pub fn loaded(&self) -> &[Reshare] {
-        &self.loaded
-    }
-
     /// The display name of an ambassador (`#id` if they are gone).
     pub fn name_of(&self, id: AmbassadorId) -> String {
         self.ambassadors
