@@ -1,10 +1,12 @@
-//! The `relais` command line: run the bot, check a configuration, run the console demo.
+//! The `relais` command line: run the bot, check a configuration, run the console demo, print a report.
 
 use anyhow::{bail, Context, Result};
 use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand};
+use relais::app::report::WeekData;
 use relais::app::App;
 use relais::config::{self, Config, LogFormat};
+use relais::domain::WeekKey;
 use relais::platform::console::{Clock, Console};
 use relais::prompts::Prompts;
 use relais::store::{SledOptions, SledStore};
@@ -53,6 +55,31 @@ enum Cmd {
         #[arg(long, default_value = "team")]
         room: String,
     },
+    /// Print the coordinator report of a week (in the organisation's language) and write its CSV and chart.
+    Report {
+        /// The configuration file.
+        #[arg(short, long, default_value = "bot-config/relais.toml")]
+        config: PathBuf,
+        /// The ISO week, e.g. 2026-W47 (default: the current week).
+        #[arg(long, value_parser = parse_week)]
+        week: Option<WeekKey>,
+        /// Write the week's reshares to this CSV file.
+        #[arg(long)]
+        csv: Option<PathBuf>,
+        /// Write the chart (reshares per day by network) to this PNG file.
+        #[arg(long)]
+        png: Option<PathBuf>,
+        /// Use this store folder instead of the configured one.
+        #[arg(long)]
+        store: Option<PathBuf>,
+        /// Pretend it is this instant (RFC 3339): decides which weeks are in the future.
+        #[arg(long)]
+        now: Option<DateTime<Utc>>,
+    },
+}
+
+fn parse_week(text: &str) -> Result<WeekKey, String> {
+    text.parse::<WeekKey>().map_err(|e| e.to_string())
 }
 
 fn main() -> ExitCode {
@@ -62,6 +89,9 @@ fn main() -> ExitCode {
         Cmd::Run { config } => run(&config),
         Cmd::Demo { config, store, fresh, now, as_person, room } => {
             demo(&config, store.as_deref(), fresh, now, &as_person, &room)
+        }
+        Cmd::Report { config, week, csv, png, store, now } => {
+            report(&config, store.as_deref(), week, &ReportFiles { csv, png }, now.unwrap_or_else(Utc::now))
         }
     };
     match outcome {
@@ -102,6 +132,10 @@ fn check_config(file: &Path) -> ExitCode {
             }
             for missing in config::missing_env(&config) {
                 eprintln!("warning: environment variable {missing} is not set");
+            }
+            let today = Utc::now().with_timezone(&config.organisation.time_zone).date_naive();
+            for advice in config.warnings(today) {
+                eprintln!("warning: {advice}");
             }
             println!("{}: OK", file.display());
             ExitCode::SUCCESS
@@ -162,6 +196,46 @@ fn demo(config_path: &Path, store_dir: Option<&Path>, fresh: bool, now: Option<D
         relais::demo::seed_if_empty(&app, seed, clock.now()).context("seeding the demo")?;
     }
     console(&app, clock, person, room)
+}
+
+/// Where `relais report` writes its files.
+struct ReportFiles {
+    csv: Option<PathBuf>,
+    png: Option<PathBuf>,
+}
+
+fn report(config_path: &Path, store_dir: Option<&Path>, week: Option<WeekKey>, files: &ReportFiles, now: DateTime<Utc>) -> Result<()> {
+    let (config, prompts) = load_all(config_path)?;
+    let path = store_dir.map(Path::to_path_buf).unwrap_or_else(|| config.store.path.clone());
+    if !path.exists() {
+        bail!("there is no store at {} (set `store.path` or pass --store)", path.display());
+    }
+    let store = open_store(&config, &path)?;
+    let settings = config.settings();
+    let app = App::new(&settings, &prompts, &store);
+    let lang = settings.default_lang;
+    let current = WeekKey::of(now, settings.org_tz);
+    let week = week.unwrap_or(current);
+    if week > current {
+        let vars = serde_json::json!({"week": week.to_string(), "current": current.to_string()});
+        bail!("{}", prompts.render(lang, "report.future", &vars));
+    }
+    let today = now.with_timezone(&settings.org_tz).date_naive();
+    let data = WeekData::load(&app, week).context("reading the store")?.seen_on(today);
+    println!("{}", data.text(&app, lang, &[]));
+    if let Some(file) = &files.csv {
+        write_file(file, &data.csv())?;
+    }
+    if let Some(file) = &files.png {
+        write_file(file, &data.chart_png(&data.chart_labels(&app, lang))?)?;
+    }
+    Ok(())
+}
+
+fn write_file(file: &Path, bytes: &[u8]) -> Result<()> {
+    std::fs::write(file, bytes).with_context(|| format!("writing {}", file.display()))?;
+    eprintln!("relais: wrote {} ({} bytes)", file.display(), bytes.len());
+    Ok(())
 }
 
 fn console(app: &App, clock: Clock, person: &str, room: &str) -> Result<()> {

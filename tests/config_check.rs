@@ -405,6 +405,7 @@ fn settings_map_every_field() {
         hot_default_days: 2,
         leaderboard_size: 5,
         link_code_minutes: 15,
+        campaigns: Vec::new(),
     };
     assert_eq!(config.settings(), expected);
     assert_eq!(config.bot.log_format, LogFormat::Json);

@@ -22,7 +22,7 @@ pub use context::{Incoming, Reply};
 pub use people::pseudonym_code;
 pub use today::daily_push;
 pub use effect::Effect;
-pub use settings::{RoomSettings, Settings};
+pub use settings::{CampaignGoal, RoomSettings, Settings};
 
 use crate::command::{self, Command};
 use crate::domain::{Ambassador, ItemId};

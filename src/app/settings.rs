@@ -2,7 +2,7 @@
 
 use crate::domain::scoring::PointsRules;
 use crate::domain::{Identity, Lang, RoomRef};
-use chrono::NaiveTime;
+use chrono::{NaiveDate, NaiveTime};
 use chrono_tz::Tz;
 
 /// Validated, platform-neutral settings of one Relais instance.
@@ -29,6 +29,19 @@ pub struct Settings {
     pub leaderboard_size: usize,
     /// How long a `link` code stays valid, in minutes.
     pub link_code_minutes: u32,
+    /// Campaign goals followed by the coordinator report.
+    pub campaigns: Vec<CampaignGoal>,
+}
+
+/// A campaign's goal: `goal_reshares` reshares of its items between `start` and `goal_date`
+/// (organisation-zone dates, both included). Items belong to a campaign by name (case-insensitive).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CampaignGoal {
+    pub name: String,
+    pub start: NaiveDate,
+    pub goal_reshares: u32,
+    /// Never before `start` (the configuration checker refuses it).
+    pub goal_date: NaiveDate,
 }
 
 /// A room Relais serves.
@@ -57,6 +70,7 @@ impl Default for Settings {
             hot_default_days: 1,
             leaderboard_size: 10,
             link_code_minutes: 30,
+            campaigns: Vec::new(),
         }
     }
 }

@@ -2,7 +2,7 @@
 //! sections (duplicate rooms, demo references) and assembles the [`Config`].
 
 use super::fields::parse_identity;
-use super::model::{Bot, Config, Demo, DemoAmbassador, DemoItem, DemoKind, DemoReshare, Discord, Matrix};
+use super::model::{Bot, Campaign, Config, Demo, DemoAmbassador, DemoItem, DemoKind, DemoReshare, Discord, Matrix};
 use super::model::{Nudges, Organisation, Points, Room, Store};
 use super::suggest::closest;
 use super::walk::{field_names, start_of, value_start, Place, Report};
@@ -21,6 +21,11 @@ pub(super) const POINTS: Place = place("points", "[points]", &[]);
 pub(super) const STORE: Place = place("store", "[store]", &[]);
 pub(super) const NUDGES: Place = place("nudges", "[nudges]", &[]);
 pub(super) const ROOMS: Place = place("rooms", "[[rooms]]", &["platform", "id"]);
+pub(super) const CAMPAIGNS: Place = place(
+    "campaigns",
+    "[[campaigns]]",
+    &["name", "start", "goal-reshares", "goal-date"],
+);
 pub(super) const MATRIX: Place = place("matrix", "[matrix]", &["homeserver", "user-id"]);
 pub(super) const DISCORD: Place = place("discord", "[discord]", &["token-env"]);
 pub(super) const AMBASSADORS: Place = place("demo.ambassadors", "[[demo.ambassadors]]", &["name"]);
@@ -65,6 +70,7 @@ fn read_config(report: &mut Report, root: &Table) -> Option<Config> {
     let nudges = section::<Nudges>(report, root, NUDGES).map(Option::unwrap_or_default);
     let coordinators = coordinators(report, root);
     let rooms = entries::<Room>(report, root, ROOMS).map(|rooms| check_rooms(report, rooms));
+    let campaigns = entries::<Campaign>(report, root, CAMPAIGNS).map(|campaigns| check_campaigns(report, campaigns));
     let matrix = section::<Matrix>(report, root, MATRIX);
     if let Some(Some(matrix)) = &matrix {
         if matrix.password_env.is_none() && matrix.access_token_env.is_none() {
@@ -85,6 +91,7 @@ fn read_config(report: &mut Report, root: &Table) -> Option<Config> {
         nudges: nudges?,
         coordinators: coordinators?,
         rooms: rooms??,
+        campaigns: campaigns??,
         matrix: matrix?,
         discord: discord?,
         demo: demo?,
@@ -130,6 +137,31 @@ fn check_rooms(report: &mut Report, rooms: Entries<Room>) -> Option<Vec<Room>> {
         }
     }
     all_read(rooms)
+}
+
+/// Every campaign read (`None` if any could not be), after reporting goal dates before the start
+/// and names listed twice.
+fn check_campaigns(report: &mut Report, campaigns: Entries<Campaign>) -> Option<Vec<Campaign>> {
+    let mut seen = HashSet::new();
+    for (item, campaign) in &campaigns {
+        let Some(campaign) = campaign else { continue };
+        if campaign.goal_date < campaign.start {
+            let at = value_start(item, "goal-date").or_else(|| start_of(item)).unwrap_or(0);
+            let message = format!(
+                "campaign `{}`: the goal date {} is before its start {}; the goal date is the last day counted",
+                campaign.name, campaign.goal_date, campaign.start
+            );
+            report.add(at, message);
+        }
+        if !seen.insert(campaign.name.to_lowercase()) {
+            let at = value_start(item, "name").or_else(|| start_of(item)).unwrap_or(0);
+            report.add(
+                at,
+                format!("campaign `{}` is listed twice in [[campaigns]]", campaign.name),
+            );
+        }
+    }
+    all_read(campaigns)
 }
 
 /// `coordinators = ["platform:user", ...]`: every bad entry is reported on its own.

@@ -4,7 +4,7 @@
 
 use super::suggest::closest;
 use crate::domain::{Identity, Intent, ItemStatus, Lang, Platform, Role};
-use chrono::NaiveTime;
+use chrono::{NaiveDate, NaiveTime};
 use chrono_tz::Tz;
 use serde::de::{Error as _, Visitor};
 use serde::{Deserialize, Deserializer};
@@ -286,6 +286,44 @@ pub(super) fn opt_env_name<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Str
 
 pub(super) fn http_url<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     parsed(d, parse_http_url)
+}
+
+/// A calendar date: a TOML date (`2026-11-01`) or the same as a string (`"2026-11-01"`).
+pub(super) fn date<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
+    d.deserialize_any(DateVisitor)
+}
+
+/// The key under which the TOML deserializers hand over a date-time, as a string.
+const TOML_DATETIME_FIELD: &str = "$__toml_private_datetime";
+
+fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| format!("`{text}` is not a date: write it as YYYY-MM-DD, e.g. 2026-11-30"))
+}
+
+struct DateVisitor;
+
+impl<'de> Visitor<'de> for DateVisitor {
+    type Value = NaiveDate;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a date such as 2026-11-30")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<NaiveDate, E> {
+        parse_date(text).map_err(E::custom)
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NaiveDate, A::Error> {
+        match map.next_key::<String>()? {
+            Some(key) if key == TOML_DATETIME_FIELD => {
+                let text: String = map.next_value()?;
+                parse_date(&text)
+                    .map_err(|_| A::Error::custom(format!("`{text}` is not a date: write only the day, as YYYY-MM-DD")))
+            }
+            _ => Err(A::Error::custom("expected a date such as 2026-11-30")),
+        }
+    }
 }
 
 /// A whole number in `MIN..=MAX`, converted to the field's type.

@@ -17,7 +17,7 @@ mod suggest;
 mod walk;
 
 pub use model::{
-    Bot, Config, Demo, DemoAmbassador, DemoItem, DemoKind, DemoReshare, Discord, LogFormat, Matrix, Nudges,
+    Bot, Campaign, Config, Demo, DemoAmbassador, DemoItem, DemoKind, DemoReshare, Discord, LogFormat, Matrix, Nudges,
     Organisation, Points, Room, Store,
 };
 pub use settings::{missing_env, SecretError};

@@ -5,7 +5,7 @@
 
 use super::{fields, item_fields};
 use crate::domain::{Caption, Identity, Intent, ItemStatus, Lang, Platform, Role};
-use chrono::NaiveTime;
+use chrono::{NaiveDate, NaiveTime};
 use chrono_tz::Tz;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -29,6 +29,9 @@ pub struct Config {
     pub coordinators: Vec<Identity>,
     #[serde(default)]
     pub rooms: Vec<Room>,
+    /// Campaign goals followed by the coordinator report.
+    #[serde(default)]
+    pub campaigns: Vec<Campaign>,
     /// Present when Relais should connect to Matrix.
     #[serde(default)]
     pub matrix: Option<Matrix>,
@@ -176,6 +179,23 @@ pub struct Room {
     pub push_time: NaiveTime,
     #[serde(default)]
     pub coordinators_room: bool,
+}
+
+/// `[[campaigns]]`: a campaign's goal, `goal-reshares` reshares of its items from `start` to `goal-date`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Campaign {
+    /// As written in the items' `campaign` (compared without regard to case).
+    #[serde(deserialize_with = "fields::non_empty")]
+    pub name: String,
+    /// First day counted (organisation time zone), a TOML date such as 2026-11-01.
+    #[serde(deserialize_with = "fields::date")]
+    pub start: NaiveDate,
+    #[serde(deserialize_with = "fields::bounded::<1, 10000000, _, _>")]
+    pub goal_reshares: u32,
+    /// Last day counted; not before `start`.
+    #[serde(deserialize_with = "fields::date")]
+    pub goal_date: NaiveDate,
 }
 
 /// `[matrix]`: the Matrix account of the bot. Secrets are named, never written.

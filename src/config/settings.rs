@@ -1,9 +1,10 @@
 //! From a checked [`Config`] to the core's [`Settings`], and the secrets named by the configuration.
 
 use super::model::Config;
-use crate::app::{RoomSettings, Settings};
+use crate::app::{CampaignGoal, RoomSettings, Settings};
 use crate::domain::scoring::PointsRules;
 use crate::domain::RoomRef;
+use chrono::NaiveDate;
 
 /// Why a secret could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -46,7 +47,32 @@ impl Config {
             hot_default_days: self.bot.hot_default_days,
             leaderboard_size: self.bot.leaderboard_size,
             link_code_minutes: self.bot.link_code_minutes,
+            campaigns: self
+                .campaigns
+                .iter()
+                .map(|c| CampaignGoal {
+                    name: c.name.clone(),
+                    start: c.start,
+                    goal_reshares: c.goal_reshares,
+                    goal_date: c.goal_date,
+                })
+                .collect(),
         }
+    }
+
+    /// Advice about values that are valid but probably out of date, for `check-config`: campaigns
+    /// whose goal date is before `today` (reports show them as reached or missed).
+    pub fn warnings(&self, today: NaiveDate) -> Vec<String> {
+        self.campaigns
+            .iter()
+            .filter(|c| c.goal_date < today)
+            .map(|c| {
+                format!(
+                    "campaign `{}`: its goal date {} has passed; reports show it as reached or missed (remove it once it is over)",
+                    c.name, c.goal_date
+                )
+            })
+            .collect()
     }
 
     /// The environment variables named by the `*-env` keys of the enabled sections.

@@ -1,6 +1,6 @@
 //! Unit tests of the configuration internals: the required-key lists, positions and value parsers.
 
-use super::check::{AMBASSADORS, DISCORD, ITEMS, MATRIX, ORGANISATION, RESHARES, ROOMS};
+use super::check::{AMBASSADORS, CAMPAIGNS, DISCORD, ITEMS, MATRIX, ORGANISATION, RESHARES, ROOMS};
 use super::fields::{parse_hh_mm, parse_identity, parse_time_zone};
 use super::walk::{field_names, line_column, Place};
 use super::*;
@@ -38,6 +38,10 @@ fn required_key_lists_match_the_serde_types() {
         r#"{ title = "t", link = "https://x.org", texts = { en = "Hi" } }"#,
     );
     assert_required::<DemoReshare>(RESHARES, r#"{ ambassador = "a", url = "https://x.org/1" }"#);
+    assert_required::<Campaign>(
+        CAMPAIGNS,
+        r#"{ name = "n", start = 2026-11-01, goal-reshares = 10, goal-date = 2026-11-30 }"#,
+    );
     assert_required::<Bot>(check::BOT, "{}");
     assert_required::<Points>(check::POINTS, "{}");
     assert_required::<Store>(check::STORE, "{}");
