@@ -1,7 +1,8 @@
 //! From a checked [`Config`] to the core's [`Settings`], and the secrets named by the configuration.
 
 use super::model::Config;
-use crate::app::{RoomSettings, Settings};
+use crate::app::{RoomSettings, ScheduleSettings, Settings};
+use crate::domain::schedule::WeeklyTime;
 use crate::domain::scoring::PointsRules;
 use crate::domain::RoomRef;
 
@@ -46,6 +47,12 @@ impl Config {
             hot_default_days: self.bot.hot_default_days,
             leaderboard_size: self.bot.leaderboard_size,
             link_code_minutes: self.bot.link_code_minutes,
+            schedule: ScheduleSettings {
+                grace: chrono::Duration::minutes(i64::from(self.schedule.grace_minutes)),
+                quiet_hours: self.schedule.quiet_hours,
+                leaderboard: WeeklyTime { day: self.schedule.leaderboard_day, time: self.schedule.leaderboard_time },
+                report: WeeklyTime { day: self.schedule.report_day, time: self.schedule.report_time },
+            },
         }
     }
 

@@ -121,6 +121,11 @@ pub fn parse_weekday(text: &str) -> Result<Weekday, BadWeekday> {
         .ok_or_else(|| BadWeekday(text.trim().to_string()))
 }
 
+/// Whether someone away until `away_until` (inclusive, their local date) is away on local `today`.
+pub fn is_away(away_until: Option<NaiveDate>, today: NaiveDate) -> bool {
+    away_until.is_some_and(|last| today <= last)
+}
+
 /// `HH:MM` from 00:00 to 23:59 (one-digit hours accepted).
 pub fn parse_time(text: &str) -> Option<NaiveTime> {
     let (hour, minute) = text.trim().split_once(':')?;

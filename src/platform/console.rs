@@ -150,7 +150,7 @@ impl<'a> Console<'a> {
             match effect {
                 Effect::Reply { text, .. } => writeln!(out, "relais> {}", indent(text))?,
                 Effect::React { emoji } => writeln!(out, "relais reacts {emoji}")?,
-                Effect::Dm { to, text } => {
+                Effect::Dm { to, text, .. } => {
                     let name = self.app.store.ambassador(*to).ok().flatten().map(|a| a.display_name).unwrap_or_default();
                     writeln!(out, "relais (DM to {name})> {}", indent(text))?
                 }
