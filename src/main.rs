@@ -5,7 +5,8 @@ use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand};
 use relais::app::App;
 use relais::config::{self, Config, LogFormat};
-use relais::platform::console::{Clock, Console};
+use relais::platform::console::{print_effects, Clock, Console};
+use relais::platform::ticker::Ticker;
 use relais::prompts::Prompts;
 use relais::store::{SledOptions, SledStore};
 use std::io::IsTerminal;
@@ -145,7 +146,16 @@ fn run(config_path: &Path) -> Result<()> {
     let settings = config.settings();
     let app = App::new(&settings, &prompts, &store);
     let room = settings.rooms.first().map(|r| r.room.room.clone()).unwrap_or_else(|| "team".into());
-    console(&app, Clock::System, "me", &room)
+    let ticker = Ticker::start(&app, Clock::system()).context("starting the scheduler")?;
+    // The scheduler runs beside the console, sleeping until the next due action.
+    std::thread::scope(|scope| {
+        scope.spawn(|| {
+            ticker.run_in_background(&mut |effect| print_effects(&app, std::slice::from_ref(effect), &mut std::io::stdout()))
+        });
+        let outcome = console(&app, &ticker, "me", &room);
+        ticker.stop();
+        outcome
+    })
 }
 
 fn demo(config_path: &Path, store_dir: Option<&Path>, fresh: bool, now: Option<DateTime<Utc>>, person: &str, room: &str) -> Result<()> {
@@ -157,16 +167,19 @@ fn demo(config_path: &Path, store_dir: Option<&Path>, fresh: bool, now: Option<D
     let store = open_store(&config, &path)?;
     let settings = config.settings();
     let app = App::new(&settings, &prompts, &store);
-    let clock = now.map(Clock::Fixed).unwrap_or(Clock::System);
+    let clock = now.map(Clock::fixed).unwrap_or_else(Clock::system);
     if let Some(seed) = &config.demo {
         relais::demo::seed_if_empty(&app, seed, clock.now()).context("seeding the demo")?;
     }
-    console(&app, clock, person, room)
+    // In the demo the scheduler runs only when asked (`/advance`), so that scripts are reproducible.
+    let ticker = Ticker::start(&app, clock).context("starting the scheduler")?;
+    console(&app, &ticker, person, room)
 }
 
-fn console(app: &App, clock: Clock, person: &str, room: &str) -> Result<()> {
+fn console(app: &App, ticker: &Ticker, person: &str, room: &str) -> Result<()> {
     let stdin = std::io::stdin();
     let interactive = stdin.is_terminal();
-    let mut out = std::io::stdout().lock();
-    Console::new(app, clock, person, room, interactive).run(stdin.lock(), &mut out).context("console I/O")
+    // Not locked for the whole session: the scheduler's thread prints too.
+    let mut out = std::io::stdout();
+    Console::new(app, ticker, person, room, interactive).run(stdin.lock(), &mut out).context("console I/O")
 }

@@ -15,6 +15,7 @@ mod privacy;
 mod profile;
 pub mod report;
 mod reshare;
+pub mod scheduler;
 pub mod settings;
 mod today;
 mod urgent;
