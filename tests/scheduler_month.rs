@@ -60,10 +60,15 @@ fn daily(platform: &FakePlatform, prefix: &str, tz: Tz, time: NaiveTime) -> Vec<
 fn simulate(from: &str, to: &str) -> (MemoryStore, People, FakePlatform) {
     let store = MemoryStore::new();
     let settings = settings();
-    let app = App::new(&settings, sim::prompts(), &store);
+    let (people, platform) = simulate_on(&store, &settings, from, to);
+    (store, people, platform)
+}
+
+fn simulate_on(store: &MemoryStore, settings: &relais::app::Settings, from: &str, to: &str) -> (People, FakePlatform) {
+    let app = App::new(settings, sim::prompts(), store);
     let (from, to) = (utc(from), utc(to));
     let item = evergreen_post(&app, from - Duration::days(1));
-    let people = people(&store);
+    let people = people(store);
     let mut scheduler = Scheduler::start(&app, from).expect("start");
     let mut platform = FakePlatform::default();
     let mut shares = 0;
@@ -78,8 +83,7 @@ fn simulate(from: &str, to: &str) -> (MemoryStore, People, FakePlatform) {
             say(app, "hidden", &format!("!shared https://x.com/hidden/status/{shares} {item}"), now);
         }
     });
-    drop(app);
-    (store, people, platform)
+    (people, platform)
 }
 
 fn check_month(store: &MemoryStore, people: &People, platform: &FakePlatform, days: usize, mondays: usize) {

@@ -69,12 +69,12 @@ pub fn add(store: &dyn Store, name: &str, tz: Tz, nudges: NudgePref) -> Ambassad
     who
 }
 
-/// `name` says `text` in the console room `team` at `now`.
+/// `name` says `text` in the console room `world` (English) at `now`.
 pub fn say(app: &App, name: &str, text: &str, now: DateTime<Utc>) -> Vec<Effect> {
     let msg = Incoming {
         from: Identity::new(Platform::Console, name),
         display_name: name.to_string(),
-        room: room("team"),
+        room: room("world"),
         direct: false,
         text: text.to_string(),
     };
