@@ -3,8 +3,8 @@
 
 use chrono::{NaiveTime, Weekday};
 use relais::app::{RoomSettings, ScheduleSettings, Settings};
-use relais::domain::schedule::{QuietHours, WeeklyTime};
 use relais::config::{check_str, load, Config, ConfigProblem, DemoKind, LogFormat};
+use relais::domain::schedule::{QuietHours, WeeklyTime};
 use relais::domain::scoring::PointsRules;
 use relais::domain::{Identity, ItemStatus, Lang, Platform, RoomRef};
 use std::path::{Path, PathBuf};
@@ -427,9 +427,18 @@ fn settings_map_every_field() {
         link_code_minutes: 15,
         schedule: ScheduleSettings {
             grace: chrono::Duration::minutes(30),
-            quiet_hours: QuietHours { start: time(22, 0), end: time(7, 0) },
-            leaderboard: WeeklyTime { day: Weekday::Fri, time: time(17, 30) },
-            report: WeeklyTime { day: Weekday::Sun, time: time(20, 0) },
+            quiet_hours: QuietHours {
+                start: time(22, 0),
+                end: time(7, 0),
+            },
+            leaderboard: WeeklyTime {
+                day: Weekday::Fri,
+                time: time(17, 30),
+            },
+            report: WeeklyTime {
+                day: Weekday::Sun,
+                time: time(20, 0),
+            },
         },
     };
     assert_eq!(config.settings(), expected);

@@ -29,7 +29,10 @@ impl Db {
     fn sled() -> Db {
         let dir = TempDir::new().expect("temporary directory");
         let store = SledStore::open(dir.path(), SledOptions::default()).expect("open");
-        Db::Sled { dir, store: Some(store) }
+        Db::Sled {
+            dir,
+            store: Some(store),
+        }
     }
 
     fn store(&self) -> &dyn Store {
@@ -64,7 +67,13 @@ enum Crash {
     AfterConfirm,
 }
 
-const CRASHES: [Crash; 5] = [Crash::BeforeRun, Crash::AfterStarted, Crash::HalfSent, Crash::AfterSent, Crash::AfterConfirm];
+const CRASHES: [Crash; 5] = [
+    Crash::BeforeRun,
+    Crash::AfterStarted,
+    Crash::HalfSent,
+    Crash::AfterSent,
+    Crash::AfterConfirm,
+];
 
 struct World {
     settings: Settings,
@@ -92,7 +101,12 @@ fn world(db: Db) -> World {
         people.push(add(db.store(), "bob", Paris, NudgePref::On));
         people.push(add(db.store(), "sam", Sydney, NudgePref::At(hm(19, 30))));
     }
-    World { settings, db, platform: FakePlatform::default(), people }
+    World {
+        settings,
+        db,
+        platform: FakePlatform::default(),
+        people,
+    }
 }
 
 impl World {
@@ -100,14 +114,30 @@ impl World {
     fn run(&mut self, from: DateTime<Utc>, to: DateTime<Utc>) {
         let app = App::new(&self.settings, sim::prompts(), self.db.store());
         let mut scheduler = Scheduler::start(&app, from).expect("start");
-        run(&app, &mut scheduler, &mut self.platform, from, to, Duration::minutes(1), |_, _, _| {});
+        run(
+            &app,
+            &mut scheduler,
+            &mut self.platform,
+            from,
+            to,
+            Duration::minutes(1),
+            |_, _, _| {},
+        );
     }
 
     /// Starts at `from`, runs normally until just before `round`, then stops at `crash`.
     fn crash_at(&mut self, from: DateTime<Utc>, round: DateTime<Utc>, crash: Crash) {
         let app = App::new(&self.settings, sim::prompts(), self.db.store());
         let mut scheduler = Scheduler::start(&app, from).expect("start");
-        run(&app, &mut scheduler, &mut self.platform, from, round - Duration::minutes(1), Duration::minutes(1), |_, _, _| {});
+        run(
+            &app,
+            &mut scheduler,
+            &mut self.platform,
+            from,
+            round - Duration::minutes(1),
+            Duration::minutes(1),
+            |_, _, _| {},
+        );
         if crash == Crash::BeforeRun {
             return;
         }
@@ -129,11 +159,19 @@ impl World {
     }
 
     fn state(&self, key: &str) -> Option<(ActionState, Option<String>)> {
-        self.db.store().action_state(key).expect("read").map(|r| (r.state, r.reason))
+        self.db
+            .store()
+            .action_state(key)
+            .expect("read")
+            .map(|r| (r.state, r.reason))
     }
 
     fn nudge_key(&self, name: &str, day: &str) -> String {
-        let who = self.people.iter().find(|a| a.display_name == name).unwrap_or_else(|| panic!("{name}"));
+        let who = self
+            .people
+            .iter()
+            .find(|a| a.display_name == name)
+            .unwrap_or_else(|| panic!("{name}"));
         format!("nudge:{}:{day}", who.id)
     }
 }
@@ -143,7 +181,10 @@ fn round_keys(world: &World, round: &str) -> Vec<String> {
     if round == PUSH_ROUND {
         vec!["push:console:team:2026-03-18".to_string()]
     } else {
-        ["carla", "alice", "bob"].iter().map(|name| world.nudge_key(name, "2026-03-18")).collect()
+        ["carla", "alice", "bob"]
+            .iter()
+            .map(|name| world.nudge_key(name, "2026-03-18"))
+            .collect()
     }
 }
 
@@ -155,8 +196,16 @@ fn crash_and_restart(make: fn() -> Db, round: &str, crash: Crash) {
     world.run(round_at + Duration::minutes(5), round_at + Duration::minutes(65));
     let case = format!("{round} {crash:?}");
     for key in round_keys(&world, round) {
-        assert_eq!(world.platform.with_prefix(&key).len(), 1, "{case}: {key} delivered once");
-        assert_eq!(world.state(&key).map(|s| s.0), Some(ActionState::Done), "{case}: {key} done");
+        assert_eq!(
+            world.platform.with_prefix(&key).len(),
+            1,
+            "{case}: {key} delivered once"
+        );
+        assert_eq!(
+            world.state(&key).map(|s| s.0),
+            Some(ActionState::Done),
+            "{case}: {key} done"
+        );
     }
     let expected = round_keys(&world, round).len();
     let refused = match crash {
@@ -164,8 +213,15 @@ fn crash_and_restart(make: fn() -> Db, round: &str, crash: Crash) {
         Crash::AfterSent => expected,
         _ => 0,
     };
-    assert_eq!(world.platform.duplicates_refused, refused, "{case}: the platform refused the repeats, and only them");
-    assert_eq!(world.platform.distinct_keys(), world.platform.delivered.len(), "{case}: no key twice");
+    assert_eq!(
+        world.platform.duplicates_refused, refused,
+        "{case}: the platform refused the repeats, and only them"
+    );
+    assert_eq!(
+        world.platform.distinct_keys(),
+        world.platform.delivered.len(),
+        "{case}: no key twice"
+    );
 }
 
 #[test]
@@ -206,8 +262,15 @@ fn a_restart_after_the_grace_window_skips_and_never_sends_late() {
         world.crash_at(utc(START), round, crash);
         world.run(round + Duration::hours(3), round + Duration::hours(4));
         for key in round_keys(&world, NUDGE_ROUND) {
-            assert!(world.platform.with_prefix(&key).is_empty(), "{crash:?}: {key} not sent late");
-            assert_eq!(world.state(&key), Some((ActionState::Skipped, Some(reason.to_string()))), "{crash:?}: {key}");
+            assert!(
+                world.platform.with_prefix(&key).is_empty(),
+                "{crash:?}: {key} not sent late"
+            );
+            assert_eq!(
+                world.state(&key),
+                Some((ActionState::Skipped, Some(reason.to_string()))),
+                "{crash:?}: {key}"
+            );
         }
     }
 }
@@ -224,26 +287,48 @@ fn a_long_downtime_is_skipped_recorded_and_listed_in_the_next_report_sled() {
         .iter()
         .flat_map(|d| ["team", "coord", "world"].map(|room| format!("push:console:{room}:2026-03-{d}")))
         .collect();
-    expected.extend(["push:console:team:2026-03-19".to_string(), "push:console:coord:2026-03-19".to_string()]);
+    expected.extend([
+        "push:console:team:2026-03-19".to_string(),
+        "push:console:coord:2026-03-19".to_string(),
+    ]);
     for name in ["carla", "alice", "bob"] {
         expected.extend(["17", "18"].map(|d| world.nudge_key(name, &format!("2026-03-{d}"))));
     }
     expected.extend(["17", "18", "19"].map(|d| world.nudge_key("sam", &format!("2026-03-{d}"))));
-    let listed = world.db.store().skipped_actions(back - Duration::days(8), back).expect("skipped");
+    let listed = world
+        .db
+        .store()
+        .skipped_actions(back - Duration::days(8), back)
+        .expect("skipped");
     let mut keys: Vec<String> = listed.iter().map(|(k, _)| k.clone()).collect();
-    assert!(listed.iter().all(|(_, r)| r.reason.as_deref() == Some(MISSED)), "{listed:?}");
+    assert!(
+        listed.iter().all(|(_, r)| r.reason.as_deref() == Some(MISSED)),
+        "{listed:?}"
+    );
     keys.sort();
     expected.sort();
     assert_eq!(keys, expected);
-    assert_eq!(world.platform.with_prefix("push:console:world:2026-03-19").len(), 1, "70 minutes late: within grace, sent");
+    assert_eq!(
+        world.platform.with_prefix("push:console:world:2026-03-19").len(),
+        1,
+        "70 minutes late: within grace, sent"
+    );
     // The next report (Monday 23 March, 09:00 in Paris) lists them, and the one after does not.
     world.run(back + Duration::minutes(31), utc("2026-03-30T08:05:00Z"));
     let reports = world.platform.with_prefix("report:console:coord:");
     let texts: Vec<&str> = reports.iter().map(|d| sim::text(&d.effect)).collect();
     assert_eq!(texts.len(), 3, "16, 23 and 30 March");
-    for line in ["Missed while Relais was not running", "daily push for console:team, 2026-03-17", "daily push for console:coord, 2026-03-19", "9 personal reminders"] {
+    for line in [
+        "Missed while Relais was not running",
+        "daily push for console:team, 2026-03-17",
+        "daily push for console:coord, 2026-03-19",
+        "9 personal reminders",
+    ] {
         assert!(texts[1].contains(line), "{line}: {}", texts[1]);
     }
     assert!(!texts[2].contains("Missed"), "listed once: {}", texts[2]);
-    assert!(!texts[1].contains("push for console:world, 2026-03-19"), "sent, so not listed");
+    assert!(
+        !texts[1].contains("push for console:world, 2026-03-19"),
+        "sent, so not listed"
+    );
 }

@@ -47,13 +47,34 @@ fn daily(platform: &FakePlatform, prefix: &str, tz: Tz, time: NaiveTime) -> Vec<
     let rows: Vec<(NaiveDate, DateTime<Utc>)> = platform
         .with_prefix(prefix)
         .into_iter()
-        .map(|d| (d.key.rsplit(':').next().unwrap_or_default().parse().expect("a date key"), d.at))
+        .map(|d| {
+            (
+                d.key
+                    .rsplit(':')
+                    .next()
+                    .unwrap_or_default()
+                    .parse()
+                    .expect("a date key"),
+                d.at,
+            )
+        })
         .collect();
     for (key_date, at) in &rows {
-        assert_eq!(local(*at, tz), time, "{prefix}{key_date} sent at {at} is not {time} in {tz}");
-        assert_eq!(at.with_timezone(&tz).date_naive(), *key_date, "{prefix}: key date is the local date");
+        assert_eq!(
+            local(*at, tz),
+            time,
+            "{prefix}{key_date} sent at {at} is not {time} in {tz}"
+        );
+        assert_eq!(
+            at.with_timezone(&tz).date_naive(),
+            *key_date,
+            "{prefix}: key date is the local date"
+        );
     }
-    assert!(rows.windows(2).all(|w| w[0].0.succ_opt() == Some(w[1].0)), "{prefix}: one per date, none missing: {rows:?}");
+    assert!(
+        rows.windows(2).all(|w| w[0].0.succ_opt() == Some(w[1].0)),
+        "{prefix}: one per date, none missing: {rows:?}"
+    );
     rows
 }
 
@@ -72,37 +93,90 @@ fn simulate_on(store: &MemoryStore, settings: &relais::app::Settings, from: &str
     let mut scheduler = Scheduler::start(&app, from).expect("start");
     let mut platform = FakePlatform::default();
     let mut shares = 0;
-    run(&app, &mut scheduler, &mut platform, from, to, Duration::minutes(1), |app, scheduler, now| {
-        let paris = now.with_timezone(&Paris);
-        if paris.hour() == 12 && paris.minute() == 0 {
-            shares += 1;
-            say(app, "sharer", &format!("!shared https://x.com/sharer/status/{shares} {item}"), now);
-            scheduler.refresh_identity(app, &people.sharer.identities[0], now).expect("refresh");
-        }
-        if paris.hour() == 10 && paris.minute() == 0 && paris.day() % 2 == 0 {
-            say(app, "hidden", &format!("!shared https://x.com/hidden/status/{shares} {item}"), now);
-        }
-    });
+    run(
+        &app,
+        &mut scheduler,
+        &mut platform,
+        from,
+        to,
+        Duration::minutes(1),
+        |app, scheduler, now| {
+            let paris = now.with_timezone(&Paris);
+            if paris.hour() == 12 && paris.minute() == 0 {
+                shares += 1;
+                say(
+                    app,
+                    "sharer",
+                    &format!("!shared https://x.com/sharer/status/{shares} {item}"),
+                    now,
+                );
+                scheduler
+                    .refresh_identity(app, &people.sharer.identities[0], now)
+                    .expect("refresh");
+            }
+            if paris.hour() == 10 && paris.minute() == 0 && paris.day() % 2 == 0 {
+                say(
+                    app,
+                    "hidden",
+                    &format!("!shared https://x.com/hidden/status/{shares} {item}"),
+                    now,
+                );
+            }
+        },
+    );
     (people, platform)
 }
 
 fn check_month(store: &MemoryStore, people: &People, platform: &FakePlatform, days: usize, mondays: usize) {
     for (room, time) in [("team", hm(9, 0)), ("world", hm(10, 30)), ("coord", hm(9, 15))] {
-        assert_eq!(daily(platform, &format!("push:console:{room}:"), Paris, time).len(), days, "pushes in {room}");
+        assert_eq!(
+            daily(platform, &format!("push:console:{room}:"), Paris, time).len(),
+            days,
+            "pushes in {room}"
+        );
     }
-    assert_eq!(daily(platform, &nudge_prefix(people.alice.id), Paris, hm(18, 0)).len(), days, "alice, Paris 18:00");
-    assert_eq!(daily(platform, &nudge_prefix(people.sam.id), Sydney, hm(19, 30)).len(), days, "sam, Sydney 19:30");
-    assert!(platform.with_prefix(&nudge_prefix(people.olga.id)).is_empty(), "reminders off");
-    assert!(platform.with_prefix(&nudge_prefix(people.sharer.id)).is_empty(), "shares every day before 18:00");
+    assert_eq!(
+        daily(platform, &nudge_prefix(people.alice.id), Paris, hm(18, 0)).len(),
+        days,
+        "alice, Paris 18:00"
+    );
+    assert_eq!(
+        daily(platform, &nudge_prefix(people.sam.id), Sydney, hm(19, 30)).len(),
+        days,
+        "sam, Sydney 19:30"
+    );
+    assert!(
+        platform.with_prefix(&nudge_prefix(people.olga.id)).is_empty(),
+        "reminders off"
+    );
+    assert!(
+        platform.with_prefix(&nudge_prefix(people.sharer.id)).is_empty(),
+        "shares every day before 18:00"
+    );
     let hidden_nudges = platform.with_prefix(&nudge_prefix(people.hidden.id));
-    assert!(hidden_nudges.len() >= days / 2 - 1, "reminded on the days without a share: {}", hidden_nudges.len());
+    assert!(
+        hidden_nudges.len() >= days / 2 - 1,
+        "reminded on the days without a share: {}",
+        hidden_nudges.len()
+    );
     for hidden in hidden_nudges {
-        assert_eq!(hidden.at.with_timezone(&Paris).day() % 2, 1, "not on the days they shared: {}", hidden.key);
+        assert_eq!(
+            hidden.at.with_timezone(&Paris).day() % 2,
+            1,
+            "not on the days they shared: {}",
+            hidden.key
+        );
     }
     let quiet = QuietHours::default();
     for dm in platform.with_prefix("nudge:") {
-        let Effect::Dm { to, .. } = &dm.effect else { panic!("{} is not a direct message", dm.key) };
-        let tz = store.ambassador(*to).expect("read").map(|a| a.time_zone()).expect("a known recipient");
+        let Effect::Dm { to, .. } = &dm.effect else {
+            panic!("{} is not a direct message", dm.key)
+        };
+        let tz = store
+            .ambassador(*to)
+            .expect("read")
+            .map(|a| a.time_zone())
+            .expect("a known recipient");
         assert!(!quiet.contains_instant(dm.at, tz), "{} in the quiet hours", dm.key);
     }
     for room in ["team", "world"] {
@@ -110,17 +184,36 @@ fn check_month(store: &MemoryStore, people: &People, platform: &FakePlatform, da
         assert_eq!(boards.len(), mondays, "one board a week in {room}");
         for (n, board) in boards.into_iter().enumerate() {
             let paris = board.at.with_timezone(&Paris);
-            assert_eq!((paris.weekday(), paris.time()), (Weekday::Mon, hm(9, 0)), "{}", board.key);
+            assert_eq!(
+                (paris.weekday(), paris.time()),
+                (Weekday::Mon, hm(9, 0)),
+                "{}",
+                board.key
+            );
             let text = sim::text(&board.effect);
             if n == 0 {
-                assert!(!text.contains("sharer"), "the week before the simulation had no shares: {text}");
+                assert!(
+                    !text.contains("sharer"),
+                    "the week before the simulation had no shares: {text}"
+                );
             } else {
-                assert!(text.contains("1. sharer") && !text.contains("hidden"), "{}: {text}", board.key);
+                assert!(
+                    text.contains("1. sharer") && !text.contains("hidden"),
+                    "{}: {text}",
+                    board.key
+                );
             }
         }
     }
-    assert!(platform.with_prefix("board:console:coord").is_empty(), "no board in the coordinators' room");
-    assert_eq!(platform.with_prefix("report:console:coord:").len(), mondays, "one report a week");
+    assert!(
+        platform.with_prefix("board:console:coord").is_empty(),
+        "no board in the coordinators' room"
+    );
+    assert_eq!(
+        platform.with_prefix("report:console:coord:").len(),
+        mondays,
+        "one report a week"
+    );
     assert_eq!(platform.duplicates_refused, 0);
     assert_eq!(platform.distinct_keys(), platform.delivered.len());
     for delivery in &platform.delivered {
@@ -137,8 +230,20 @@ fn a_spring_month_across_the_paris_and_sydney_changes() {
     let aaron = daily(&platform, &nudge_prefix(people.aaron.id), Paris, hm(18, 0));
     assert_eq!(aaron.first().map(|(d, _)| *d), Some(date("2026-03-26")));
     // The same local times fall on other UTC hours after the changes.
-    let instants = |who: &Ambassador| -> Vec<(NaiveDate, DateTime<Utc>)> { daily(&platform, &nudge_prefix(who.id), who.time_zone(), if who.tz == "Australia/Sydney" { hm(19, 30) } else { hm(18, 0) }) };
-    let on = |rows: &[(NaiveDate, DateTime<Utc>)], day: &str| rows.iter().find(|(d, _)| *d == date(day)).map(|(_, at)| *at);
+    let instants = |who: &Ambassador| -> Vec<(NaiveDate, DateTime<Utc>)> {
+        daily(
+            &platform,
+            &nudge_prefix(who.id),
+            who.time_zone(),
+            if who.tz == "Australia/Sydney" {
+                hm(19, 30)
+            } else {
+                hm(18, 0)
+            },
+        )
+    };
+    let on =
+        |rows: &[(NaiveDate, DateTime<Utc>)], day: &str| rows.iter().find(|(d, _)| *d == date(day)).map(|(_, at)| *at);
     let alice = instants(&people.alice);
     assert_eq!(on(&alice, "2026-03-28"), Some(utc("2026-03-28T17:00:00Z")));
     assert_eq!(on(&alice, "2026-03-29"), Some(utc("2026-03-29T16:00:00Z")));
@@ -151,12 +256,33 @@ fn a_spring_month_across_the_paris_and_sydney_changes() {
 fn an_autumn_month_across_the_sydney_and_paris_changes() {
     let (store, people, platform) = simulate("2026-09-28T00:00:00Z", "2026-10-27T23:59:00Z");
     check_month(&store, &people, &platform, 30, 5);
-    let on = |prefix: String, day: &str| platform.with_prefix(&prefix).into_iter().find(|d| d.key.ends_with(day)).map(|d| d.at);
-    assert_eq!(on(nudge_prefix(people.sam.id), "2026-10-03"), Some(utc("2026-10-03T09:30:00Z")));
-    assert_eq!(on(nudge_prefix(people.sam.id), "2026-10-04"), Some(utc("2026-10-04T08:30:00Z")));
-    assert_eq!(on(nudge_prefix(people.alice.id), "2026-10-24"), Some(utc("2026-10-24T16:00:00Z")));
-    assert_eq!(on(nudge_prefix(people.alice.id), "2026-10-25"), Some(utc("2026-10-25T17:00:00Z")));
-    assert_eq!(on("push:console:team:".into(), "2026-10-26"), Some(utc("2026-10-26T08:00:00Z")));
+    let on = |prefix: String, day: &str| {
+        platform
+            .with_prefix(&prefix)
+            .into_iter()
+            .find(|d| d.key.ends_with(day))
+            .map(|d| d.at)
+    };
+    assert_eq!(
+        on(nudge_prefix(people.sam.id), "2026-10-03"),
+        Some(utc("2026-10-03T09:30:00Z"))
+    );
+    assert_eq!(
+        on(nudge_prefix(people.sam.id), "2026-10-04"),
+        Some(utc("2026-10-04T08:30:00Z"))
+    );
+    assert_eq!(
+        on(nudge_prefix(people.alice.id), "2026-10-24"),
+        Some(utc("2026-10-24T16:00:00Z"))
+    );
+    assert_eq!(
+        on(nudge_prefix(people.alice.id), "2026-10-25"),
+        Some(utc("2026-10-25T17:00:00Z"))
+    );
+    assert_eq!(
+        on("push:console:team:".into(), "2026-10-26"),
+        Some(utc("2026-10-26T08:00:00Z"))
+    );
 }
 
 #[test]
@@ -171,15 +297,47 @@ fn reminders_in_the_spring_gap_move_forward_and_in_the_autumn_repeat_come_once()
     let sydney = add(&store, "sydney", Sydney, NudgePref::At(hm(2, 30)));
     // (who, window start, window end, local date, expected instant)
     let rows = [
-        (&paris, "2026-03-27T12:00:00Z", "2026-03-31T00:00:00Z", "2026-03-29", "2026-03-29T01:00:00Z"),
-        (&paris, "2026-10-23T12:00:00Z", "2026-10-27T00:00:00Z", "2026-10-25", "2026-10-25T00:30:00Z"),
-        (&sydney, "2026-10-01T12:00:00Z", "2026-10-06T00:00:00Z", "2026-10-04", "2026-10-03T16:00:00Z"),
-        (&sydney, "2026-04-02T12:00:00Z", "2026-04-07T00:00:00Z", "2026-04-05", "2026-04-04T15:30:00Z"),
+        (
+            &paris,
+            "2026-03-27T12:00:00Z",
+            "2026-03-31T00:00:00Z",
+            "2026-03-29",
+            "2026-03-29T01:00:00Z",
+        ),
+        (
+            &paris,
+            "2026-10-23T12:00:00Z",
+            "2026-10-27T00:00:00Z",
+            "2026-10-25",
+            "2026-10-25T00:30:00Z",
+        ),
+        (
+            &sydney,
+            "2026-10-01T12:00:00Z",
+            "2026-10-06T00:00:00Z",
+            "2026-10-04",
+            "2026-10-03T16:00:00Z",
+        ),
+        (
+            &sydney,
+            "2026-04-02T12:00:00Z",
+            "2026-04-07T00:00:00Z",
+            "2026-04-05",
+            "2026-04-04T15:30:00Z",
+        ),
     ];
     let mut platform = FakePlatform::default();
     for (who, from, to, day, want) in rows {
         let mut scheduler = Scheduler::start(&app, utc(from)).expect("start");
-        run(&app, &mut scheduler, &mut platform, utc(from), utc(to), Duration::minutes(1), |_, _, _| {});
+        run(
+            &app,
+            &mut scheduler,
+            &mut platform,
+            utc(from),
+            utc(to),
+            Duration::minutes(1),
+            |_, _, _| {},
+        );
         let key = format!("{}{day}", nudge_prefix(who.id));
         let sent: Vec<_> = platform.with_prefix(&key);
         assert_eq!(sent.len(), 1, "{key}: once");

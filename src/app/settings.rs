@@ -51,7 +51,10 @@ pub struct ScheduleSettings {
 impl Default for ScheduleSettings {
     /// Two hours of grace, quiet from 21:00 to 08:00, board and report on Monday at 09:00.
     fn default() -> Self {
-        let monday_nine = WeeklyTime { day: Weekday::Mon, time: NaiveTime::from_hms_opt(9, 0, 0).unwrap_or(NaiveTime::MIN) };
+        let monday_nine = WeeklyTime {
+            day: Weekday::Mon,
+            time: NaiveTime::from_hms_opt(9, 0, 0).unwrap_or(NaiveTime::MIN),
+        };
         ScheduleSettings {
             grace: chrono::Duration::minutes(120),
             quiet_hours: QuietHours::default(),

@@ -25,22 +25,37 @@ struct Tally {
 
 /// `post push ITEM`.
 pub fn post_push(ctx: &mut Ctx, id: ItemId) -> Result<Vec<Effect>, Failure> {
-    let item = ctx.app.store.item(id)?.ok_or_else(|| Failure::user("item.unknown", json!({"item": id.to_string()})))?;
+    let item = ctx
+        .app
+        .store
+        .item(id)?
+        .ok_or_else(|| Failure::user("item.unknown", json!({"item": id.to_string()})))?;
     let expired = item.is_expired(ctx.now);
     if item.status != ItemStatus::Approved || expired {
         let vars = json!({"item": id.to_string(), "status": item.status.key(), "expired": expired});
         return Err(Failure::user("urgent.not_open", vars));
     }
-    let action = ActionKey::Urgent { item: id, date: ctx.today_org() };
+    let action = ActionKey::Urgent {
+        item: id,
+        date: ctx.today_org(),
+    };
     let key = action.to_string();
     if let Some(done) = ctx.app.store.action_state(&key)? {
-        return Err(Failure::user("urgent.already", json!({"item": id.to_string(), "when": ctx.local_time(done.at)})));
+        return Err(Failure::user(
+            "urgent.already",
+            json!({"item": id.to_string(), "when": ctx.local_time(done.at)}),
+        ));
     }
     let mut effects = room_posts(ctx, &item, &action);
     let rooms = effects.len();
     let tally = direct_messages(ctx, &item, &action, &mut effects)?;
     let reason = format!("{rooms} rooms, {} direct messages", tally.sent);
-    let record = ActionRecord { state: ActionState::Done, due: ctx.now, at: ctx.now, reason: Some(reason) };
+    let record = ActionRecord {
+        state: ActionState::Done,
+        due: ctx.now,
+        at: ctx.now,
+        reason: Some(reason),
+    };
     ctx.app.store.set_action_state(&key, &record)?;
     tracing::info!(item = %id, by = %ctx.who.id, rooms, dms = tally.sent, "urgent push");
     let vars = json!({
@@ -86,7 +101,11 @@ fn direct_messages(ctx: &Ctx, item: &Item, action: &ActionKey, effects: &mut Vec
         } else {
             let vars = json!({"name": who.display_name, "org": app.settings.org_name, "prefix": app.settings.prefix, "item": kit_vars(app, item, &who, ctx.now)});
             let text = app.prompts.render(who.lang, "urgent.dm", &vars);
-            effects.push(Effect::Dm { to: who.id, text, key: Some(action.part(who.id)) });
+            effects.push(Effect::Dm {
+                to: who.id,
+                text,
+                key: Some(action.part(who.id)),
+            });
             tally.sent += 1;
         }
     }

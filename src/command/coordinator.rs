@@ -187,9 +187,15 @@ mod tests {
             ("post cancel c6", Ok(Command::PostCancel { id: ItemId(6) })),
             ("post push c7", Ok(Command::PostPush { id: ItemId(7) })),
             ("post PUSH #C8", Ok(Command::PostPush { id: ItemId(8) })),
-            ("post push", fail(Some("post push"), K::MissingArgument { what: "ITEM" })),
+            (
+                "post push",
+                fail(Some("post push"), K::MissingArgument { what: "ITEM" }),
+            ),
             ("post push 7", fail(Some("post push"), K::InvalidItem { text: t("7") })),
-            ("post push c7 now", fail(Some("post push"), K::UnexpectedArgument { extra: t("now") })),
+            (
+                "post push c7 now",
+                fail(Some("post push"), K::UnexpectedArgument { extra: t("now") }),
+            ),
             (
                 "post show",
                 fail(Some("post show"), K::MissingArgument { what: "ITEM" }),

@@ -85,14 +85,19 @@ pub(super) fn away(mut args: Words<'_>) -> Result<Command, ParseError> {
 /// `urgent on|off`: `off` mutes the direct messages of urgent pushes.
 pub(super) fn urgent(mut args: Words<'_>) -> Result<Command, ParseError> {
     let err = |kind| ParseError::new("urgent", kind);
-    let word = args.next().ok_or_else(|| err(ParseErrorKind::MissingArgument { what: "on|off" }))?;
+    let word = args
+        .next()
+        .ok_or_else(|| err(ParseErrorKind::MissingArgument { what: "on|off" }))?;
     expect_end("urgent", args)?;
     if word.eq_ignore_ascii_case("on") {
         Ok(Command::Urgent { on: true })
     } else if word.eq_ignore_ascii_case("off") {
         Ok(Command::Urgent { on: false })
     } else {
-        Err(err(ParseErrorKind::InvalidChoice { text: echo(word), choices: "on|off" }))
+        Err(err(ParseErrorKind::InvalidChoice {
+            text: echo(word),
+            choices: "on|off",
+        }))
     }
 }
 
@@ -268,7 +273,13 @@ mod tests {
             &[
                 ("on", Ok(Command::Urgent { on: true })),
                 ("OFF", Ok(Command::Urgent { on: false })),
-                ("mute", Err(K::InvalidChoice { text: text("mute"), choices: "on|off" })),
+                (
+                    "mute",
+                    Err(K::InvalidChoice {
+                        text: text("mute"),
+                        choices: "on|off",
+                    }),
+                ),
                 ("", Err(K::MissingArgument { what: "on|off" })),
                 ("off now", Err(K::UnexpectedArgument { extra: text("now") })),
             ],

@@ -146,7 +146,10 @@ fn check_rooms(report: &mut Report, rooms: Entries<Room>) -> Option<Vec<Room>> {
 /// is written, else at `quiet-hours`.
 fn check_quiet_hours(report: &mut Report, root: &Table, schedule: &Schedule, nudges: &Nudges, rooms: &Entries<Room>) {
     let quiet = schedule.quiet_hours;
-    let quiet_at = root.get("schedule").and_then(|s| value_start(s, "quiet-hours")).unwrap_or(0);
+    let quiet_at = root
+        .get("schedule")
+        .and_then(|s| value_start(s, "quiet-hours"))
+        .unwrap_or(0);
     let hint = format!("inside the quiet hours ({quiet}), when Relais sends nothing; choose a time outside them or change `schedule.quiet-hours`");
     let shown = |time: chrono::NaiveTime, written: Option<usize>| match written {
         Some(_) => time.format("%H:%M").to_string(),
@@ -154,19 +157,40 @@ fn check_quiet_hours(report: &mut Report, root: &Table, schedule: &Schedule, nud
     };
     if quiet.contains(nudges.default_time) {
         let written = root.get("nudges").and_then(|n| value_start(n, "default-time"));
-        report.add(written.unwrap_or(quiet_at), format!("`nudges.default-time` {} is {hint}", shown(nudges.default_time, written)));
+        report.add(
+            written.unwrap_or(quiet_at),
+            format!(
+                "`nudges.default-time` {} is {hint}",
+                shown(nudges.default_time, written)
+            ),
+        );
     }
     for (item, room) in rooms {
-        let Some(room) = room.as_ref().filter(|r| quiet.contains(r.push_time)) else { continue };
+        let Some(room) = room.as_ref().filter(|r| quiet.contains(r.push_time)) else {
+            continue;
+        };
         let written = value_start(item, "push-time");
         let at = written.or_else(|| start_of(item)).unwrap_or(quiet_at);
-        report.add(at, format!("room `{}:{}`: `push-time` {} is {hint}", room.platform, room.id, shown(room.push_time, written)));
+        report.add(
+            at,
+            format!(
+                "room `{}:{}`: `push-time` {} is {hint}",
+                room.platform,
+                room.id,
+                shown(room.push_time, written)
+            ),
+        );
     }
-    let has_team_room = rooms.iter().any(|(_, room)| room.as_ref().is_some_and(|r| !r.coordinators_room));
+    let has_team_room = rooms
+        .iter()
+        .any(|(_, room)| room.as_ref().is_some_and(|r| !r.coordinators_room));
     if has_team_room && quiet.contains(schedule.leaderboard_time) {
         let written = root.get("schedule").and_then(|s| value_start(s, "leaderboard-time"));
         let what = shown(schedule.leaderboard_time, written);
-        report.add(written.unwrap_or(quiet_at), format!("`schedule.leaderboard-time` {what} is {hint}"));
+        report.add(
+            written.unwrap_or(quiet_at),
+            format!("`schedule.leaderboard-time` {what} is {hint}"),
+        );
     }
 }
 

@@ -50,8 +50,14 @@ impl Config {
             schedule: ScheduleSettings {
                 grace: chrono::Duration::minutes(i64::from(self.schedule.grace_minutes)),
                 quiet_hours: self.schedule.quiet_hours,
-                leaderboard: WeeklyTime { day: self.schedule.leaderboard_day, time: self.schedule.leaderboard_time },
-                report: WeeklyTime { day: self.schedule.report_day, time: self.schedule.report_time },
+                leaderboard: WeeklyTime {
+                    day: self.schedule.leaderboard_day,
+                    time: self.schedule.leaderboard_time,
+                },
+                report: WeeklyTime {
+                    day: self.schedule.report_day,
+                    time: self.schedule.report_time,
+                },
             },
         }
     }

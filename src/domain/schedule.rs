@@ -57,9 +57,15 @@ pub fn next_daily(after: DateTime<Utc>, time: NaiveTime, tz: Tz) -> Occurrence {
     let today = after.with_timezone(&tz).date_naive();
     let start = today.checked_sub_days(Days::new(1)).unwrap_or(today);
     days_from(start, 4)
-        .map(|date| Occurrence { date, at: at_local(date, time, tz) })
+        .map(|date| Occurrence {
+            date,
+            at: at_local(date, time, tz),
+        })
         .find(|o| o.at > after)
-        .unwrap_or(Occurrence { date: today, at: after + chrono::Duration::days(1) })
+        .unwrap_or(Occurrence {
+            date: today,
+            at: after + chrono::Duration::days(1),
+        })
 }
 
 /// A day of the week and a local time: when a weekly action happens.
@@ -81,9 +87,15 @@ pub fn next_weekly(after: DateTime<Utc>, weekly: WeeklyTime, tz: Tz) -> Occurren
     let start = today.checked_sub_days(Days::new(1)).unwrap_or(today);
     days_from(start, 10)
         .filter(|date| date.weekday() == weekly.day)
-        .map(|date| Occurrence { date, at: at_local(date, weekly.time, tz) })
+        .map(|date| Occurrence {
+            date,
+            at: at_local(date, weekly.time, tz),
+        })
         .find(|o| o.at > after)
-        .unwrap_or(Occurrence { date: today, at: after + chrono::Duration::days(7) })
+        .unwrap_or(Occurrence {
+            date: today,
+            at: after + chrono::Duration::days(7),
+        })
 }
 
 /// `count` consecutive dates from `start`.
@@ -112,7 +124,15 @@ pub struct BadWeekday(pub String);
 /// A day of the week in English, full or abbreviated, any case (`monday`, `Mon`).
 pub fn parse_weekday(text: &str) -> Result<Weekday, BadWeekday> {
     let lower = text.trim().to_ascii_lowercase();
-    let all = [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri, Weekday::Sat, Weekday::Sun];
+    let all = [
+        Weekday::Mon,
+        Weekday::Tue,
+        Weekday::Wed,
+        Weekday::Thu,
+        Weekday::Fri,
+        Weekday::Sat,
+        Weekday::Sun,
+    ];
     all.into_iter()
         .find(|day| {
             let name = weekday_name(*day);
@@ -146,7 +166,10 @@ pub struct QuietHours {
 
 impl QuietHours {
     /// No quiet hours at all.
-    pub const NONE: QuietHours = QuietHours { start: NaiveTime::MIN, end: NaiveTime::MIN };
+    pub const NONE: QuietHours = QuietHours {
+        start: NaiveTime::MIN,
+        end: NaiveTime::MIN,
+    };
 
     pub fn is_none(&self) -> bool {
         self.start == self.end
@@ -171,7 +194,10 @@ impl Default for QuietHours {
     /// 21:00 to 08:00.
     fn default() -> Self {
         let time = |h| NaiveTime::from_hms_opt(h, 0, 0).unwrap_or(NaiveTime::MIN);
-        QuietHours { start: time(21), end: time(8) }
+        QuietHours {
+            start: time(21),
+            end: time(8),
+        }
     }
 }
 
@@ -282,14 +308,29 @@ impl FromStr for ActionKey {
             Ok(RoomRef::new(platform, id))
         };
         match kind {
-            "push" => Ok(ActionKey::Push { room: room()?, date: date()? }),
-            "board" => Ok(ActionKey::Board { room: room()?, week: week()? }),
-            "report" => Ok(ActionKey::Report { room: room()?, week: week()? }),
+            "push" => Ok(ActionKey::Push {
+                room: room()?,
+                date: date()?,
+            }),
+            "board" => Ok(ActionKey::Board {
+                room: room()?,
+                week: week()?,
+            }),
+            "report" => Ok(ActionKey::Report {
+                room: room()?,
+                week: week()?,
+            }),
             "nudge" => {
                 let id = target.strip_prefix('a').and_then(|n| n.parse().ok()).ok_or_else(bad)?;
-                Ok(ActionKey::Nudge { ambassador: AmbassadorId(id), date: date()? })
+                Ok(ActionKey::Nudge {
+                    ambassador: AmbassadorId(id),
+                    date: date()?,
+                })
             }
-            "urgent" => Ok(ActionKey::Urgent { item: target.parse().map_err(|_| bad())?, date: date()? }),
+            "urgent" => Ok(ActionKey::Urgent {
+                item: target.parse().map_err(|_| bad())?,
+                date: date()?,
+            }),
             _ => Err(bad()),
         }
     }

@@ -23,14 +23,21 @@ pub struct Console<'a> {
     interactive: bool,
 }
 
-const CONTROLS: &str = "Console commands: /as NAME (speak as NAME), /room NAME (move to room NAME), /dm (talk to the bot \
+const CONTROLS: &str =
+    "Console commands: /as NAME (speak as NAME), /room NAME (move to room NAME), /dm (talk to the bot \
 privately), /push (today's push in this room), /react ITEM (react ✅ to the push of ITEM), /advance DURATION (move the \
 clock, e.g. 2h or 1d, running what is scheduled on the way), /now, /whoami, /help, /quit. Anything else is a chat \
 message; bot commands start with the prefix (try !help).";
 
 impl<'a> Console<'a> {
     pub fn new(app: &'a App<'a>, ticker: &'a Ticker<'a>, person: &str, room: &str, interactive: bool) -> Self {
-        Console { app, ticker, person: person.to_string(), room: room.to_string(), interactive }
+        Console {
+            app,
+            ticker,
+            person: person.to_string(),
+            room: room.to_string(),
+            interactive,
+        }
     }
 
     /// Runs until `/quit` or end of input.
@@ -104,7 +111,10 @@ impl<'a> Console<'a> {
             ("now", _) => writeln!(out, "It is {} (UTC).", self.ticker.now().format("%Y-%m-%d %H:%M"))?,
             ("advance", text) => match parse_duration(text) {
                 Some(by) => self.advance(by, out)?,
-                None => writeln!(out, "`{text}` is not a duration. Usage: /advance 90m, /advance 2h, /advance 1d")?,
+                None => writeln!(
+                    out,
+                    "`{text}` is not a duration. Usage: /advance 90m, /advance 2h, /advance 1d"
+                )?,
             },
             ("react", item) => match item.parse::<ItemId>() {
                 Ok(id) => {
@@ -131,9 +141,15 @@ impl<'a> Console<'a> {
 
     /// `/advance`: moves the clock, printing every scheduled message sent on the way.
     fn advance(&self, by: chrono::Duration, out: &mut impl Write) -> std::io::Result<()> {
-        let sent = self.ticker.advance(by, &mut |effect| print_effects(self.app, std::slice::from_ref(effect), out));
+        let sent = self.ticker.advance(by, &mut |effect| {
+            print_effects(self.app, std::slice::from_ref(effect), out)
+        });
         let now = self.ticker.now().format("%Y-%m-%d %H:%M");
-        writeln!(out, "(the clock is now {now} UTC; {sent} scheduled message{} sent)", if sent == 1 { "" } else { "s" })
+        writeln!(
+            out,
+            "(the clock is now {now} UTC; {sent} scheduled message{} sent)",
+            if sent == 1 { "" } else { "s" }
+        )
     }
 
     fn push(&self, out: &mut impl Write) -> std::io::Result<()> {
@@ -151,7 +167,11 @@ impl<'a> Console<'a> {
 
     /// Prints a command's effects; keyed ones (urgent pushes) only once.
     fn show(&self, effects: &[Effect], out: &mut impl Write) -> std::io::Result<()> {
-        self.ticker.send(effects, &mut |effect| print_effects(self.app, std::slice::from_ref(effect), out)).map(|_| ())
+        self.ticker
+            .send(effects, &mut |effect| {
+                print_effects(self.app, std::slice::from_ref(effect), out)
+            })
+            .map(|_| ())
     }
 }
 
@@ -162,13 +182,24 @@ pub fn print_effects(app: &App, effects: &[Effect], out: &mut impl Write) -> std
             Effect::Reply { text, .. } => writeln!(out, "relais> {}", indent(text))?,
             Effect::React { emoji } => writeln!(out, "relais reacts {emoji}")?,
             Effect::Dm { to, text, .. } => {
-                let name = app.store.ambassador(*to).ok().flatten().map(|a| a.display_name).unwrap_or_default();
+                let name = app
+                    .store
+                    .ambassador(*to)
+                    .ok()
+                    .flatten()
+                    .map(|a| a.display_name)
+                    .unwrap_or_default();
                 writeln!(out, "relais (DM to {name})> {}", indent(text))?
             }
             Effect::Post { room, text, .. } => writeln!(out, "relais (in {})> {}", room.room, indent(text))?,
-            Effect::Upload { room, file_name, bytes, .. } => {
-                writeln!(out, "relais (in {}) uploads {file_name} ({} bytes)", room.room, bytes.len())?
-            }
+            Effect::Upload {
+                room, file_name, bytes, ..
+            } => writeln!(
+                out,
+                "relais (in {}) uploads {file_name} ({} bytes)",
+                room.room,
+                bytes.len()
+            )?,
         }
     }
     Ok(())
@@ -180,7 +211,10 @@ fn is_name(s: &str) -> bool {
 
 fn capitalised(name: &str) -> String {
     let mut chars = name.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 fn indent(text: &str) -> String {

@@ -24,11 +24,17 @@ pub struct Clock {
 
 impl Clock {
     pub fn system() -> Clock {
-        Clock { frozen: None, ahead: Duration::zero() }
+        Clock {
+            frozen: None,
+            ahead: Duration::zero(),
+        }
     }
 
     pub fn fixed(at: DateTime<Utc>) -> Clock {
-        Clock { frozen: Some(at), ahead: Duration::zero() }
+        Clock {
+            frozen: Some(at),
+            ahead: Duration::zero(),
+        }
     }
 
     pub fn now(&self) -> DateTime<Utc> {
@@ -69,8 +75,17 @@ impl<'a> Ticker<'a> {
     /// Starts the scheduler at the clock's time.
     pub fn start(app: &'a App<'a>, clock: Clock) -> Result<Ticker<'a>, StoreError> {
         let scheduler = Scheduler::start(app, clock.now())?;
-        let state = State { scheduler, clock, sent: HashSet::new(), stopped: false };
-        Ok(Ticker { app, state: Mutex::new(state), wake: Condvar::new() })
+        let state = State {
+            scheduler,
+            clock,
+            sent: HashSet::new(),
+            stopped: false,
+        };
+        Ok(Ticker {
+            app,
+            state: Mutex::new(state),
+            wake: Condvar::new(),
+        })
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
@@ -128,9 +143,17 @@ impl<'a> Ticker<'a> {
         while !state.stopped {
             let now = state.clock.now();
             self.run_at(&mut state, now, deliver);
-            let until_next = state.scheduler.next_due().and_then(|due| (due - now).to_std().ok()).unwrap_or(MAX_SLEEP);
+            let until_next = state
+                .scheduler
+                .next_due()
+                .and_then(|due| (due - now).to_std().ok())
+                .unwrap_or(MAX_SLEEP);
             let sleep = until_next.clamp(std::time::Duration::from_millis(50), MAX_SLEEP);
-            state = self.wake.wait_timeout(state, sleep).unwrap_or_else(PoisonError::into_inner).0;
+            state = self
+                .wake
+                .wait_timeout(state, sleep)
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
         }
     }
 
@@ -234,7 +257,9 @@ mod tests {
 
     #[test]
     fn the_clock_moves_only_forward() {
-        let start = DateTime::parse_from_rfc3339("2026-03-28T12:00:00Z").map(|t| t.with_timezone(&Utc)).unwrap_or_default();
+        let start = DateTime::parse_from_rfc3339("2026-03-28T12:00:00Z")
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or_default();
         let mut clock = Clock::fixed(start);
         clock.advance(Duration::hours(2));
         assert_eq!(clock.now(), start + Duration::hours(2));

@@ -365,7 +365,11 @@ impl Store for MemoryStore {
         Ok(())
     }
 
-    fn skipped_actions(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<(String, ActionRecord)>, StoreError> {
+    fn skipped_actions(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<(String, ActionRecord)>, StoreError> {
         if from >= to {
             return Ok(Vec::new());
         }

@@ -37,7 +37,12 @@ pub fn room(id: &str) -> RoomRef {
 /// Paris organisation; rooms `team` (fr, 09:00), `world` (en, 10:30) and `coord` (coordinators,
 /// en, 09:15); quiet hours, board and report at their defaults (21:00-08:00, Monday 09:00).
 pub fn settings() -> Settings {
-    let room = |id: &str, lang, push_time, coordinators_room| RoomSettings { room: room(id), lang, push_time, coordinators_room };
+    let room = |id: &str, lang, push_time, coordinators_room| RoomSettings {
+        room: room(id),
+        lang,
+        push_time,
+        coordinators_room,
+    };
     Settings {
         org_name: "Living Rivers".into(),
         org_tz: chrono_tz::Europe::Paris,
@@ -62,7 +67,10 @@ pub fn add(store: &dyn Store, name: &str, tz: Tz, nudges: NudgePref) -> Ambassad
         lang: Lang::En,
         tz: tz.name().to_string(),
         role: Role::Ambassador,
-        prefs: Prefs { nudges, ..Prefs::default() },
+        prefs: Prefs {
+            nudges,
+            ..Prefs::default()
+        },
         joined_at: utc("2026-01-01T00:00:00Z"),
     };
     store.put_ambassador(&who).expect("put ambassador");
@@ -85,7 +93,13 @@ pub fn say(app: &App, name: &str, text: &str, now: DateTime<Utc>) -> Vec<Effect>
 pub fn evergreen_post(app: &App, now: DateTime<Utc>) -> String {
     let text = "!post add\ntitle: Why wetlands matter\nlink: https://example.org/wetlands\ntext.en: Wetlands!\ntext.fr: Les zones humides !\nkind: evergreen\npublish: 2026-01-01";
     say(app, "carla", text, now);
-    let id = app.store.items().expect("items").last().map(|i| i.id.to_string()).expect("an item");
+    let id = app
+        .store
+        .items()
+        .expect("items")
+        .last()
+        .map(|i| i.id.to_string())
+        .expect("an item");
     say(app, "carla", &format!("!post approve {id}"), now);
     id
 }
@@ -117,7 +131,11 @@ impl FakePlatform {
             return false;
         }
         self.by_key.insert(key.clone(), self.delivered.len());
-        self.delivered.push(Delivery { at, key, effect: effect.clone() });
+        self.delivered.push(Delivery {
+            at,
+            key,
+            effect: effect.clone(),
+        });
         true
     }
 

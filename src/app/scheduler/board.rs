@@ -53,7 +53,8 @@ pub(super) fn weekly_board(
         return Ok(Err("not a board action"));
     };
     let rows = board_rows(app, *week, now)?;
-    let vars = json!({"week": week.to_string(), "org": app.settings.org_name, "prefix": app.settings.prefix, "rows": rows});
+    let vars =
+        json!({"week": week.to_string(), "org": app.settings.org_name, "prefix": app.settings.prefix, "rows": rows});
     Ok(Ok(Effect::Post {
         room: room.room.clone(),
         text: app.prompts.render(room.lang, "board.weekly", &vars),
@@ -76,7 +77,9 @@ pub fn board_rows(app: &App, week: WeekKey, now: DateTime<Utc>) -> Result<Vec<Va
         .collect();
     let mut rows = Vec::with_capacity(top.len());
     for standing in top {
-        let Some(who) = people.get(&standing.ambassador) else { continue };
+        let Some(who) = people.get(&standing.ambassador) else {
+            continue;
+        };
         let stats = store.stats(who.id)?;
         let today = now.with_timezone(&who.time_zone()).date_naive();
         let (movement, by) = Movement::between(before.get(&who.id).copied(), standing.rank).vars();

@@ -34,6 +34,7 @@
 
 mod board;
 mod nudge;
+mod reminder;
 mod report;
 mod run;
 mod slots;
@@ -78,6 +79,8 @@ pub struct Scheduler {
     /// Handed-out action keys and when they were due, until confirmed.
     pending: HashMap<String, DateTime<Utc>>,
     last_prune: Option<DateTime<Utc>>,
+    /// Reminder texts of the day, by shape (see `reminder`).
+    reminders: reminder::ReminderCache,
 }
 
 impl Scheduler {
@@ -118,7 +121,7 @@ impl Scheduler {
     /// returns; on a store error nothing is handed out and the occurrences are tried again later.
     pub fn run_due(&mut self, app: &App, now: DateTime<Utc>) -> Result<Vec<Handout>, StoreError> {
         self.prune(app, now)?;
-        let mut batch = Batch::new(now);
+        let mut batch = Batch::new(now, std::mem::take(&mut self.reminders));
         let mut popped = Vec::new();
         let mut handouts = Vec::new();
         while let Some(entry) = self.queue.first_entry() {
@@ -135,6 +138,7 @@ impl Scheduler {
                 }
             }
         }
+        self.reminders = std::mem::take(&mut batch.reminders);
         if let Err(error) = app.store.set_action_states(&batch.records) {
             for (target, slot) in popped {
                 self.queue.insert((now + RETRY, target), slot);
@@ -148,7 +152,14 @@ impl Scheduler {
     }
 
     /// Runs one popped occurrence: queues the target's next one, then the action itself.
-    fn run_one(&mut self, app: &App, batch: &mut Batch, at: DateTime<Utc>, target: Target, slot: Slot) -> Result<Option<Handout>, StoreError> {
+    fn run_one(
+        &mut self,
+        app: &App,
+        batch: &mut Batch,
+        at: DateTime<Utc>,
+        target: Target,
+        slot: Slot,
+    ) -> Result<Option<Handout>, StoreError> {
         let regular = self.regular.get(&target) == Some(&at);
         if regular {
             self.regular.remove(&target);
@@ -197,7 +208,15 @@ impl Scheduler {
                     _ => continue,
                 },
             };
-            records.push((key.to_string(), ActionRecord { state: ActionState::Done, due, at: now, reason: None }));
+            records.push((
+                key.to_string(),
+                ActionRecord {
+                    state: ActionState::Done,
+                    due,
+                    at: now,
+                    reason: None,
+                },
+            ));
         }
         app.store.set_action_states(&records)?;
         for key in keys {
@@ -259,7 +278,14 @@ fn first_start(app: &App, now: DateTime<Utc>) -> Result<DateTime<Utc>, StoreErro
     }
     let never = Utc.with_ymd_and_hms(9999, 12, 31, 0, 0, 0).single().unwrap_or(now);
     let reason = Some("the scheduler's first start".to_string());
-    app.store.set_action_state(SINCE_KEY, &ActionRecord { state: ActionState::Done, due: never, at: now, reason })?;
+    app.store.set_action_state(
+        SINCE_KEY,
+        &ActionRecord {
+            state: ActionState::Done,
+            due: never,
+            at: now,
+            reason,
+        },
+    )?;
     Ok(now)
 }
-

@@ -7,13 +7,11 @@
 use super::run::{Batch, Decision};
 use super::slots::Slot;
 use crate::app::profile::current_streak;
-use crate::app::today::kit_vars;
 use crate::app::{App, Effect};
 use crate::domain::schedule::is_away;
 use crate::domain::selection::todays_items;
 use crate::domain::Ambassador;
 use crate::store::StoreError;
-use serde_json::{json, Value};
 
 /// Decides the reminder of `who` for the local date of `slot`, at the batch's time.
 pub(super) fn decide(app: &App, batch: &mut Batch, who: &Ambassador, slot: Slot) -> Result<Decision, StoreError> {
@@ -28,19 +26,17 @@ pub(super) fn decide(app: &App, batch: &mut Batch, who: &Ambassador, slot: Slot)
     if app.settings.schedule.quiet_hours.contains_instant(now, who.time_zone()) {
         return Ok(Decision::Nothing("quiet hours"));
     }
-    let items = batch.items(app)?;
-    let todays = todays_items(items, now, app.settings.org_tz);
+    batch.items(app)?;
+    let Batch { items, reminders, .. } = batch;
+    let todays = todays_items(items.as_deref().unwrap_or_default(), now, app.settings.org_tz);
     if todays.is_empty() {
         return Ok(Decision::Nothing("nothing to share today"));
     }
-    let cards: Vec<Value> = todays.iter().map(|item| kit_vars(app, item, who, now)).collect();
-    let vars = json!({
-        "name": who.display_name,
-        "date": slot.date.to_string(),
-        "items": cards,
-        "streak": current_streak(stats.streak, stats.last_day, slot.date),
-        "prefix": app.settings.prefix,
-    });
-    let text = app.prompts.render(who.lang, "nudges.reminder", &vars);
-    Ok(Decision::Send(vec![Effect::Dm { to: who.id, text, key: None }]))
+    let streak = current_streak(stats.streak, stats.last_day, slot.date);
+    let text = reminders.text(app, who, &todays, slot.date, streak, now);
+    Ok(Decision::Send(vec![Effect::Dm {
+        to: who.id,
+        text,
+        key: None,
+    }]))
 }

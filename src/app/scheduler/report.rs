@@ -18,7 +18,12 @@ const MAX_WEEKS_BACK: usize = 8;
 ///
 /// For now the report is the `report.week` text of [`week_report`]; the richer report (CSV, chart,
 /// campaign goals) replaces it here when it lands.
-pub fn weekly_report_effects(app: &App, week: WeekKey, room: &RoomRef, skipped: &[String]) -> Result<Vec<Effect>, StoreError> {
+pub fn weekly_report_effects(
+    app: &App,
+    week: WeekKey,
+    room: &RoomRef,
+    skipped: &[String],
+) -> Result<Vec<Effect>, StoreError> {
     let lang = app.settings.room(room).map_or(app.settings.default_lang, |r| r.lang);
     let report = week_report(app, week)?;
     let vars = serde_json::to_value(&report).unwrap_or_else(|_| json!({}));
@@ -27,8 +32,17 @@ pub fn weekly_report_effects(app: &App, week: WeekKey, room: &RoomRef, skipped: 
         text.push_str("\n\n");
         text.push_str(&listing);
     }
-    let key = ActionKey::Report { room: room.clone(), week }.to_string();
-    Ok(vec![Effect::Post { room: room.clone(), text, items: Vec::new(), key }])
+    let key = ActionKey::Report {
+        room: room.clone(),
+        week,
+    }
+    .to_string();
+    Ok(vec![Effect::Post {
+        room: room.clone(),
+        text,
+        items: Vec::new(),
+        key,
+    }])
 }
 
 /// The `schedule.skipped` listing: rooms' actions one by one, reminders counted.
@@ -52,7 +66,10 @@ fn skipped_text(app: &App, lang: Lang, skipped: &[String]) -> Option<String> {
         };
         actions.push(json!({"kind": kind, "target": target, "when": when}));
     }
-    Some(app.prompts.render(lang, "schedule.skipped", &json!({"nudges": nudges, "actions": actions})))
+    Some(
+        app.prompts
+            .render(lang, "schedule.skipped", &json!({"nudges": nudges, "actions": actions})),
+    )
 }
 
 /// The scheduled report of room `i` (`action` is its `report:` key), with the skipped actions
@@ -68,10 +85,19 @@ pub(super) fn scheduled_report(
         return Ok(Decision::Nothing("the room is no longer configured"));
     };
     let from = last_report_due(app, &room.room, slot.due)?;
-    let mut skipped: Vec<(DateTime<Utc>, String)> =
-        app.store.skipped_actions(from, slot.due)?.into_iter().map(|(key, r)| (r.due, key)).collect();
+    let mut skipped: Vec<(DateTime<Utc>, String)> = app
+        .store
+        .skipped_actions(from, slot.due)?
+        .into_iter()
+        .map(|(key, r)| (r.due, key))
+        .collect();
     let in_window = |r: &ActionRecord| r.state == ActionState::Skipped && from <= r.due && r.due < slot.due;
-    skipped.extend(pending.iter().filter(|(_, r)| in_window(r)).map(|(key, r)| (r.due, key.clone())));
+    skipped.extend(
+        pending
+            .iter()
+            .filter(|(_, r)| in_window(r))
+            .map(|(key, r)| (r.due, key.clone())),
+    );
     skipped.sort();
     skipped.dedup();
     let keys: Vec<String> = skipped.into_iter().map(|(_, key)| key).collect();
@@ -84,7 +110,10 @@ fn last_report_due(app: &App, room: &RoomRef, due: DateTime<Utc>) -> Result<Date
     let (weekly, tz) = (app.settings.schedule.report, app.settings.org_tz);
     let mut previous = next_weekly(due - Duration::days(8), weekly, tz);
     for _ in 0..MAX_WEEKS_BACK {
-        let key = ActionKey::Report { room: room.clone(), week: WeekKey::of_date(previous.date).previous() };
+        let key = ActionKey::Report {
+            room: room.clone(),
+            week: WeekKey::of_date(previous.date).previous(),
+        };
         if app.store.action_state(&key.to_string())?.map(|r| r.state) != Some(ActionState::Skipped) {
             break;
         }

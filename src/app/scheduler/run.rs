@@ -1,6 +1,7 @@
 //! Running one due occurrence: the durable state machine (done or skipped: nothing; too late:
 //! skipped; otherwise started, with its effects) and the effects of the room actions.
 
+use super::reminder::ReminderCache;
 use super::slots::{Slot, Target};
 use super::{board, nudge, report, Handout};
 use crate::app::{daily_push, App, Effect};
@@ -24,17 +25,25 @@ pub(super) enum Decision {
 }
 
 /// The work of one `run_due` call: its time, the items read once for all nudges, the records to
-/// write together before anything is handed out, and the keys already seen.
+/// write together before anything is handed out, the keys already seen, and the scheduler's
+/// reminder texts (lent for the batch).
 pub(super) struct Batch {
     pub now: DateTime<Utc>,
-    items: Option<Vec<Item>>,
+    pub items: Option<Vec<Item>>,
     pub records: Vec<(String, ActionRecord)>,
     seen: HashSet<String>,
+    pub reminders: ReminderCache,
 }
 
 impl Batch {
-    pub fn new(now: DateTime<Utc>) -> Self {
-        Batch { now, items: None, records: Vec::new(), seen: HashSet::new() }
+    pub fn new(now: DateTime<Utc>, reminders: ReminderCache) -> Self {
+        Batch {
+            now,
+            items: None,
+            records: Vec::new(),
+            seen: HashSet::new(),
+            reminders,
+        }
     }
 
     /// Every item, read from the store once per batch.
@@ -46,7 +55,12 @@ impl Batch {
     }
 
     fn record(&mut self, key: String, state: ActionState, due: DateTime<Utc>, reason: Option<&str>) {
-        let record = ActionRecord { state, due, at: self.now, reason: reason.map(str::to_string) };
+        let record = ActionRecord {
+            state,
+            due,
+            at: self.now,
+            reason: reason.map(str::to_string),
+        };
         self.records.push((key, record));
     }
 }
@@ -92,7 +106,11 @@ pub(super) fn run(
         }
         Decision::Send(effects) => {
             batch.record(key.clone(), ActionState::Started, slot.due, None);
-            Ok(Some(Handout { key, due: slot.due, effects: with_keys(action, effects) }))
+            Ok(Some(Handout {
+                key,
+                due: slot.due,
+                effects: with_keys(action, effects),
+            }))
         }
     }
 }
@@ -102,12 +120,16 @@ pub(super) fn run(
 fn with_keys(action: &ActionKey, effects: Vec<Effect>) -> Vec<Effect> {
     let single = effects.len() == 1;
     let keyed = effects.into_iter().enumerate();
-    keyed.map(|(n, effect)| effect.with_key(if single { action.to_string() } else { action.part(n) })).collect()
+    keyed
+        .map(|(n, effect)| effect.with_key(if single { action.to_string() } else { action.part(n) }))
+        .collect()
 }
 
 /// The daily push of room `i` (nothing during the organisation's quiet hours or without items).
 fn push(app: &App, batch: &Batch, i: usize) -> Result<Decision, StoreError> {
-    room_post(app, batch, i, |room| Ok(daily_push(app, &room.room, batch.now)?.ok_or("nothing to push today")))
+    room_post(app, batch, i, |room| {
+        Ok(daily_push(app, &room.room, batch.now)?.ok_or("nothing to push today"))
+    })
 }
 
 /// A post to room `i`, unless the room is gone or it is the quiet hours in the organisation's zone.
@@ -120,7 +142,12 @@ fn room_post(
     let Some(room) = app.settings.rooms.get(i) else {
         return Ok(Decision::Nothing("the room is no longer configured"));
     };
-    if app.settings.schedule.quiet_hours.contains_instant(batch.now, app.settings.org_tz) {
+    if app
+        .settings
+        .schedule
+        .quiet_hours
+        .contains_instant(batch.now, app.settings.org_tz)
+    {
         return Ok(Decision::Nothing("quiet hours"));
     }
     Ok(match post(room)? {

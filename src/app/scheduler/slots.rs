@@ -29,7 +29,10 @@ pub(super) struct Slot {
 
 impl From<Occurrence> for Slot {
     fn from(o: Occurrence) -> Self {
-        Slot { due: o.at, date: o.date }
+        Slot {
+            due: o.at,
+            date: o.date,
+        }
     }
 }
 
@@ -49,8 +52,14 @@ pub(super) fn room_slot_after(app: &App, target: Target, after: DateTime<Utc>) -
     let tz = settings.org_tz;
     let occurrence = match target {
         Target::Push(i) => next_daily(after, settings.rooms.get(i)?.push_time, tz),
-        Target::Board(i) => settings.rooms.get(i).map(|_| next_weekly(after, settings.schedule.leaderboard, tz))?,
-        Target::Report(i) => settings.rooms.get(i).map(|_| next_weekly(after, settings.schedule.report, tz))?,
+        Target::Board(i) => settings
+            .rooms
+            .get(i)
+            .map(|_| next_weekly(after, settings.schedule.leaderboard, tz))?,
+        Target::Report(i) => settings
+            .rooms
+            .get(i)
+            .map(|_| next_weekly(after, settings.schedule.report, tz))?,
         Target::Nudge(_) => return None,
     };
     Some(occurrence.into())
@@ -73,8 +82,14 @@ pub(super) fn action_key(app: &App, target: Target, slot: Slot) -> Option<Action
     let room = |i: usize| -> Option<RoomRef> { app.settings.rooms.get(i).map(|r| r.room.clone()) };
     let week = WeekKey::of_date(slot.date).previous();
     Some(match target {
-        Target::Push(i) => ActionKey::Push { room: room(i)?, date: slot.date },
-        Target::Nudge(ambassador) => ActionKey::Nudge { ambassador, date: slot.date },
+        Target::Push(i) => ActionKey::Push {
+            room: room(i)?,
+            date: slot.date,
+        },
+        Target::Nudge(ambassador) => ActionKey::Nudge {
+            ambassador,
+            date: slot.date,
+        },
         Target::Board(i) => ActionKey::Board { room: room(i)?, week },
         Target::Report(i) => ActionKey::Report { room: room(i)?, week },
     })
@@ -86,7 +101,11 @@ pub(super) fn room_targets(app: &App) -> Vec<Target> {
     let rooms = app.settings.rooms.iter().enumerate();
     rooms
         .flat_map(|(i, room)| {
-            let weekly = if room.coordinators_room { Target::Report(i) } else { Target::Board(i) };
+            let weekly = if room.coordinators_room {
+                Target::Report(i)
+            } else {
+                Target::Board(i)
+            };
             [Target::Push(i), weekly]
         })
         .collect()

@@ -29,7 +29,9 @@ fn state_byte(state: ActionState) -> u8 {
 
 /// The action key at the end of an `actions_by_due` key.
 fn key_of_due_key(bytes: &[u8]) -> Result<String, StoreError> {
-    let key = bytes.get(8..).ok_or_else(|| codec::corrupt(tree::ACTIONS_BY_DUE, "key too short"))?;
+    let key = bytes
+        .get(8..)
+        .ok_or_else(|| codec::corrupt(tree::ACTIONS_BY_DUE, "key too short"))?;
     String::from_utf8(key.to_vec()).map_err(|_| codec::corrupt(tree::ACTIONS_BY_DUE, "key is not UTF-8"))
 }
 
@@ -51,7 +53,12 @@ pub fn put_all(trees: &Trees, records: &[(String, ActionRecord)]) -> Result<(), 
     })
 }
 
-fn put_in(actions: &TransactionalTree, by_due: &TransactionalTree, key: &str, record: &ActionRecord) -> Result<(), TxError> {
+fn put_in(
+    actions: &TransactionalTree,
+    by_due: &TransactionalTree,
+    key: &str,
+    record: &ActionRecord,
+) -> Result<(), TxError> {
     if let Some(old) = actions.get(key)? {
         let old: ActionRecord = codec::from_json(tree::ACTIONS, &old).map_err(abort)?;
         by_due.remove(due_key(old.due, key))?;
@@ -62,18 +69,25 @@ fn put_in(actions: &TransactionalTree, by_due: &TransactionalTree, key: &str, re
 }
 
 /// Skipped records with `from <= due < to`, by due time then key.
-pub fn skipped(trees: &Trees, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<(String, ActionRecord)>, StoreError> {
+pub fn skipped(
+    trees: &Trees,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<(String, ActionRecord)>, StoreError> {
     let mut found = Vec::new();
     let skipped = [state_byte(ActionState::Skipped)];
     // Keys hold milliseconds: take the whole last millisecond, then filter exactly.
-    let end = u64::from_be_bytes(codec::millis_key(to)).saturating_add(1).to_be_bytes();
+    let end = u64::from_be_bytes(codec::millis_key(to))
+        .saturating_add(1)
+        .to_be_bytes();
     for entry in trees.actions_by_due.range(codec::millis_key(from)..end) {
         let (due_key, state) = entry.map_err(io)?;
         if state.as_ref() != skipped {
             continue;
         }
         let key = key_of_due_key(&due_key)?;
-        let record = get(trees, &key)?.ok_or_else(|| codec::corrupt(tree::ACTIONS_BY_DUE, "points at a missing record"))?;
+        let record =
+            get(trees, &key)?.ok_or_else(|| codec::corrupt(tree::ACTIONS_BY_DUE, "points at a missing record"))?;
         if from <= record.due && record.due < to {
             found.push((key, record));
         }
