@@ -22,7 +22,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Cmd {
-    /// Run Relais with a configuration file (the console adapter on the configured store).
+    /// Run Relais with a configuration file (the console adapter on the configured store, and the scheduler).
     Run {
         /// The configuration file.
         #[arg(short, long, default_value = "bot-config/relais.toml")]
