@@ -7,9 +7,10 @@ use relais::app::report::WeekData;
 use relais::app::App;
 use relais::config::{self, Config, LogFormat};
 use relais::domain::WeekKey;
-use relais::platform::console::{Clock, Console};
+use relais::platform::console::{print_effects, Clock, Console};
+use relais::platform::ticker::Ticker;
 use relais::prompts::Prompts;
-use relais::store::{SledOptions, SledStore};
+use relais::store::{SledOptions, SledStore, Store};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -23,7 +24,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Cmd {
-    /// Run Relais with a configuration file (the console adapter on the configured store).
+    /// Run Relais with a configuration file (the console adapter on the configured store, and the scheduler).
     Run {
         /// The configuration file.
         #[arg(short, long, default_value = "bot-config/relais.toml")]
@@ -179,7 +180,16 @@ fn run(config_path: &Path) -> Result<()> {
     let settings = config.settings();
     let app = App::new(&settings, &prompts, &store);
     let room = settings.rooms.first().map(|r| r.room.room.clone()).unwrap_or_else(|| "team".into());
-    console(&app, Clock::System, "me", &room)
+    let ticker = Ticker::start(&app, Clock::system()).context("starting the scheduler")?;
+    // The scheduler runs beside the console, sleeping until the next due action.
+    std::thread::scope(|scope| {
+        scope.spawn(|| {
+            ticker.run_in_background(&mut |effect| print_effects(&app, std::slice::from_ref(effect), &mut std::io::stdout()))
+        });
+        let outcome = console(&app, &ticker, "me", &room);
+        ticker.stop();
+        outcome
+    })
 }
 
 fn demo(config_path: &Path, store_dir: Option<&Path>, fresh: bool, now: Option<DateTime<Utc>>, person: &str, room: &str) -> Result<()> {
@@ -191,11 +201,13 @@ fn demo(config_path: &Path, store_dir: Option<&Path>, fresh: bool, now: Option<D
     let store = open_store(&config, &path)?;
     let settings = config.settings();
     let app = App::new(&settings, &prompts, &store);
-    let clock = now.map(Clock::Fixed).unwrap_or(Clock::System);
+    let clock = now.map(Clock::fixed).unwrap_or_else(Clock::system);
     if let Some(seed) = &config.demo {
         relais::demo::seed_if_empty(&app, seed, clock.now()).context("seeding the demo")?;
     }
-    console(&app, clock, person, room)
+    // In the demo the scheduler runs only when asked (`/advance`), so that scripts are reproducible.
+    let ticker = Ticker::start(&app, clock).context("starting the scheduler")?;
+    console(&app, &ticker, person, room)
 }
 
 /// Where `relais report` writes its files.
@@ -222,7 +234,9 @@ fn report(config_path: &Path, store_dir: Option<&Path>, week: Option<WeekKey>, f
     }
     let today = now.with_timezone(&settings.org_tz).date_naive();
     let data = WeekData::load(&app, week).context("reading the store")?.seen_on(today);
-    println!("{}", data.text(&app, lang, &[]));
+    let (from, to) = week.bounds(settings.org_tz);
+    let skipped: Vec<String> = store.skipped_actions(from, to).context("reading skipped actions")?.into_iter().map(|(key, _)| key).collect();
+    println!("{}", data.text(&app, lang, &skipped));
     if let Some(file) = &files.csv {
         write_file(file, &data.csv())?;
     }
@@ -238,9 +252,10 @@ fn write_file(file: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
-fn console(app: &App, clock: Clock, person: &str, room: &str) -> Result<()> {
+fn console(app: &App, ticker: &Ticker, person: &str, room: &str) -> Result<()> {
     let stdin = std::io::stdin();
     let interactive = stdin.is_terminal();
-    let mut out = std::io::stdout().lock();
-    Console::new(app, clock, person, room, interactive).run(stdin.lock(), &mut out).context("console I/O")
+    // Not locked for the whole session: the scheduler's thread prints too.
+    let mut out = std::io::stdout();
+    Console::new(app, ticker, person, room, interactive).run(stdin.lock(), &mut out).context("console I/O")
 }

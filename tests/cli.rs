@@ -132,3 +132,62 @@ fn check_config_accepts_the_shipped_files_and_lists_every_problem_of_a_bad_one()
         assert!(err.contains(line), "missing {line} in {err}");
     }
 }
+
+#[test]
+fn the_demo_clock_advances_and_runs_what_is_scheduled() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(BIN)
+        .current_dir(ROOT)
+        .args(["demo", "--fresh", "--now", "2026-11-23T06:00:00Z", "--store"])
+        .arg(dir.path().join("store"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("relais starts");
+    let script = "/as alice\n!nudges 23:00\n/advance 1d\n/advance 1d\n/advance soon\n";
+    child.stdin.take().expect("stdin").write_all(script.as_bytes()).expect("script written");
+    let out = child.wait_with_output().expect("relais ends");
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{stderr}");
+    for expected in [
+        "23:00 tombe pendant les heures calmes (21:00-08:00)",
+        "relais (in team)> ☀️ **Rivières Vivantes / Living Rivers — à partager aujourd'hui (2026-11-23)**",
+        "à partager aujourd'hui (2026-11-24)",
+        "classement de la semaine 2026-W47",
+        "Report, week 2026-W47",
+        "relais (DM to Bob García)> ¡Hola, Bob García!",
+        "(the clock is now 2026-11-24 06:00 UTC;",
+        "(the clock is now 2026-11-25 06:00 UTC;",
+        "`soon` is not a duration",
+    ] {
+        assert!(stdout.contains(expected), "missing {expected:?} in:\n{stdout}");
+    }
+    assert_eq!(stdout.matches("classement de la semaine").count(), 1, "the board once a week");
+    assert!(!stderr.contains("ERROR"), "{stderr}");
+}
+
+#[test]
+fn run_starts_the_scheduler_beside_the_console_and_stops_at_the_end_of_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("relais.toml");
+    let text = format!(
+        "[organisation]\nname = \"Test\"\n[bot]\nprompts-dir = \"{ROOT}/prompts\"\n[store]\npath = \"{}\"\n[[rooms]]\nplatform = \"console\"\nid = \"team\"\n",
+        dir.path().join("store").display()
+    );
+    std::fs::write(&config, text).unwrap();
+    let mut child = Command::new(BIN)
+        .current_dir(ROOT)
+        .args(["run", "--config"])
+        .arg(&config)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("relais starts");
+    child.stdin.take().expect("stdin").write_all(b"!urgent off\n/now\n").expect("script written");
+    let out = child.wait_with_output().expect("relais ends");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("Urgent messages muted") && stdout.contains("It is "), "{stdout}");
+}

@@ -1,9 +1,10 @@
 //! The configuration checker end to end: shipped files, one problem per bad snippet with its
 //! position, many problems at once, secrets, and the conversion into the core's settings.
 
-use chrono::NaiveTime;
-use relais::app::{RoomSettings, Settings};
+use chrono::{NaiveTime, Weekday};
+use relais::app::{RoomSettings, ScheduleSettings, Settings};
 use relais::config::{check_str, load, Config, ConfigProblem, DemoKind, LogFormat};
+use relais::domain::schedule::{QuietHours, WeeklyTime};
 use relais::domain::scoring::PointsRules;
 use relais::domain::{Identity, ItemStatus, Lang, Platform, RoomRef};
 use std::path::{Path, PathBuf};
@@ -177,6 +178,18 @@ const BAD_SNIPPETS: &[(&str, usize, usize, &str)] = &[
     ("rooms = [1]\n[organisation]\nname = \"X\"\n", 1, 10, "each entry of `rooms` must be a table"),
     ("rooms = [{ platform = \"console\", id = \"a\", colour = \"red\" }]\n[organisation]\nname = \"X\"\n", 1, 44, "unknown key `colour` in [[rooms]]"),
     ("[organisation]\nname = \"X\"\n[bot]\nprefix = \"!\"\nperfix = \"?\"\n", 5, 1, "unknown key `perfix` in [bot]; did you mean `prefix`?"),
+    ("[organisation]\nname = \"X\"\n[schedule]\ngrace-minutes = 2000\n", 4, 17, "`schedule.grace-minutes`: 2000 is out of range: use a whole number from 0 to 1440"),
+    ("[organisation]\nname = \"X\"\n[schedule]\nquiet-hours = \"21:00\"\n", 4, 15, "`21:00` is not a range of hours: write it as HH:MM-HH:MM"),
+    ("[organisation]\nname = \"X\"\n[schedule]\nquiet-hours = \"8:00-08:00\"\n", 4, 15, "starts and ends at the same time: write `off`"),
+    ("[organisation]\nname = \"X\"\n[schedule]\nleaderboard-day = \"funday\"\n", 4, 19, "`funday` is not a day of the week: write monday, tuesday"),
+    ("[organisation]\nname = \"X\"\n[schedule]\nreport-time = \"25:00\"\n", 4, 15, "`schedule.report-time`: `25:00` is not a time of day"),
+    ("[organisation]\nname = \"X\"\n[schedule]\nreport-day = 1\n", 4, 14, "`schedule.report-day`: invalid type: integer `1`, expected a string"),
+    ("[organisation]\nname = \"X\"\n[schedule]\ngrace = 60\n", 4, 1, "unknown key `grace` in [schedule] (known keys: grace-minutes, quiet-hours"),
+    ("[organisation]\nname = \"X\"\n[schedule]\nquiet-hours = \"22:00-09:30\"\n[[rooms]]\nplatform = \"console\"\nid = \"a\"\npush-time = \"09:00\"\ncoordinators-room = true\n", 8, 13, "room `console:a`: `push-time` 09:00 is inside the quiet hours (22:00-09:30), when Relais sends nothing"),
+    ("[organisation]\nname = \"X\"\n[schedule]\nquiet-hours = \"21:00-09:30\"\n[[rooms]]\nplatform = \"console\"\nid = \"a\"\ncoordinators-room = true\n", 5, 1, "room `console:a`: `push-time` 09:00 (the default) is inside the quiet hours (21:00-09:30)"),
+    ("[organisation]\nname = \"X\"\n[nudges]\ndefault-time = \"22:00\"\n", 4, 16, "`nudges.default-time` 22:00 is inside the quiet hours (21:00-08:00)"),
+    ("[organisation]\nname = \"X\"\n[schedule]\nquiet-hours = \"17:00-08:00\"\n", 4, 15, "`nudges.default-time` 18:00 (the default) is inside the quiet hours (17:00-08:00)"),
+    ("[organisation]\nname = \"X\"\n[schedule]\nleaderboard-time = \"07:00\"\n[[rooms]]\nplatform = \"console\"\nid = \"a\"\n", 4, 20, "`schedule.leaderboard-time` 07:00 is inside the quiet hours"),
 ];
 
 #[test]
@@ -356,6 +369,13 @@ path = "/var/lib/relais"
 cache-mb = 64
 [nudges]
 default-time = "19:30"
+[schedule]
+grace-minutes = 30
+quiet-hours = "22:00-07:00"
+leaderboard-day = "friday"
+leaderboard-time = "17:30"
+report-day = "Sun"
+report-time = "20:00"
 [[rooms]]
 platform = "matrix"
 id = "!abc:example.org"
@@ -406,6 +426,21 @@ fn settings_map_every_field() {
         leaderboard_size: 5,
         link_code_minutes: 15,
         campaigns: Vec::new(),
+        schedule: ScheduleSettings {
+            grace: chrono::Duration::minutes(30),
+            quiet_hours: QuietHours {
+                start: time(22, 0),
+                end: time(7, 0),
+            },
+            leaderboard: WeeklyTime {
+                day: Weekday::Fri,
+                time: time(17, 30),
+            },
+            report: WeeklyTime {
+                day: Weekday::Sun,
+                time: time(20, 0),
+            },
+        },
     };
     assert_eq!(config.settings(), expected);
     assert_eq!(config.bot.log_format, LogFormat::Json);
@@ -414,4 +449,12 @@ fn settings_map_every_field() {
         (config.store.path.as_path(), config.store.cache_mb),
         (Path::new("/var/lib/relais"), 64)
     );
+}
+
+#[test]
+fn without_quiet_hours_any_time_is_allowed() {
+    let text = format!("{ORG}[schedule]\nquiet-hours = \"off\"\n[nudges]\ndefault-time = \"03:00\"\n[[rooms]]\nplatform = \"console\"\nid = \"a\"\npush-time = \"02:30\"\n");
+    let config = check_str(&text, "off.toml").unwrap_or_else(|p| panic!("{}", lines(&p)));
+    assert!(config.settings().schedule.quiet_hours.is_none());
+    assert_eq!(config.settings().rooms[0].push_time, time(2, 30));
 }

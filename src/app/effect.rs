@@ -14,11 +14,33 @@ pub enum Effect {
     /// React to the command's message.
     React { emoji: String },
     /// Send a direct message to an ambassador (on the platform of their first identity that the
-    /// adapter serves).
-    Dm { to: AmbassadorId, text: String },
+    /// adapter serves). `key`, when set, is a deterministic idempotency key (scheduled and urgent
+    /// messages): an adapter never sends two messages with the same key.
+    Dm { to: AmbassadorId, text: String, key: Option<String> },
     /// Post to a room (scheduled posts, daily push). `items` lets the adapter map reactions on
     /// this message back to items; `key` is a deterministic idempotency key.
     Post { room: RoomRef, text: String, items: Vec<ItemId>, key: String },
     /// Upload a file to a room (a report's chart or CSV). `key` is a deterministic idempotency key.
     Upload { room: RoomRef, file_name: String, mime: String, bytes: Vec<u8>, key: String },
+}
+
+impl Effect {
+    /// The idempotency key, for the effects that have one.
+    pub fn key(&self) -> Option<&str> {
+        match self {
+            Effect::Dm { key, .. } => key.as_deref(),
+            Effect::Post { key, .. } | Effect::Upload { key, .. } => Some(key),
+            Effect::Reply { .. } | Effect::React { .. } => None,
+        }
+    }
+
+    /// Replaces the idempotency key (no effect on replies and reactions).
+    pub fn with_key(mut self, new_key: String) -> Effect {
+        match &mut self {
+            Effect::Dm { key, .. } => *key = Some(new_key),
+            Effect::Post { key, .. } | Effect::Upload { key, .. } => *key = new_key,
+            Effect::Reply { .. } | Effect::React { .. } => {}
+        }
+        self
+    }
 }

@@ -15,14 +15,16 @@ mod privacy;
 mod profile;
 pub mod report;
 mod reshare;
+pub mod scheduler;
 pub mod settings;
 mod today;
+mod urgent;
 
 pub use context::{Incoming, Reply};
 pub use people::pseudonym_code;
 pub use today::daily_push;
 pub use effect::Effect;
-pub use settings::{CampaignGoal, RoomSettings, Settings};
+pub use settings::{CampaignGoal, RoomSettings, ScheduleSettings, Settings};
 
 use crate::command::{self, Command};
 use crate::domain::{Ambassador, ItemId};
@@ -163,6 +165,7 @@ fn dispatch(ctx: &mut Ctx, cmd: Command) -> Result<Vec<Effect>, Failure> {
         Command::Away { until } => profile::set_away(ctx, until),
         Command::Hide => profile::set_hidden(ctx, true),
         Command::Show => profile::set_hidden(ctx, false),
+        Command::Urgent { on } => urgent::set_urgent(ctx, on),
         Command::Mastodon { instance } => profile::set_mastodon(ctx, instance),
         Command::Link { code: None } => privacy::link_code(ctx),
         Command::Link { code: Some(code) } => privacy::link_with_code(ctx, &code),
@@ -173,6 +176,7 @@ fn dispatch(ctx: &mut Ctx, cmd: Command) -> Result<Vec<Effect>, Failure> {
         Command::PostShow { id } => posts::show(ctx, id),
         Command::PostApprove { id } => posts::approve(ctx, id),
         Command::PostCancel { id } => posts::cancel(ctx, id),
+        Command::PostPush { id } => urgent::post_push(ctx, id),
         Command::Report { week } => report::report(ctx, week),
         Command::Ambassadors => admin::ambassadors(ctx),
         Command::Role { grant, user } => admin::role(ctx, grant, &user),

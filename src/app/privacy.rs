@@ -17,6 +17,7 @@ pub fn link_code(ctx: &mut Ctx) -> Result<Vec<Effect>, Failure> {
     let dm = Effect::Dm {
         to: ctx.who.id,
         text: ctx.text("link.code", json!({"code": code, "minutes": minutes, "prefix": ctx.app.settings.prefix})),
+        key: None,
     };
     let mut effects = vec![dm];
     if !ctx.msg.direct {
@@ -101,7 +102,7 @@ pub fn my_data(ctx: &mut Ctx) -> Result<Vec<Effect>, Failure> {
         "reshares": reshares,
         "prefix": ctx.app.settings.prefix,
     });
-    let mut effects = vec![Effect::Dm { to: who.id, text: ctx.text("privacy.my_data", vars) }];
+    let mut effects = vec![Effect::Dm { to: who.id, text: ctx.text("privacy.my_data", vars), key: None }];
     if !ctx.msg.direct {
         effects.push(ctx.reply("privacy.sent_by_dm", json!({})));
     }

@@ -65,7 +65,15 @@ pub fn set_tz(ctx: &mut Ctx, zone: &str) -> Result<Vec<Effect>, Failure> {
     Ok(vec![ctx.reply("tz.set", json!({"zone": tz.name(), "local_time": local}))])
 }
 
+/// `nudges on|off|HH:MM`; a time inside the quiet hours is refused, naming them.
 pub fn set_nudges(ctx: &mut Ctx, setting: NudgeSetting) -> Result<Vec<Effect>, Failure> {
+    let quiet = ctx.app.settings.schedule.quiet_hours;
+    if let NudgeSetting::At(time) = setting {
+        if quiet.contains(time) {
+            let vars = json!({"time": time.format("%H:%M").to_string(), "quiet": quiet.to_string(), "prefix": ctx.app.settings.prefix});
+            return Err(Failure::user("nudges.quiet_hours", vars));
+        }
+    }
     ctx.who.prefs.nudges = match setting {
         NudgeSetting::On => NudgePref::On,
         NudgeSetting::Off => NudgePref::Off,

@@ -1,8 +1,9 @@
 //! The settings the core needs, already validated (built from `bot-config/` by `crate::config`).
 
+use crate::domain::schedule::{QuietHours, WeeklyTime};
 use crate::domain::scoring::PointsRules;
 use crate::domain::{Identity, Lang, RoomRef};
-use chrono::{NaiveDate, NaiveTime};
+use chrono::{NaiveDate, NaiveTime, Weekday};
 use chrono_tz::Tz;
 
 /// Validated, platform-neutral settings of one Relais instance.
@@ -31,6 +32,8 @@ pub struct Settings {
     pub link_code_minutes: u32,
     /// Campaign goals followed by the coordinator report.
     pub campaigns: Vec<CampaignGoal>,
+    /// When scheduled actions happen and what happens to missed ones.
+    pub schedule: ScheduleSettings,
 }
 
 /// A campaign's goal: `goal_reshares` reshares of its items between `start` and `goal_date`
@@ -42,6 +45,36 @@ pub struct CampaignGoal {
     pub goal_reshares: u32,
     /// Never before `start` (the configuration checker refuses it).
     pub goal_date: NaiveDate,
+}
+
+/// The scheduler's settings (`[schedule]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScheduleSettings {
+    /// A missed action is still done this long after it was due; later it is skipped and listed in
+    /// the next report.
+    pub grace: chrono::Duration,
+    /// No direct messages in these local hours (each ambassador's own zone).
+    pub quiet_hours: QuietHours,
+    /// When the weekly leaderboard is posted to the team rooms (organisation zone).
+    pub leaderboard: WeeklyTime,
+    /// When the weekly report is posted to the coordinators' rooms (organisation zone).
+    pub report: WeeklyTime,
+}
+
+impl Default for ScheduleSettings {
+    /// Two hours of grace, quiet from 21:00 to 08:00, board and report on Monday at 09:00.
+    fn default() -> Self {
+        let monday_nine = WeeklyTime {
+            day: Weekday::Mon,
+            time: NaiveTime::from_hms_opt(9, 0, 0).unwrap_or(NaiveTime::MIN),
+        };
+        ScheduleSettings {
+            grace: chrono::Duration::minutes(120),
+            quiet_hours: QuietHours::default(),
+            leaderboard: monday_nine,
+            report: monday_nine,
+        }
+    }
 }
 
 /// A room Relais serves.
@@ -71,6 +104,7 @@ impl Default for Settings {
             leaderboard_size: 10,
             link_code_minutes: 30,
             campaigns: Vec::new(),
+            schedule: ScheduleSettings::default(),
         }
     }
 }
@@ -79,5 +113,15 @@ impl Settings {
     /// The settings of `room`, if Relais serves it.
     pub fn room(&self, room: &RoomRef) -> Option<&RoomSettings> {
         self.rooms.iter().find(|r| &r.room == room)
+    }
+
+    /// The rooms of the ambassadors (every room that is not a coordinators' room).
+    pub fn team_rooms(&self) -> impl Iterator<Item = &RoomSettings> {
+        self.rooms.iter().filter(|r| !r.coordinators_room)
+    }
+
+    /// The coordinators' rooms.
+    pub fn coordinator_rooms(&self) -> impl Iterator<Item = &RoomSettings> {
+        self.rooms.iter().filter(|r| r.coordinators_room)
     }
 }

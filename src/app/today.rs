@@ -65,7 +65,7 @@ pub fn daily_push(app: &App, room: &RoomRef, now: DateTime<Utc>) -> Result<Optio
 
 /// An item as shown in a room: its text in the room's language and the link tracked for the
 /// room (no personal code: personal links come with `today` and nudges).
-fn room_card(app: &App, item: &Item, lang: Lang, now: DateTime<Utc>) -> Value {
+pub(super) fn room_card(app: &App, item: &Item, lang: Lang, now: DateTime<Utc>) -> Value {
     json!({
         "id": item.id.to_string(),
         "title": item.title,

@@ -1,4 +1,4 @@
-//! Grammar of the coordinator commands: `post add|list|show|approve|cancel`, `report` and `role`.
+//! Grammar of the coordinator commands: `post add|list|show|approve|cancel|push`, `report` and `role`.
 //!
 //! The `post add` field lines are parsed in [`super::post`].
 
@@ -10,7 +10,7 @@ use super::values::item_id;
 use super::{Command, PostFilter};
 use crate::domain::{ItemId, WeekKey};
 
-const POST_ACTIONS: &str = "add|list|show|approve|cancel";
+const POST_ACTIONS: &str = "add|list|show|approve|cancel|push";
 
 /// `post ACTION ...`; `more_lines` are the lines after the command line (the fields of `post add`).
 pub(super) fn post(mut args: Words<'_>, more_lines: &str) -> Result<Command, ParseError> {
@@ -29,6 +29,7 @@ pub(super) fn post(mut args: Words<'_>, more_lines: &str) -> Result<Command, Par
         "show" => post_item("post show", args).map(|id| Command::PostShow { id }),
         "approve" => post_item("post approve", args).map(|id| Command::PostApprove { id }),
         "cancel" => post_item("post cancel", args).map(|id| Command::PostCancel { id }),
+        "push" => post_item("post push", args).map(|id| Command::PostPush { id }),
         _ => Err(ParseError::general(ParseErrorKind::InvalidChoice {
             text: echo(action),
             choices: POST_ACTIONS,
@@ -64,7 +65,7 @@ fn post_list(mut args: Words<'_>) -> Result<Command, ParseError> {
     Ok(Command::PostList { filter })
 }
 
-/// The single `ITEM` argument of `post show|approve|cancel`.
+/// The single `ITEM` argument of `post show|approve|cancel|push`.
 fn post_item(command: &'static str, mut args: Words<'_>) -> Result<ItemId, ParseError> {
     let word = args
         .next()
@@ -184,6 +185,17 @@ mod tests {
             ("post show c4", Ok(Command::PostShow { id: ItemId(4) })),
             ("post approve #C5", Ok(Command::PostApprove { id: ItemId(5) })),
             ("post cancel c6", Ok(Command::PostCancel { id: ItemId(6) })),
+            ("post push c7", Ok(Command::PostPush { id: ItemId(7) })),
+            ("post PUSH #C8", Ok(Command::PostPush { id: ItemId(8) })),
+            (
+                "post push",
+                fail(Some("post push"), K::MissingArgument { what: "ITEM" }),
+            ),
+            ("post push 7", fail(Some("post push"), K::InvalidItem { text: t("7") })),
+            (
+                "post push c7 now",
+                fail(Some("post push"), K::UnexpectedArgument { extra: t("now") }),
+            ),
             (
                 "post show",
                 fail(Some("post show"), K::MissingArgument { what: "ITEM" }),

@@ -39,6 +39,7 @@ fn dispatch(lower: &str, word: &str, args: Words<'_>, more_lines: &str) -> Resul
         "hide" => bare("hide", args, Command::Hide),
         "show" => bare("show", args, Command::Show),
         "mastodon" => settings::mastodon(args),
+        "urgent" => settings::urgent(args),
         "link" => link(args),
         "my-data" | "mydata" | "my_data" => bare("my-data", args, Command::MyData),
         "forget-me" | "forgetme" | "forget_me" => forget_me(args),

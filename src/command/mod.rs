@@ -48,6 +48,8 @@ pub enum Command {
     Hide,
     /// `show`: appear on the public leaderboard again.
     Show,
+    /// `urgent on|off`: receive (or mute) the direct messages of urgent pushes.
+    Urgent { on: bool },
     /// `mastodon HOST` or `mastodon off`: the instance for one-tap Mastodon sharing.
     Mastodon { instance: Option<String> },
     /// `link` (get a code) or `link CODE` (join this identity to the one that asked for the code).
@@ -66,6 +68,8 @@ pub enum Command {
     PostApprove { id: ItemId },
     /// Coordinator: `post cancel ID`
     PostCancel { id: ItemId },
+    /// Coordinator: `post push ID`: push an item now to every team room and by direct message.
+    PostPush { id: ItemId },
     /// Coordinator: `report [WEEK]`
     Report { week: Option<WeekKey> },
     /// Coordinator: `ambassadors`
@@ -103,6 +107,7 @@ impl Command {
                 | Command::PostShow { .. }
                 | Command::PostApprove { .. }
                 | Command::PostCancel { .. }
+                | Command::PostPush { .. }
                 | Command::Report { .. }
                 | Command::Ambassadors
                 | Command::Role { .. }
@@ -123,6 +128,7 @@ impl Command {
             Command::Away { .. } => "away",
             Command::Hide => "hide",
             Command::Show => "show",
+            Command::Urgent { .. } => "urgent",
             Command::Mastodon { .. } => "mastodon",
             Command::Link { .. } => "link",
             Command::MyData => "my-data",
@@ -132,6 +138,7 @@ impl Command {
             Command::PostShow { .. } => "post show",
             Command::PostApprove { .. } => "post approve",
             Command::PostCancel { .. } => "post cancel",
+            Command::PostPush { .. } => "post push",
             Command::Report { .. } => "report",
             Command::Ambassadors => "ambassadors",
             Command::Role { .. } => "role",
@@ -162,6 +169,7 @@ pub const COMMANDS: &[CommandSpec] = &[
     CommandSpec { name: "away", args: "until YYYY-MM-DD | off", coordinator_only: false },
     CommandSpec { name: "hide", args: "", coordinator_only: false },
     CommandSpec { name: "show", args: "", coordinator_only: false },
+    CommandSpec { name: "urgent", args: "on|off", coordinator_only: false },
     CommandSpec { name: "mastodon", args: "HOST | off", coordinator_only: false },
     CommandSpec { name: "link", args: "[CODE]", coordinator_only: false },
     CommandSpec { name: "my-data", args: "", coordinator_only: false },
@@ -171,6 +179,7 @@ pub const COMMANDS: &[CommandSpec] = &[
     CommandSpec { name: "post show", args: "ITEM", coordinator_only: true },
     CommandSpec { name: "post approve", args: "ITEM", coordinator_only: true },
     CommandSpec { name: "post cancel", args: "ITEM", coordinator_only: true },
+    CommandSpec { name: "post push", args: "ITEM", coordinator_only: true },
     CommandSpec { name: "report", args: "[YYYY-Www]", coordinator_only: true },
     CommandSpec { name: "ambassadors", args: "", coordinator_only: true },
     CommandSpec { name: "role", args: "grant|revoke USER", coordinator_only: true },

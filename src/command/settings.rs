@@ -1,4 +1,4 @@
-//! Grammar of the personal settings: `lang`, `tz`, `nudges`, `away` and `mastodon`.
+//! Grammar of the personal settings: `lang`, `tz`, `nudges`, `away`, `urgent` and `mastodon`.
 
 use super::error::{echo, ParseError, ParseErrorKind};
 use super::grammar::expect_end;
@@ -80,6 +80,25 @@ pub(super) fn away(mut args: Words<'_>) -> Result<Command, ParseError> {
     expect_end("away", args)?;
     let until = date(word).ok_or_else(|| err(ParseErrorKind::InvalidDate { text: echo(word) }))?;
     Ok(Command::Away { until: Some(until) })
+}
+
+/// `urgent on|off`: `off` mutes the direct messages of urgent pushes.
+pub(super) fn urgent(mut args: Words<'_>) -> Result<Command, ParseError> {
+    let err = |kind| ParseError::new("urgent", kind);
+    let word = args
+        .next()
+        .ok_or_else(|| err(ParseErrorKind::MissingArgument { what: "on|off" }))?;
+    expect_end("urgent", args)?;
+    if word.eq_ignore_ascii_case("on") {
+        Ok(Command::Urgent { on: true })
+    } else if word.eq_ignore_ascii_case("off") {
+        Ok(Command::Urgent { on: false })
+    } else {
+        Err(err(ParseErrorKind::InvalidChoice {
+            text: echo(word),
+            choices: "on|off",
+        }))
+    }
 }
 
 /// `mastodon HOST` or `mastodon off`.
@@ -241,6 +260,27 @@ mod tests {
                     "until 2026-12-24 noon",
                     Err(K::UnexpectedArgument { extra: text("noon") }),
                 ),
+                ("off now", Err(K::UnexpectedArgument { extra: text("now") })),
+            ],
+        );
+    }
+
+    #[test]
+    fn urgent_takes_on_or_off() {
+        check(
+            "urgent",
+            urgent,
+            &[
+                ("on", Ok(Command::Urgent { on: true })),
+                ("OFF", Ok(Command::Urgent { on: false })),
+                (
+                    "mute",
+                    Err(K::InvalidChoice {
+                        text: text("mute"),
+                        choices: "on|off",
+                    }),
+                ),
+                ("", Err(K::MissingArgument { what: "on|off" })),
                 ("off now", Err(K::UnexpectedArgument { extra: text("now") })),
             ],
         );

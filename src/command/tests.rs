@@ -118,6 +118,9 @@ fn messages_parse_to_commands() {
             }),
         ),
         ("!post show c2", ok(Command::PostShow { id: ItemId(2) })),
+        ("!post push c2", ok(Command::PostPush { id: ItemId(2) })),
+        ("!urgent off", ok(Command::Urgent { on: false })),
+        ("!Urgent ON", ok(Command::Urgent { on: true })),
         ("!report", ok(Command::Report { week: None })),
         (
             "!role grant @bob:example.org",
@@ -219,6 +222,7 @@ fn sample(name: &str) -> Option<&'static str> {
         ("away", "away until 2030-01-01"),
         ("hide", "hide"),
         ("show", "show"),
+        ("urgent", "urgent off"),
         ("mastodon", "mastodon mastodon.social"),
         ("link", "link"),
         ("my-data", "my-data"),
@@ -231,6 +235,7 @@ fn sample(name: &str) -> Option<&'static str> {
         ("post show", "post show c1"),
         ("post approve", "post approve c1"),
         ("post cancel", "post cancel c1"),
+        ("post push", "post push c1"),
         ("report", "report 2026-W01"),
         ("ambassadors", "ambassadors"),
         ("role", "role revoke alice"),
@@ -260,7 +265,9 @@ fn argument_errors_name_a_command_of_the_table() {
         "!nudges",
         "!away",
         "!mastodon",
+        "!urgent",
         "!post show",
+        "!post push",
         "!role",
         "!report x",
     ];
@@ -288,7 +295,7 @@ proptest! {
     fn command_words_with_arbitrary_arguments_never_panic(
         word in proptest::sample::select(vec![
             "help", "shared", "lang", "tz", "nudges", "away", "mastodon", "link", "forget-me", "post", "post add",
-            "post list", "post show", "report", "role", "role grant",
+            "post list", "post show", "post push", "urgent", "report", "role", "role grant",
         ]),
         args in "\\PC{0,40}",
         lines in "(\\PC{0,20}\n){0,4}",

@@ -3,7 +3,7 @@
 
 use super::fields::parse_identity;
 use super::model::{Bot, Campaign, Config, Demo, DemoAmbassador, DemoItem, DemoKind, DemoReshare, Discord, Matrix};
-use super::model::{Nudges, Organisation, Points, Room, Store};
+use super::model::{Nudges, Organisation, Points, Room, Schedule, Store};
 use super::suggest::closest;
 use super::walk::{field_names, start_of, value_start, Place, Report};
 use crate::domain::Identity;
@@ -20,6 +20,7 @@ pub(super) const BOT: Place = place("bot", "[bot]", &[]);
 pub(super) const POINTS: Place = place("points", "[points]", &[]);
 pub(super) const STORE: Place = place("store", "[store]", &[]);
 pub(super) const NUDGES: Place = place("nudges", "[nudges]", &[]);
+pub(super) const SCHEDULE: Place = place("schedule", "[schedule]", &[]);
 pub(super) const ROOMS: Place = place("rooms", "[[rooms]]", &["platform", "id"]);
 pub(super) const CAMPAIGNS: Place = place(
     "campaigns",
@@ -68,8 +69,15 @@ fn read_config(report: &mut Report, root: &Table) -> Option<Config> {
     let points = section::<Points>(report, root, POINTS).map(Option::unwrap_or_default);
     let store = section::<Store>(report, root, STORE).map(Option::unwrap_or_default);
     let nudges = section::<Nudges>(report, root, NUDGES).map(Option::unwrap_or_default);
+    let before_schedule = report.problems.len();
+    let schedule = section::<Schedule>(report, root, SCHEDULE).map(Option::unwrap_or_default);
+    let schedule_read_cleanly = report.problems.len() == before_schedule;
     let coordinators = coordinators(report, root);
-    let rooms = entries::<Room>(report, root, ROOMS).map(|rooms| check_rooms(report, rooms));
+    let rooms = entries::<Room>(report, root, ROOMS);
+    if let (Some(schedule), Some(nudges), Some(rooms), true) = (&schedule, &nudges, &rooms, schedule_read_cleanly) {
+        check_quiet_hours(report, root, schedule, nudges, rooms);
+    }
+    let rooms = rooms.map(|rooms| check_rooms(report, rooms));
     let campaigns = entries::<Campaign>(report, root, CAMPAIGNS).map(|campaigns| check_campaigns(report, campaigns));
     let matrix = section::<Matrix>(report, root, MATRIX);
     if let Some(Some(matrix)) = &matrix {
@@ -89,6 +97,7 @@ fn read_config(report: &mut Report, root: &Table) -> Option<Config> {
         points: points?,
         store: store?,
         nudges: nudges?,
+        schedule: schedule?,
         coordinators: coordinators?,
         rooms: rooms??,
         campaigns: campaigns??,
@@ -162,6 +171,59 @@ fn check_campaigns(report: &mut Report, campaigns: Entries<Campaign>) -> Option<
         }
     }
     all_read(campaigns)
+}
+
+/// Times of messages to people that fall in the quiet hours: the nudges' default time, each room's
+/// push time and the leaderboard's time (when there is a team room). Reported at the time when it
+/// is written, else at `quiet-hours`.
+fn check_quiet_hours(report: &mut Report, root: &Table, schedule: &Schedule, nudges: &Nudges, rooms: &Entries<Room>) {
+    let quiet = schedule.quiet_hours;
+    let quiet_at = root
+        .get("schedule")
+        .and_then(|s| value_start(s, "quiet-hours"))
+        .unwrap_or(0);
+    let hint = format!("inside the quiet hours ({quiet}), when Relais sends nothing; choose a time outside them or change `schedule.quiet-hours`");
+    let shown = |time: chrono::NaiveTime, written: Option<usize>| match written {
+        Some(_) => time.format("%H:%M").to_string(),
+        None => format!("{} (the default)", time.format("%H:%M")),
+    };
+    if quiet.contains(nudges.default_time) {
+        let written = root.get("nudges").and_then(|n| value_start(n, "default-time"));
+        report.add(
+            written.unwrap_or(quiet_at),
+            format!(
+                "`nudges.default-time` {} is {hint}",
+                shown(nudges.default_time, written)
+            ),
+        );
+    }
+    for (item, room) in rooms {
+        let Some(room) = room.as_ref().filter(|r| quiet.contains(r.push_time)) else {
+            continue;
+        };
+        let written = value_start(item, "push-time");
+        let at = written.or_else(|| start_of(item)).unwrap_or(quiet_at);
+        report.add(
+            at,
+            format!(
+                "room `{}:{}`: `push-time` {} is {hint}",
+                room.platform,
+                room.id,
+                shown(room.push_time, written)
+            ),
+        );
+    }
+    let has_team_room = rooms
+        .iter()
+        .any(|(_, room)| room.as_ref().is_some_and(|r| !r.coordinators_room));
+    if has_team_room && quiet.contains(schedule.leaderboard_time) {
+        let written = root.get("schedule").and_then(|s| value_start(s, "leaderboard-time"));
+        let what = shown(schedule.leaderboard_time, written);
+        report.add(
+            written.unwrap_or(quiet_at),
+            format!("`schedule.leaderboard-time` {what} is {hint}"),
+        );
+    }
 }
 
 /// `coordinators = ["platform:user", ...]`: every bad entry is reported on its own.

@@ -3,8 +3,9 @@
 //! The messages never repeat the value of an `*-env` key: someone may have pasted a secret there.
 
 use super::suggest::closest;
+use crate::domain::schedule::{parse_weekday, QuietHours};
 use crate::domain::{Identity, Intent, ItemStatus, Lang, Platform, Role};
-use chrono::{NaiveDate, NaiveTime};
+use chrono::{NaiveDate, NaiveTime, Weekday};
 use chrono_tz::Tz;
 use serde::de::{Error as _, Visitor};
 use serde::{Deserialize, Deserializer};
@@ -208,6 +209,14 @@ pub(super) fn opt_lang<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Lang>, 
 
 pub(super) fn hh_mm<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveTime, D::Error> {
     parsed(d, parse_hh_mm)
+}
+
+pub(super) fn weekday<'de, D: Deserializer<'de>>(d: D) -> Result<Weekday, D::Error> {
+    parsed(d, |s| parse_weekday(s).map_err(|e| e.to_string()))
+}
+
+pub(super) fn quiet_hours<'de, D: Deserializer<'de>>(d: D) -> Result<QuietHours, D::Error> {
+    parsed(d, |s| s.parse::<QuietHours>().map_err(|e| e.to_string()))
 }
 
 pub(super) fn platform<'de, D: Deserializer<'de>>(d: D) -> Result<Platform, D::Error> {

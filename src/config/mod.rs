@@ -18,7 +18,7 @@ mod walk;
 
 pub use model::{
     Bot, Campaign, Config, Demo, DemoAmbassador, DemoItem, DemoKind, DemoReshare, Discord, LogFormat, Matrix, Nudges,
-    Organisation, Points, Room, Store,
+    Organisation, Points, Room, Schedule, Store,
 };
 pub use settings::{missing_env, SecretError};
 

@@ -4,8 +4,9 @@
 //! `fields`), so the rest of Relais never re-checks a time zone or a time of day.
 
 use super::{fields, item_fields};
+use crate::domain::schedule::QuietHours;
 use crate::domain::{Caption, Identity, Intent, ItemStatus, Lang, Platform, Role};
-use chrono::{NaiveDate, NaiveTime};
+use chrono::{NaiveDate, NaiveTime, Weekday};
 use chrono_tz::Tz;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -24,6 +25,8 @@ pub struct Config {
     pub store: Store,
     #[serde(default)]
     pub nudges: Nudges,
+    #[serde(default)]
+    pub schedule: Schedule,
     /// Identities (`platform:user`) that are coordinators from the start.
     #[serde(default, deserialize_with = "fields::identities")]
     pub coordinators: Vec<Identity>,
@@ -158,6 +161,40 @@ impl Default for Nudges {
     fn default() -> Self {
         Nudges {
             default_time: fields::time_of_day(18, 0),
+        }
+    }
+}
+
+/// `[schedule]`: when scheduled actions happen, and what happens to missed ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct Schedule {
+    /// A missed action is still done this many minutes after it was due (after a restart);
+    /// later it is skipped and listed in the next report.
+    #[serde(deserialize_with = "fields::bounded::<0, 1440, _, _>")]
+    pub grace_minutes: u32,
+    /// `HH:MM-HH:MM` in each person's own zone (may wrap midnight), or `off`.
+    #[serde(deserialize_with = "fields::quiet_hours")]
+    pub quiet_hours: QuietHours,
+    #[serde(deserialize_with = "fields::weekday")]
+    pub leaderboard_day: Weekday,
+    #[serde(deserialize_with = "fields::hh_mm")]
+    pub leaderboard_time: NaiveTime,
+    #[serde(deserialize_with = "fields::weekday")]
+    pub report_day: Weekday,
+    #[serde(deserialize_with = "fields::hh_mm")]
+    pub report_time: NaiveTime,
+}
+
+impl Default for Schedule {
+    fn default() -> Self {
+        Schedule {
+            grace_minutes: 120,
+            quiet_hours: QuietHours::default(),
+            leaderboard_day: Weekday::Mon,
+            leaderboard_time: fields::nine(),
+            report_day: Weekday::Mon,
+            report_time: fields::nine(),
         }
     }
 }

@@ -1,7 +1,8 @@
 //! From a checked [`Config`] to the core's [`Settings`], and the secrets named by the configuration.
 
 use super::model::Config;
-use crate::app::{CampaignGoal, RoomSettings, Settings};
+use crate::app::{CampaignGoal, RoomSettings, ScheduleSettings, Settings};
+use crate::domain::schedule::WeeklyTime;
 use crate::domain::scoring::PointsRules;
 use crate::domain::RoomRef;
 use chrono::NaiveDate;
@@ -57,6 +58,18 @@ impl Config {
                     goal_date: c.goal_date,
                 })
                 .collect(),
+            schedule: ScheduleSettings {
+                grace: chrono::Duration::minutes(i64::from(self.schedule.grace_minutes)),
+                quiet_hours: self.schedule.quiet_hours,
+                leaderboard: WeeklyTime {
+                    day: self.schedule.leaderboard_day,
+                    time: self.schedule.leaderboard_time,
+                },
+                report: WeeklyTime {
+                    day: self.schedule.report_day,
+                    time: self.schedule.report_time,
+                },
+            },
         }
     }
 

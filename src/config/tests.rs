@@ -46,6 +46,7 @@ fn required_key_lists_match_the_serde_types() {
     assert_required::<Points>(check::POINTS, "{}");
     assert_required::<Store>(check::STORE, "{}");
     assert_required::<Nudges>(check::NUDGES, "{}");
+    assert_required::<Schedule>(check::SCHEDULE, "{}");
 }
 
 #[test]

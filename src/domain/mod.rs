@@ -11,6 +11,7 @@ pub mod leaderboard;
 pub mod link;
 pub mod network;
 pub mod reshare;
+pub mod schedule;
 pub mod scoring;
 pub mod selection;
 pub mod share_kit;

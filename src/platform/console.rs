@@ -4,44 +4,40 @@
 //! do not start with `/` are chat messages from the current person in the current room. When
 //! standard input is not a terminal the session is scripted: no prompts, input lines echoed,
 //! exit at end of input.
+//!
+//! The clock and the scheduler live in a [`Ticker`]: `/advance 2h` moves the clock and runs every
+//! scheduled action on the way (pushes, reminders, the weekly board), printing what would be sent.
 
+pub use super::ticker::Clock;
+use super::ticker::{parse_duration, Ticker};
 use crate::app::{App, Effect, Incoming};
 use crate::domain::{ItemId, Platform, RoomRef};
-use chrono::{DateTime, Utc};
 use std::io::{BufRead, Write};
-
-/// Where the console session's clock comes from.
-pub enum Clock {
-    System,
-    /// A fixed instant (for reproducible scripted sessions).
-    Fixed(DateTime<Utc>),
-}
-
-impl Clock {
-    pub fn now(&self) -> DateTime<Utc> {
-        match self {
-            Clock::System => Utc::now(),
-            Clock::Fixed(t) => *t,
-        }
-    }
-}
 
 /// The state of one console session: who is typing, in which room.
 pub struct Console<'a> {
     app: &'a App<'a>,
-    clock: Clock,
+    ticker: &'a Ticker<'a>,
     person: String,
     room: String,
     interactive: bool,
 }
 
-const CONTROLS: &str = "Console commands: /as NAME (speak as NAME), /room NAME (move to room NAME), /dm (talk to the bot \
-privately), /push (today's push in this room), /react ITEM (react ✅ to the push of ITEM), /whoami, /help, /quit. \
-Anything else is a chat message; bot commands start with the prefix (try !help).";
+const CONTROLS: &str =
+    "Console commands: /as NAME (speak as NAME), /room NAME (move to room NAME), /dm (talk to the bot \
+privately), /push (today's push in this room), /react ITEM (react ✅ to the push of ITEM), /advance DURATION (move the \
+clock, e.g. 2h or 1d, running what is scheduled on the way), /now, /whoami, /help, /quit. Anything else is a chat \
+message; bot commands start with the prefix (try !help).";
 
 impl<'a> Console<'a> {
-    pub fn new(app: &'a App<'a>, clock: Clock, person: &str, room: &str, interactive: bool) -> Self {
-        Console { app, clock, person: person.to_string(), room: room.to_string(), interactive }
+    pub fn new(app: &'a App<'a>, ticker: &'a Ticker<'a>, person: &str, room: &str, interactive: bool) -> Self {
+        Console {
+            app,
+            ticker,
+            person: person.to_string(),
+            room: room.to_string(),
+            interactive,
+        }
     }
 
     /// Runs until `/quit` or end of input.
@@ -98,8 +94,10 @@ impl<'a> Console<'a> {
                 (parts.next().unwrap_or(""), parts.next().unwrap_or("").trim())
             }
             None => {
-                let effects = self.app.handle(&self.message(line), self.clock.now());
+                let message = self.message(line);
+                let effects = self.app.handle(&message, self.ticker.now());
                 self.show(&effects, out)?;
+                self.ticker.refresh(&message.from);
                 return Ok(true);
             }
         };
@@ -110,9 +108,17 @@ impl<'a> Console<'a> {
             ("dm", _) => self.room = format!("dm-{}", self.person),
             ("whoami", _) => writeln!(out, "You are {} in room {}.", self.person, self.room)?,
             ("push", _) => self.push(out)?,
+            ("now", _) => writeln!(out, "It is {} (UTC).", self.ticker.now().format("%Y-%m-%d %H:%M"))?,
+            ("advance", text) => match parse_duration(text) {
+                Some(by) => self.advance(by, out)?,
+                None => writeln!(
+                    out,
+                    "`{text}` is not a duration. Usage: /advance 90m, /advance 2h, /advance 1d"
+                )?,
+            },
             ("react", item) => match item.parse::<ItemId>() {
                 Ok(id) => {
-                    let effects = self.app.claim_by_reaction(&self.message(""), id, self.clock.now());
+                    let effects = self.app.claim_by_reaction(&self.message(""), id, self.ticker.now());
                     self.show(&effects, out)?;
                 }
                 Err(e) => writeln!(out, "{e}. Usage: /react ITEM")?,
@@ -133,10 +139,24 @@ impl<'a> Console<'a> {
         }
     }
 
+    /// `/advance`: moves the clock, printing every scheduled message sent on the way.
+    fn advance(&self, by: chrono::Duration, out: &mut impl Write) -> std::io::Result<()> {
+        let sent = self.ticker.advance(by, &mut |effect| {
+            print_effects(self.app, std::slice::from_ref(effect), out)
+        });
+        let now = self.ticker.now().format("%Y-%m-%d %H:%M");
+        writeln!(
+            out,
+            "(the clock is now {now} UTC; {sent} scheduled message{} sent)",
+            if sent == 1 { "" } else { "s" }
+        )
+    }
+
     fn push(&self, out: &mut impl Write) -> std::io::Result<()> {
         let room = RoomRef::new(Platform::Console, self.room.clone());
-        match crate::app::daily_push(self.app, &room, self.clock.now()) {
-            Ok(Some(effect)) => self.show(&[effect], out),
+        match crate::app::daily_push(self.app, &room, self.ticker.now()) {
+            // A preview: printed without marking the scheduled push of the day as sent.
+            Ok(Some(effect)) => print_effects(self.app, &[effect], out),
             Ok(None) => writeln!(out, "(nothing to push today)"),
             Err(e) => {
                 tracing::error!(error = %e, "daily push failed");
@@ -145,23 +165,44 @@ impl<'a> Console<'a> {
         }
     }
 
+    /// Prints a command's effects; keyed ones (urgent pushes) only once.
     fn show(&self, effects: &[Effect], out: &mut impl Write) -> std::io::Result<()> {
-        for effect in effects {
-            match effect {
-                Effect::Reply { text, .. } => writeln!(out, "relais> {}", indent(text))?,
-                Effect::React { emoji } => writeln!(out, "relais reacts {emoji}")?,
-                Effect::Dm { to, text } => {
-                    let name = self.app.store.ambassador(*to).ok().flatten().map(|a| a.display_name).unwrap_or_default();
-                    writeln!(out, "relais (DM to {name})> {}", indent(text))?
-                }
-                Effect::Post { room, text, .. } => writeln!(out, "relais (in {})> {}", room.room, indent(text))?,
-                Effect::Upload { room, file_name, bytes, .. } => {
-                    writeln!(out, "relais (in {}) uploads {file_name} ({} bytes)", room.room, bytes.len())?
-                }
-            }
-        }
-        Ok(())
+        self.ticker
+            .send(effects, &mut |effect| {
+                print_effects(self.app, std::slice::from_ref(effect), out)
+            })
+            .map(|_| ())
     }
+}
+
+/// Prints effects the way the console shows them (DMs name their recipient, posts their room).
+pub fn print_effects(app: &App, effects: &[Effect], out: &mut impl Write) -> std::io::Result<()> {
+    for effect in effects {
+        match effect {
+            Effect::Reply { text, .. } => writeln!(out, "relais> {}", indent(text))?,
+            Effect::React { emoji } => writeln!(out, "relais reacts {emoji}")?,
+            Effect::Dm { to, text, .. } => {
+                let name = app
+                    .store
+                    .ambassador(*to)
+                    .ok()
+                    .flatten()
+                    .map(|a| a.display_name)
+                    .unwrap_or_default();
+                writeln!(out, "relais (DM to {name})> {}", indent(text))?
+            }
+            Effect::Post { room, text, .. } => writeln!(out, "relais (in {})> {}", room.room, indent(text))?,
+            Effect::Upload {
+                room, file_name, bytes, ..
+            } => writeln!(
+                out,
+                "relais (in {}) uploads {file_name} ({} bytes)",
+                room.room,
+                bytes.len()
+            )?,
+        }
+    }
+    Ok(())
 }
 
 fn is_name(s: &str) -> bool {
@@ -170,7 +211,10 @@ fn is_name(s: &str) -> bool {
 
 fn capitalised(name: &str) -> String {
     let mut chars = name.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 fn indent(text: &str) -> String {

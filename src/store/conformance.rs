@@ -8,10 +8,12 @@
 //! relais::store_conformance_tests!(memory, relais::store::MemoryStore::new());
 //! ```
 
+mod actions;
 mod ambassadors;
 mod fixtures;
 mod reshares;
 
+pub use actions::*;
 pub use ambassadors::*;
 pub use fixtures::*;
 pub use reshares::*;
@@ -73,6 +75,10 @@ macro_rules! store_conformance_tests {
                 a_failed_merge_writes_nothing,
                 link_codes_are_one_use,
                 the_schema_version_is_current,
+                action_states_are_recorded_and_replaced,
+                action_batches_are_written_together_and_the_last_state_wins,
+                skipped_actions_are_listed_by_due_time_in_a_half_open_range,
+                pruning_forgets_only_old_action_records,
             );
         }
     };

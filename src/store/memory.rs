@@ -4,11 +4,11 @@
 use super::migrations::{
     add_to_total, latest_scoring_time, merge_stats, merge_totals, subtract_from_stats, subtract_from_total,
 };
-use super::{LinkCode, RecordOutcome, Store, StoreError, SCHEMA_VERSION};
+use super::{ActionRecord, ActionState, LinkCode, RecordOutcome, Store, StoreError, SCHEMA_VERSION};
 use crate::domain::reshare::{AmbassadorStats, WeekTotal};
 use crate::domain::{Ambassador, AmbassadorId, Identity, Item, ItemId, Network, Reshare, WeekKey};
 use chrono::{DateTime, Utc};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 /// Everything, behind one lock. Each operation validates first and then changes the maps, so an
@@ -26,6 +26,9 @@ struct Data {
     stats: HashMap<AmbassadorId, AmbassadorStats>,
     week_totals: BTreeMap<(WeekKey, AmbassadorId), WeekTotal>,
     link_codes: HashMap<String, LinkCode>,
+    actions: HashMap<String, ActionRecord>,
+    /// Every action key by due time.
+    actions_by_due: BTreeSet<(DateTime<Utc>, String)>,
 }
 
 /// The in-memory [`Store`].
@@ -82,6 +85,14 @@ impl Data {
             }
         }
         Some(reshare)
+    }
+
+    /// Records an action state, keeping the due-time index in step.
+    fn set_action(&mut self, key: &str, record: &ActionRecord) {
+        if let Some(old) = self.actions.insert(key.to_string(), record.clone()) {
+            self.actions_by_due.remove(&(old.due, key.to_string()));
+        }
+        self.actions_by_due.insert((record.due, key.to_string()));
     }
 
     fn weeks_of(&self, ambassador: AmbassadorId) -> Vec<WeekKey> {
@@ -350,5 +361,48 @@ impl Store for MemoryStore {
 
     fn take_link_code(&self, code: &str) -> Result<Option<LinkCode>, StoreError> {
         Ok(self.data().link_codes.remove(code))
+    }
+
+    fn action_state(&self, key: &str) -> Result<Option<ActionRecord>, StoreError> {
+        Ok(self.data().actions.get(key).cloned())
+    }
+
+    fn set_action_state(&self, key: &str, record: &ActionRecord) -> Result<(), StoreError> {
+        self.data().set_action(key, record);
+        Ok(())
+    }
+
+    fn set_action_states(&self, records: &[(String, ActionRecord)]) -> Result<(), StoreError> {
+        let mut data = self.data();
+        for (key, record) in records {
+            data.set_action(key, record);
+        }
+        Ok(())
+    }
+
+    fn skipped_actions(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<(String, ActionRecord)>, StoreError> {
+        if from >= to {
+            return Ok(Vec::new());
+        }
+        let data = self.data();
+        let in_range = data.actions_by_due.range((from, String::new())..(to, String::new()));
+        Ok(in_range
+            .filter_map(|(_, key)| data.actions.get(key).map(|record| (key.clone(), record.clone())))
+            .filter(|(_, record)| record.state == ActionState::Skipped)
+            .collect())
+    }
+
+    fn prune_actions(&self, before: DateTime<Utc>) -> Result<usize, StoreError> {
+        let mut data = self.data();
+        let kept = data.actions_by_due.split_off(&(before, String::new()));
+        let old = std::mem::replace(&mut data.actions_by_due, kept);
+        for (_, key) in &old {
+            data.actions.remove(key);
+        }
+        Ok(old.len())
     }
 }

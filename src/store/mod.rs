@@ -65,6 +65,30 @@ pub struct LinkCode {
     pub expires: DateTime<Utc>,
 }
 
+/// Where a scheduled action is in its life (see [`ActionRecord`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ActionState {
+    /// Its effects were computed and handed to the adapter; delivery is not confirmed yet.
+    Started,
+    /// Delivered (or nothing needed delivering).
+    Done,
+    /// Not done on purpose (missed beyond the grace window); listed in the next report.
+    Skipped,
+}
+
+/// The durable state of one scheduled action, under its key (`push:console:team:2026-11-23`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionRecord {
+    pub state: ActionState,
+    /// When the action was due.
+    pub due: DateTime<Utc>,
+    /// When this state was recorded.
+    pub at: DateTime<Utc>,
+    /// Why it was skipped, or why nothing was sent.
+    pub reason: Option<String>,
+}
+
 /// Everything Relais keeps. Implementations are internally synchronised (`&self` everywhere) and
 /// every write is atomic: after an error nothing is half-written.
 ///
@@ -143,4 +167,17 @@ pub trait Store: Send + Sync {
     fn put_link_code(&self, code: &str, link: &LinkCode) -> Result<(), StoreError>;
     /// Removes and returns a link code (one use).
     fn take_link_code(&self, code: &str) -> Result<Option<LinkCode>, StoreError>;
+
+    // --- scheduled actions ---
+    /// The state of the action `key`, if any was recorded.
+    fn action_state(&self, key: &str) -> Result<Option<ActionRecord>, StoreError>;
+    /// Records (replaces) the state of the action `key`; durable before it returns.
+    fn set_action_state(&self, key: &str, record: &ActionRecord) -> Result<(), StoreError>;
+    /// Records many states at once, atomically (all or nothing), with one flush.
+    fn set_action_states(&self, records: &[(String, ActionRecord)]) -> Result<(), StoreError>;
+    /// Skipped actions with `from <= due < to`, by due time (then key).
+    fn skipped_actions(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<(String, ActionRecord)>, StoreError>;
+    /// Forgets every action record due before `before` (old records only guard against repeats
+    /// within days); returns how many were removed.
+    fn prune_actions(&self, before: DateTime<Utc>) -> Result<usize, StoreError>;
 }

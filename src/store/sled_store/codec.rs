@@ -21,6 +21,8 @@ pub mod tree {
     pub const STATS: &str = "stats";
     pub const WEEK_TOTALS: &str = "week_totals";
     pub const LINK_CODES: &str = "link_codes";
+    pub const ACTIONS: &str = "actions";
+    pub const ACTIONS_BY_DUE: &str = "actions_by_due";
 }
 
 /// Keys of the `meta` tree.

@@ -3,6 +3,7 @@
 //!
 //! Layout: see [`codec`] (keys and values) and [`crate::store::migrations`] (schema history).
 
+mod actions;
 pub mod codec;
 mod lock;
 pub(crate) mod tx;
@@ -12,7 +13,7 @@ mod writes;
 use self::codec::{meta, tree};
 use self::tx::{io, Trees};
 use self::writes::NewStats;
-use super::{migrations, Durability, LinkCode, RecordOutcome, Store, StoreError};
+use super::{migrations, ActionRecord, Durability, LinkCode, RecordOutcome, Store, StoreError};
 use crate::domain::reshare::{AmbassadorStats, WeekTotal};
 use crate::domain::{Ambassador, AmbassadorId, Identity, Item, ItemId, Network, Reshare, WeekKey};
 use chrono::{DateTime, Utc};
@@ -313,5 +314,32 @@ impl Store for SledStore {
 
     fn take_link_code(&self, code: &str) -> Result<Option<LinkCode>, StoreError> {
         self.write(|trees| writes::take_link_code(trees, code))
+    }
+
+    fn action_state(&self, key: &str) -> Result<Option<ActionRecord>, StoreError> {
+        actions::get(&self.trees, key)
+    }
+
+    fn set_action_state(&self, key: &str, record: &ActionRecord) -> Result<(), StoreError> {
+        self.write(|trees| actions::put_all(trees, &[(key.to_string(), record.clone())]))
+    }
+
+    fn set_action_states(&self, records: &[(String, ActionRecord)]) -> Result<(), StoreError> {
+        if records.is_empty() {
+            return Ok(());
+        }
+        self.write(|trees| actions::put_all(trees, records))
+    }
+
+    fn skipped_actions(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<(String, ActionRecord)>, StoreError> {
+        if from >= to {
+            return Ok(Vec::new());
+        }
+        let _writer = self.lock_writer();
+        actions::skipped(&self.trees, from, to)
+    }
+
+    fn prune_actions(&self, before: DateTime<Utc>) -> Result<usize, StoreError> {
+        self.write(|trees| actions::prune(trees, before))
     }
 }

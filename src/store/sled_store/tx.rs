@@ -36,6 +36,9 @@ pub struct Trees {
     pub stats: Tree,
     pub week_totals: Tree,
     pub link_codes: Tree,
+    /// Scheduled-action records (outside the multi-tree transaction; see `actions`).
+    pub actions: Tree,
+    pub actions_by_due: Tree,
 }
 
 /// The transactional view of [`Trees`].
@@ -69,6 +72,8 @@ impl Trees {
             stats: open(tree::STATS)?,
             week_totals: open(tree::WEEK_TOTALS)?,
             link_codes: open(tree::LINK_CODES)?,
+            actions: open(tree::ACTIONS)?,
+            actions_by_due: open(tree::ACTIONS_BY_DUE)?,
             db,
         })
     }

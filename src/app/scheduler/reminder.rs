@@ -1,0 +1,142 @@
+//! The reminder text, rendered once per shape and personalised by substitution.
+//!
+//! A reminder differs between two ambassadors only through their name, their pseudonymous code
+//! (inside every share link) and their *shape*: language, zone (expiry times), Mastodon server,
+//! code length (texts are shortened to fit a link) and streak. So the text of a shape is rendered
+//! once with a placeholder name and code, and each ambassador's copy is that text with their code
+//! and name put in. Before a shape is trusted, it is rendered a second time with other
+//! placeholders: the two renderings must differ exactly by the substitution, or the shape is
+//! rendered directly for everyone (a template that transforms the name, a text that happens to
+//! contain a placeholder, a code that URL encoding would change…). The output is the same as
+//! rendering each reminder directly, which the tests check.
+
+use crate::app::today::kit_vars;
+use crate::app::App;
+use crate::domain::{Ambassador, Item, Lang};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde_json::{json, Value};
+use std::collections::HashMap;
+
+/// Placeholder names (private-use characters, never typed by people).
+const NAMES: [&str; 2] = ["\u{E000}n\u{E001}", "\u{E002}nn\u{E003}"];
+/// Placeholder codes are made of one unreserved URL character (never percent-encoded).
+const CODE_CHARS: [char; 2] = ['~', '_'];
+
+/// At most this many shapes are kept (then the cache starts again).
+const MAX_SHAPES: usize = 4096;
+
+/// What, besides the name and code, makes two reminders of the same items differ.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Shape {
+    date: NaiveDate,
+    lang: Lang,
+    tz: String,
+    mastodon: Option<String>,
+    code_len: usize,
+    streak: u32,
+}
+
+/// Reminder texts of the current items, by shape (`None`: render that shape directly).
+#[derive(Debug, Default)]
+pub(super) struct ReminderCache {
+    /// The items the texts were rendered with.
+    items: Vec<Item>,
+    texts: HashMap<Shape, Option<String>>,
+}
+
+impl ReminderCache {
+    /// The reminder of `who` for `date` with `items` (today's) and their live `streak`.
+    pub fn text(
+        &mut self,
+        app: &App,
+        who: &Ambassador,
+        items: &[&Item],
+        date: NaiveDate,
+        streak: u32,
+        now: DateTime<Utc>,
+    ) -> String {
+        if !self.items.iter().eq(items.iter().copied()) || self.texts.len() >= MAX_SHAPES {
+            self.items = items.iter().map(|i| (*i).clone()).collect();
+            self.texts.clear();
+        }
+        if !substitutable_code(&who.code) {
+            return render(app, who, items, date, streak, now);
+        }
+        let shape = Shape {
+            date,
+            lang: who.lang,
+            tz: who.tz.clone(),
+            mastodon: who.prefs.mastodon_instance.clone(),
+            code_len: who.code.chars().count(),
+            streak,
+        };
+        let cached = self
+            .texts
+            .entry(shape)
+            .or_insert_with(|| trusted_template(app, who, items, date, streak, now));
+        match cached {
+            Some(text) => text
+                .replace(&code_placeholder(0, who.code.len()), &who.code)
+                .replace(NAMES[0], &who.display_name),
+            None => render(app, who, items, date, streak, now),
+        }
+    }
+}
+
+/// A code that URL encoding leaves as it is (so it can be put into finished links).
+fn substitutable_code(code: &str) -> bool {
+    !code.is_empty() && code.bytes().all(|b| b.is_ascii_alphanumeric() || b"-.".contains(&b))
+}
+
+fn code_placeholder(n: usize, len: usize) -> String {
+    std::iter::repeat_n(CODE_CHARS[n], len).collect()
+}
+
+/// The shape's text with placeholder 0, if rendering with placeholder 1 gives the same text up to
+/// the substitution.
+fn trusted_template(
+    app: &App,
+    who: &Ambassador,
+    items: &[&Item],
+    date: NaiveDate,
+    streak: u32,
+    now: DateTime<Utc>,
+) -> Option<String> {
+    let len = who.code.len();
+    let with = |n: usize| {
+        let stand_in = Ambassador {
+            display_name: NAMES[n].to_string(),
+            code: code_placeholder(n, len),
+            ..who.clone()
+        };
+        render(app, &stand_in, items, date, streak, now)
+    };
+    let (first, second) = (with(0), with(1));
+    let substituted = first
+        .replace(&code_placeholder(0, len), &code_placeholder(1, len))
+        .replace(NAMES[0], NAMES[1]);
+    (substituted == second).then_some(first)
+}
+
+/// The reminder rendered directly (`nudges.reminder`).
+pub(super) fn render(
+    app: &App,
+    who: &Ambassador,
+    items: &[&Item],
+    date: NaiveDate,
+    streak: u32,
+    now: DateTime<Utc>,
+) -> String {
+    let cards: Vec<Value> = items.iter().map(|item| kit_vars(app, item, who, now)).collect();
+    let vars = json!({
+        "name": who.display_name,
+        "date": date.to_string(),
+        "items": cards,
+        "streak": streak,
+        "prefix": app.settings.prefix,
+    });
+    app.prompts.render(who.lang, "nudges.reminder", &vars)
+}
+
+#[cfg(test)]
+mod tests;

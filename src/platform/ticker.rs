@@ -1,0 +1,270 @@
+//! Drives the core [`Scheduler`] for an adapter: a clock (the system's, moved ahead, or frozen),
+//! the set of effect keys already sent (so a handout given again after a crash or a retry is not
+//! sent twice), confirmation after sending, and a background loop that sleeps until the next
+//! action is due (at most a minute at a time).
+
+use crate::app::scheduler::{Handout, Scheduler};
+use crate::app::{App, Effect};
+use crate::domain::Identity;
+use crate::store::StoreError;
+use chrono::{DateTime, Duration, Utc};
+use std::collections::HashSet;
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
+
+/// The longest the background loop sleeps before looking again.
+pub const MAX_SLEEP: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Where an adapter's time comes from: the system clock moved ahead by `/advance`, or a frozen
+/// instant (reproducible scripts and tests) moved only by `/advance`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Clock {
+    frozen: Option<DateTime<Utc>>,
+    ahead: Duration,
+}
+
+impl Clock {
+    pub fn system() -> Clock {
+        Clock {
+            frozen: None,
+            ahead: Duration::zero(),
+        }
+    }
+
+    pub fn fixed(at: DateTime<Utc>) -> Clock {
+        Clock {
+            frozen: Some(at),
+            ahead: Duration::zero(),
+        }
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.frozen.unwrap_or_else(Utc::now) + self.ahead
+    }
+
+    pub fn advance(&mut self, by: Duration) {
+        self.ahead += by;
+    }
+
+    /// Moves the clock to `at` (never backwards).
+    fn advance_to(&mut self, at: DateTime<Utc>) {
+        let now = self.now();
+        if at > now {
+            self.ahead += at - now;
+        }
+    }
+}
+
+/// Sends one effect; an error means it was not sent (the action is not confirmed).
+pub type Deliver<'d> = dyn FnMut(&Effect) -> std::io::Result<()> + 'd;
+
+struct State {
+    scheduler: Scheduler,
+    clock: Clock,
+    sent: HashSet<String>,
+    stopped: bool,
+}
+
+/// The scheduler, its clock and the sent keys of one adapter, shareable between threads.
+pub struct Ticker<'a> {
+    app: &'a App<'a>,
+    state: Mutex<State>,
+    wake: Condvar,
+}
+
+impl<'a> Ticker<'a> {
+    /// Starts the scheduler at the clock's time.
+    pub fn start(app: &'a App<'a>, clock: Clock) -> Result<Ticker<'a>, StoreError> {
+        let scheduler = Scheduler::start(app, clock.now())?;
+        let state = State {
+            scheduler,
+            clock,
+            sent: HashSet::new(),
+            stopped: false,
+        };
+        Ok(Ticker {
+            app,
+            state: Mutex::new(state),
+            wake: Condvar::new(),
+        })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.lock().clock.now()
+    }
+
+    /// When the next scheduled action is due.
+    pub fn next_due(&self) -> Option<DateTime<Utc>> {
+        self.lock().scheduler.next_due()
+    }
+
+    /// Runs what is due now; returns how many effects were sent.
+    pub fn tick(&self, deliver: &mut Deliver<'_>) -> usize {
+        let mut state = self.lock();
+        let now = state.clock.now();
+        self.run_at(&mut state, now, deliver)
+    }
+
+    /// Moves the clock `by` ahead, running every action at its own due time on the way (so that
+    /// nothing is late); returns how many effects were sent.
+    pub fn advance(&self, by: Duration, deliver: &mut Deliver<'_>) -> usize {
+        let mut state = self.lock();
+        let target = state.clock.now() + by;
+        let mut sent = 0;
+        while let Some(due) = state.scheduler.next_due().filter(|due| *due <= target) {
+            state.clock.advance_to(due);
+            sent += self.run_at(&mut state, due, deliver);
+        }
+        state.clock.advance_to(target);
+        sent + self.run_at(&mut state, target, deliver)
+    }
+
+    /// Sends effects that did not come from the scheduler (a command's), skipping keys already sent.
+    pub fn send(&self, effects: &[Effect], deliver: &mut Deliver<'_>) -> std::io::Result<usize> {
+        let mut state = self.lock();
+        send_once(&mut state.sent, effects, deliver)
+    }
+
+    /// Re-queues the reminder of the owner of `identity` (after each command they sent).
+    pub fn refresh(&self, identity: &Identity) {
+        let mut state = self.lock();
+        let now = state.clock.now();
+        if let Err(error) = state.scheduler.refresh_identity(self.app, identity, now) {
+            tracing::error!(%error, "refreshing a reminder failed");
+        }
+    }
+
+    /// Ticks until [`Ticker::stop`], sleeping until the next due action (at most [`MAX_SLEEP`]).
+    pub fn run_in_background(&self, deliver: &mut Deliver<'_>) {
+        let mut state = self.lock();
+        while !state.stopped {
+            let now = state.clock.now();
+            self.run_at(&mut state, now, deliver);
+            let until_next = state
+                .scheduler
+                .next_due()
+                .and_then(|due| (due - now).to_std().ok())
+                .unwrap_or(MAX_SLEEP);
+            let sleep = until_next.clamp(std::time::Duration::from_millis(50), MAX_SLEEP);
+            state = self
+                .wake
+                .wait_timeout(state, sleep)
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+        }
+    }
+
+    /// Ends [`Ticker::run_in_background`].
+    pub fn stop(&self) {
+        self.lock().stopped = true;
+        self.wake.notify_all();
+    }
+
+    /// Runs the scheduler at `now`, sends each handout and confirms those fully sent.
+    fn run_at(&self, state: &mut State, now: DateTime<Utc>, deliver: &mut Deliver<'_>) -> usize {
+        let handouts: Vec<Handout> = match state.scheduler.run_due(self.app, now) {
+            Ok(handouts) => handouts,
+            Err(error) => {
+                tracing::error!(%error, "the scheduler could not run; it will try again");
+                return 0;
+            }
+        };
+        let mut sent = 0;
+        let mut delivered = Vec::new();
+        for handout in &handouts {
+            match send_once(&mut state.sent, &handout.effects, deliver) {
+                Ok(count) => {
+                    sent += count;
+                    delivered.push(handout.key.as_str());
+                }
+                Err(error) => tracing::error!(%error, key = %handout.key, "sending a scheduled message failed"),
+            }
+        }
+        if let Err(error) = state.scheduler.confirm_all(self.app, &delivered, now) {
+            tracing::error!(%error, "confirming scheduled messages failed; they will be confirmed after a restart");
+        }
+        sent
+    }
+}
+
+/// Sends every effect whose key was not sent before (effects without a key always go).
+fn send_once(sent: &mut HashSet<String>, effects: &[Effect], deliver: &mut Deliver<'_>) -> std::io::Result<usize> {
+    let mut count = 0;
+    for effect in effects {
+        if effect.key().is_some_and(|key| sent.contains(key)) {
+            continue;
+        }
+        deliver(effect)?;
+        if let Some(key) = effect.key() {
+            sent.insert(key.to_string());
+        }
+        count += 1;
+    }
+    Ok(count)
+}
+
+/// A duration typed as `90m`, `2h`, `1d`, `1w` or a sum such as `1d2h30m` (at most 400 days).
+pub fn parse_duration(text: &str) -> Option<Duration> {
+    let mut total = Duration::zero();
+    let mut number = String::new();
+    for c in text.trim().chars() {
+        if c.is_ascii_digit() {
+            number.push(c);
+            continue;
+        }
+        let n: i64 = number.parse().ok()?;
+        number.clear();
+        total += match c {
+            's' => Duration::try_seconds(n)?,
+            'm' => Duration::try_minutes(n)?,
+            'h' => Duration::try_hours(n)?,
+            'd' => Duration::try_days(n)?,
+            'w' => Duration::try_weeks(n)?,
+            _ => return None,
+        };
+    }
+    (number.is_empty() && total > Duration::zero() && total <= Duration::days(400)).then_some(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_parse_in_units_and_sums() {
+        let rows = [
+            ("2h", Some(Duration::hours(2))),
+            ("1d", Some(Duration::days(1))),
+            ("90m", Some(Duration::minutes(90))),
+            ("1w", Some(Duration::weeks(1))),
+            ("1d2h30m", Some(Duration::minutes(26 * 60 + 30))),
+            ("45s", Some(Duration::seconds(45))),
+            ("", None),
+            ("2", None),
+            ("h", None),
+            ("0m", None),
+            ("3y", None),
+            ("401d", None),
+            ("99999999999999999999d", None),
+        ];
+        for (text, want) in rows {
+            assert_eq!(parse_duration(text), want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn the_clock_moves_only_forward() {
+        let start = DateTime::parse_from_rfc3339("2026-03-28T12:00:00Z")
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or_default();
+        let mut clock = Clock::fixed(start);
+        clock.advance(Duration::hours(2));
+        assert_eq!(clock.now(), start + Duration::hours(2));
+        clock.advance_to(start);
+        assert_eq!(clock.now(), start + Duration::hours(2));
+        assert!(Clock::system().now() > start - Duration::days(3650));
+    }
+}

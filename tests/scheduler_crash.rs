@@ -1,0 +1,334 @@
+//! Exactly once: the bot is stopped at each step of a push round and of a reminder round, then
+//! restarted (a new scheduler over the same store; for sled, the database closed and opened
+//! again). Every message is delivered once, none is lost; what was missed beyond the grace window
+//! is skipped, recorded, and listed in the next coordinators' report.
+
+mod sim;
+
+use chrono::{DateTime, Duration, Utc};
+use chrono_tz::Australia::Sydney;
+use chrono_tz::Europe::Paris;
+use relais::app::scheduler::{Scheduler, INTERRUPTED, MISSED};
+use relais::app::{App, Settings};
+use relais::domain::{Ambassador, NudgePref};
+use relais::store::{ActionState, MemoryStore, SledOptions, SledStore, Store};
+use sim::{add, evergreen_post, hm, run, settings, utc, FakePlatform};
+use tempfile::TempDir;
+
+/// The database, kept across "process" restarts.
+enum Db {
+    Memory(MemoryStore),
+    Sled { dir: TempDir, store: Option<SledStore> },
+}
+
+impl Db {
+    fn memory() -> Db {
+        Db::Memory(MemoryStore::new())
+    }
+
+    fn sled() -> Db {
+        let dir = TempDir::new().expect("temporary directory");
+        let store = SledStore::open(dir.path(), SledOptions::default()).expect("open");
+        Db::Sled {
+            dir,
+            store: Some(store),
+        }
+    }
+
+    fn store(&self) -> &dyn Store {
+        match self {
+            Db::Memory(store) => store,
+            Db::Sled { store: Some(store), .. } => store,
+            Db::Sled { store: None, .. } => panic!("the database is closed"),
+        }
+    }
+
+    /// A process restart: sled is closed and opened again; memory stays as it is.
+    fn restart(&mut self) {
+        if let Db::Sled { dir, store } = self {
+            drop(store.take());
+            *store = Some(SledStore::open(dir.path(), SledOptions::default()).expect("reopen"));
+        }
+    }
+}
+
+/// Where the bot stops.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Crash {
+    /// At the due time, before the scheduler ran.
+    BeforeRun,
+    /// After the actions were recorded started, before anything was sent.
+    AfterStarted,
+    /// After the adapter sent half of the messages.
+    HalfSent,
+    /// After the adapter sent everything, before confirming.
+    AfterSent,
+    /// After confirming.
+    AfterConfirm,
+}
+
+const CRASHES: [Crash; 5] = [
+    Crash::BeforeRun,
+    Crash::AfterStarted,
+    Crash::HalfSent,
+    Crash::AfterSent,
+    Crash::AfterConfirm,
+];
+
+struct World {
+    settings: Settings,
+    db: Db,
+    platform: FakePlatform,
+    people: Vec<Ambassador>,
+}
+
+/// Wednesday 18 March 2026, 06:00 UTC: a fresh bot with an evergreen post, carla (who posted it),
+/// alice and bob in Paris (reminders 18:00) and sam in Sydney (19:30).
+const START: &str = "2026-03-18T06:00:00Z";
+/// The push round: 09:00 in Paris, the `team` room.
+const PUSH_ROUND: &str = "2026-03-18T08:00:00Z";
+/// The reminder round: 18:00 in Paris (carla, alice, bob).
+const NUDGE_ROUND: &str = "2026-03-18T17:00:00Z";
+
+fn world(db: Db) -> World {
+    let settings = settings();
+    let mut people = Vec::new();
+    {
+        let app = App::new(&settings, sim::prompts(), db.store());
+        evergreen_post(&app, utc("2026-03-17T10:00:00Z"));
+        people.extend(db.store().ambassadors().expect("carla"));
+        people.push(add(db.store(), "alice", Paris, NudgePref::On));
+        people.push(add(db.store(), "bob", Paris, NudgePref::On));
+        people.push(add(db.store(), "sam", Sydney, NudgePref::At(hm(19, 30))));
+    }
+    World {
+        settings,
+        db,
+        platform: FakePlatform::default(),
+        people,
+    }
+}
+
+impl World {
+    /// Runs minute by minute from a fresh scheduler started at `from` (a process start).
+    fn run(&mut self, from: DateTime<Utc>, to: DateTime<Utc>) {
+        let app = App::new(&self.settings, sim::prompts(), self.db.store());
+        let mut scheduler = Scheduler::start(&app, from).expect("start");
+        run(
+            &app,
+            &mut scheduler,
+            &mut self.platform,
+            from,
+            to,
+            Duration::minutes(1),
+            |_, _, _| {},
+        );
+    }
+
+    /// Starts at `from`, runs normally until just before `round`, then stops at `crash`.
+    fn crash_at(&mut self, from: DateTime<Utc>, round: DateTime<Utc>, crash: Crash) {
+        let app = App::new(&self.settings, sim::prompts(), self.db.store());
+        let mut scheduler = Scheduler::start(&app, from).expect("start");
+        run(
+            &app,
+            &mut scheduler,
+            &mut self.platform,
+            from,
+            round - Duration::minutes(1),
+            Duration::minutes(1),
+            |_, _, _| {},
+        );
+        if crash == Crash::BeforeRun {
+            return;
+        }
+        let handouts = scheduler.run_due(&app, round).expect("round");
+        assert!(!handouts.is_empty(), "the round has work");
+        let effects: Vec<_> = handouts.iter().flat_map(|h| h.effects.iter()).collect();
+        let send = match crash {
+            Crash::BeforeRun | Crash::AfterStarted => 0,
+            Crash::HalfSent => effects.len().div_ceil(2),
+            Crash::AfterSent | Crash::AfterConfirm => effects.len(),
+        };
+        for effect in effects.into_iter().take(send) {
+            self.platform.deliver(round, effect);
+        }
+        if crash == Crash::AfterConfirm {
+            let keys: Vec<&str> = handouts.iter().map(|h| h.key.as_str()).collect();
+            scheduler.confirm_all(&app, &keys, round).expect("confirm");
+        }
+    }
+
+    fn state(&self, key: &str) -> Option<(ActionState, Option<String>)> {
+        self.db
+            .store()
+            .action_state(key)
+            .expect("read")
+            .map(|r| (r.state, r.reason))
+    }
+
+    fn nudge_key(&self, name: &str, day: &str) -> String {
+        let who = self
+            .people
+            .iter()
+            .find(|a| a.display_name == name)
+            .unwrap_or_else(|| panic!("{name}"));
+        format!("nudge:{}:{day}", who.id)
+    }
+}
+
+/// The keys a round must deliver.
+fn round_keys(world: &World, round: &str) -> Vec<String> {
+    if round == PUSH_ROUND {
+        vec!["push:console:team:2026-03-18".to_string()]
+    } else {
+        ["carla", "alice", "bob"]
+            .iter()
+            .map(|name| world.nudge_key(name, "2026-03-18"))
+            .collect()
+    }
+}
+
+fn crash_and_restart(make: fn() -> Db, round: &str, crash: Crash) {
+    let mut world = world(make());
+    let round_at = utc(round);
+    world.crash_at(utc(START), round_at, crash);
+    world.db.restart();
+    world.run(round_at + Duration::minutes(5), round_at + Duration::minutes(65));
+    let case = format!("{round} {crash:?}");
+    for key in round_keys(&world, round) {
+        assert_eq!(
+            world.platform.with_prefix(&key).len(),
+            1,
+            "{case}: {key} delivered once"
+        );
+        assert_eq!(
+            world.state(&key).map(|s| s.0),
+            Some(ActionState::Done),
+            "{case}: {key} done"
+        );
+    }
+    let expected = round_keys(&world, round).len();
+    let refused = match crash {
+        Crash::HalfSent => expected.div_ceil(2),
+        Crash::AfterSent => expected,
+        _ => 0,
+    };
+    assert_eq!(
+        world.platform.duplicates_refused, refused,
+        "{case}: the platform refused the repeats, and only them"
+    );
+    assert_eq!(
+        world.platform.distinct_keys(),
+        world.platform.delivered.len(),
+        "{case}: no key twice"
+    );
+}
+
+#[test]
+fn a_push_round_stopped_at_each_step_delivers_once_memory() {
+    for crash in CRASHES {
+        crash_and_restart(Db::memory, PUSH_ROUND, crash);
+    }
+}
+
+#[test]
+fn a_reminder_round_stopped_at_each_step_delivers_once_memory() {
+    for crash in CRASHES {
+        crash_and_restart(Db::memory, NUDGE_ROUND, crash);
+    }
+}
+
+#[test]
+fn a_push_round_stopped_at_each_step_delivers_once_sled_reopened() {
+    for crash in CRASHES {
+        crash_and_restart(Db::sled, PUSH_ROUND, crash);
+    }
+}
+
+#[test]
+fn a_reminder_round_stopped_at_each_step_delivers_once_sled_reopened() {
+    for crash in CRASHES {
+        crash_and_restart(Db::sled, NUDGE_ROUND, crash);
+    }
+}
+
+#[test]
+fn a_restart_after_the_grace_window_skips_and_never_sends_late() {
+    // (stop, the record left, the reason)
+    let rows = [(Crash::BeforeRun, MISSED), (Crash::AfterStarted, INTERRUPTED)];
+    for (crash, reason) in rows {
+        let mut world = world(Db::memory());
+        let round = utc(NUDGE_ROUND);
+        world.crash_at(utc(START), round, crash);
+        world.run(round + Duration::hours(3), round + Duration::hours(4));
+        for key in round_keys(&world, NUDGE_ROUND) {
+            assert!(
+                world.platform.with_prefix(&key).is_empty(),
+                "{crash:?}: {key} not sent late"
+            );
+            assert_eq!(
+                world.state(&key),
+                Some((ActionState::Skipped, Some(reason.to_string()))),
+                "{crash:?}: {key}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_long_downtime_is_skipped_recorded_and_listed_in_the_next_report_sled() {
+    let mut world = world(Db::sled());
+    world.run(utc("2026-03-16T07:00:00Z"), utc("2026-03-17T07:00:00Z"));
+    world.db.restart();
+    // Down from Tuesday 07:00 to Thursday 10:40 UTC (grace: two hours).
+    let back = utc("2026-03-19T10:40:00Z");
+    world.run(back, back + Duration::minutes(30));
+    let mut expected: Vec<String> = ["17", "18"]
+        .iter()
+        .flat_map(|d| ["team", "coord", "world"].map(|room| format!("push:console:{room}:2026-03-{d}")))
+        .collect();
+    expected.extend([
+        "push:console:team:2026-03-19".to_string(),
+        "push:console:coord:2026-03-19".to_string(),
+    ]);
+    for name in ["carla", "alice", "bob"] {
+        expected.extend(["17", "18"].map(|d| world.nudge_key(name, &format!("2026-03-{d}"))));
+    }
+    expected.extend(["17", "18", "19"].map(|d| world.nudge_key("sam", &format!("2026-03-{d}"))));
+    let listed = world
+        .db
+        .store()
+        .skipped_actions(back - Duration::days(8), back)
+        .expect("skipped");
+    let mut keys: Vec<String> = listed.iter().map(|(k, _)| k.clone()).collect();
+    assert!(
+        listed.iter().all(|(_, r)| r.reason.as_deref() == Some(MISSED)),
+        "{listed:?}"
+    );
+    keys.sort();
+    expected.sort();
+    assert_eq!(keys, expected);
+    assert_eq!(
+        world.platform.with_prefix("push:console:world:2026-03-19").len(),
+        1,
+        "70 minutes late: within grace, sent"
+    );
+    // The next report (Monday 23 March, 09:00 in Paris) lists them, and the one after does not.
+    world.run(back + Duration::minutes(31), utc("2026-03-30T08:05:00Z"));
+    let reports = world.platform.with_prefix("report:console:coord:");
+    let texts: Vec<&str> = reports.iter().map(|d| sim::text(&d.effect)).collect();
+    assert_eq!(texts.len(), 3, "16, 23 and 30 March");
+    for line in [
+        "Missed while Relais was not running",
+        "daily push for console:team, 2026-03-17",
+        "daily push for console:coord, 2026-03-19",
+        "9 personal reminders",
+    ] {
+        assert!(texts[1].contains(line), "{line}: {}", texts[1]);
+    }
+    assert!(!texts[2].contains("Missed"), "listed once: {}", texts[2]);
+    assert!(
+        !texts[1].contains("push for console:world, 2026-03-19"),
+        "sent, so not listed"
+    );
+}
