@@ -316,7 +316,13 @@ fn a_long_downtime_is_skipped_recorded_and_listed_in_the_next_report_sled() {
     // The next report (Monday 23 March, 09:00 in Paris) lists them, and the one after does not.
     world.run(back + Duration::minutes(31), utc("2026-03-30T08:05:00Z"));
     let reports = world.platform.with_prefix("report:console:coord:");
-    let texts: Vec<&str> = reports.iter().map(|d| sim::text(&d.effect)).collect();
+    // Each report is a post followed by its chart and CSV uploads.
+    let texts: Vec<&str> = reports
+        .iter()
+        .filter(|d| matches!(d.effect, relais::app::Effect::Post { .. }))
+        .map(|d| sim::text(&d.effect))
+        .collect();
+    assert_eq!(reports.len(), 3 * texts.len(), "a chart and a CSV with every report");
     assert_eq!(texts.len(), 3, "16, 23 and 30 March");
     for line in [
         "Missed while Relais was not running",
