@@ -338,3 +338,72 @@ fn a_long_downtime_is_skipped_recorded_and_listed_in_the_next_report_sled() {
         "sent, so not listed"
     );
 }
+
+#[test]
+fn store_failures_hand_out_nothing_and_are_retried_without_losing_the_schedule() {
+    use std::sync::atomic::Ordering;
+    let settings = settings();
+    let store = sim::flaky::FlakyStore::default();
+    let app = App::new(&settings, sim::prompts(), &store);
+    let start = utc(START);
+    evergreen_post(&app, start - Duration::days(1));
+    let alice = add(&store, "alice", Paris, NudgePref::On);
+    let mut scheduler = Scheduler::start(&app, start).expect("start");
+    let mut platform = FakePlatform::default();
+    let push = utc(PUSH_ROUND);
+    run(
+        &app,
+        &mut scheduler,
+        &mut platform,
+        start,
+        push - Duration::minutes(1),
+        Duration::minutes(1),
+        |_, _, _| {},
+    );
+    // The push round cannot record anything: nothing is handed out, the push comes back a minute later.
+    store.fail_action_writes.store(true, Ordering::SeqCst);
+    assert!(scheduler.run_due(&app, push).is_err());
+    assert!(scheduler
+        .next_due()
+        .is_some_and(|due| due <= push + Duration::minutes(1)));
+    store.fail_action_writes.store(false, Ordering::SeqCst);
+    // The reminder round cannot read alice: her reminder is retried, and her next days stay queued.
+    let nudge = utc(NUDGE_ROUND);
+    run(
+        &app,
+        &mut scheduler,
+        &mut platform,
+        push + Duration::minutes(1),
+        nudge - Duration::minutes(1),
+        Duration::minutes(1),
+        |_, _, _| {},
+    );
+    store.fail_ambassador_reads.store(true, Ordering::SeqCst);
+    let failed = scheduler.run_due(&app, nudge).expect("the batch itself is written");
+    assert!(failed
+        .iter()
+        .all(|h| !h.key.starts_with(&format!("nudge:{}:", alice.id))));
+    store.fail_ambassador_reads.store(false, Ordering::SeqCst);
+    run(
+        &app,
+        &mut scheduler,
+        &mut platform,
+        nudge + Duration::minutes(1),
+        nudge + Duration::days(2),
+        Duration::minutes(1),
+        |_, _, _| {},
+    );
+    assert_eq!(
+        platform.with_prefix("push:console:team:2026-03-18").len(),
+        1,
+        "the push, a minute late"
+    );
+    for day in ["2026-03-18", "2026-03-19", "2026-03-20"] {
+        assert_eq!(
+            platform.with_prefix(&format!("nudge:{}:{day}", alice.id)).len(),
+            1,
+            "alice on {day}"
+        );
+    }
+    assert_eq!(platform.duplicates_refused, 0);
+}

@@ -8,11 +8,13 @@ use crate::app::{App, Effect};
 use crate::domain::Identity;
 use crate::store::StoreError;
 use chrono::{DateTime, Duration, Utc};
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 
 /// The longest the background loop sleeps before looking again.
 pub const MAX_SLEEP: std::time::Duration = std::time::Duration::from_secs(60);
+/// How long a sent key is remembered (a handout is only given again within the grace window).
+pub const KEEP_SENT: Duration = Duration::days(3);
 
 /// Where an adapter's time comes from: the system clock moved ahead by `/advance`, or a frozen
 /// instant (reproducible scripts and tests) moved only by `/advance`.
@@ -60,8 +62,29 @@ pub type Deliver<'d> = dyn FnMut(&Effect) -> std::io::Result<()> + 'd;
 struct State {
     scheduler: Scheduler,
     clock: Clock,
-    sent: HashSet<String>,
+    sent: SentKeys,
     stopped: bool,
+}
+
+/// The effect keys sent lately, with when (forgotten after [`KEEP_SENT`], swept once a day).
+#[derive(Default)]
+struct SentKeys {
+    keys: HashMap<String, DateTime<Utc>>,
+    last_sweep: Option<DateTime<Utc>>,
+}
+
+impl SentKeys {
+    fn contains(&self, key: &str) -> bool {
+        self.keys.contains_key(key)
+    }
+
+    fn insert(&mut self, key: &str, now: DateTime<Utc>) {
+        self.keys.insert(key.to_string(), now);
+        if self.last_sweep.is_none_or(|last| now - last >= Duration::days(1)) {
+            self.keys.retain(|_, at| now - *at < KEEP_SENT);
+            self.last_sweep = Some(now);
+        }
+    }
 }
 
 /// The scheduler, its clock and the sent keys of one adapter, shareable between threads.
@@ -78,7 +101,7 @@ impl<'a> Ticker<'a> {
         let state = State {
             scheduler,
             clock,
-            sent: HashSet::new(),
+            sent: SentKeys::default(),
             stopped: false,
         };
         Ok(Ticker {
@@ -125,7 +148,8 @@ impl<'a> Ticker<'a> {
     /// Sends effects that did not come from the scheduler (a command's), skipping keys already sent.
     pub fn send(&self, effects: &[Effect], deliver: &mut Deliver<'_>) -> std::io::Result<usize> {
         let mut state = self.lock();
-        send_once(&mut state.sent, effects, deliver)
+        let now = state.clock.now();
+        send_once(&mut state.sent, effects, now, deliver)
     }
 
     /// Re-queues the reminder of the owner of `identity` (after each command they sent).
@@ -175,7 +199,7 @@ impl<'a> Ticker<'a> {
         let mut sent = 0;
         let mut delivered = Vec::new();
         for handout in &handouts {
-            match send_once(&mut state.sent, &handout.effects, deliver) {
+            match send_once(&mut state.sent, &handout.effects, now, deliver) {
                 Ok(count) => {
                     sent += count;
                     delivered.push(handout.key.as_str());
@@ -191,7 +215,12 @@ impl<'a> Ticker<'a> {
 }
 
 /// Sends every effect whose key was not sent before (effects without a key always go).
-fn send_once(sent: &mut HashSet<String>, effects: &[Effect], deliver: &mut Deliver<'_>) -> std::io::Result<usize> {
+fn send_once(
+    sent: &mut SentKeys,
+    effects: &[Effect],
+    now: DateTime<Utc>,
+    deliver: &mut Deliver<'_>,
+) -> std::io::Result<usize> {
     let mut count = 0;
     for effect in effects {
         if effect.key().is_some_and(|key| sent.contains(key)) {
@@ -199,7 +228,7 @@ fn send_once(sent: &mut HashSet<String>, effects: &[Effect], deliver: &mut Deliv
         }
         deliver(effect)?;
         if let Some(key) = effect.key() {
-            sent.insert(key.to_string());
+            sent.insert(key, now);
         }
         count += 1;
     }
@@ -253,6 +282,47 @@ mod tests {
         for (text, want) in rows {
             assert_eq!(parse_duration(text), want, "{text:?}");
         }
+    }
+
+    #[test]
+    fn sent_keys_are_sent_once_and_forgotten_after_a_while() {
+        let at = DateTime::parse_from_rfc3339("2026-03-18T12:00:00Z")
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or_default();
+        let dm = |key: &str| Effect::Dm {
+            to: crate::domain::AmbassadorId(1),
+            text: "hi".into(),
+            key: Some(key.into()),
+        };
+        let plain = Effect::Reply {
+            text: "ok".into(),
+            mentions: Vec::new(),
+        };
+        let mut sent = SentKeys::default();
+        let mut delivered = Vec::new();
+        let mut deliver = |effect: &Effect| {
+            delivered.push(effect.key().map(str::to_string));
+            Ok(())
+        };
+        let effects = [dm("a"), dm("a"), plain.clone(), plain];
+        assert_eq!(send_once(&mut sent, &effects, at, &mut deliver).ok(), Some(3));
+        assert_eq!(
+            send_once(&mut sent, &[dm("a"), dm("b")], at, &mut deliver).ok(),
+            Some(1)
+        );
+        let later = at + KEEP_SENT + Duration::days(1);
+        assert_eq!(send_once(&mut sent, &[dm("c")], later, &mut deliver).ok(), Some(1));
+        assert!(!sent.contains("a") && sent.contains("c"), "old keys are swept");
+        assert_eq!(
+            delivered,
+            [
+                Some("a".to_string()),
+                None,
+                None,
+                Some("b".to_string()),
+                Some("c".to_string())
+            ]
+        );
     }
 
     #[test]

@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod flaky;
+
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use relais::app::scheduler::{Handout, Scheduler};

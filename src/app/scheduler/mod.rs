@@ -134,14 +134,14 @@ impl Scheduler {
                 Ok(handout) => handouts.extend(handout),
                 Err(error) => {
                     tracing::error!(%error, ?target, due = %slot.due, "a scheduled action failed; retrying soon");
-                    self.queue.insert((now + RETRY, target), slot);
+                    self.retry(target, slot, now);
                 }
             }
         }
         self.reminders = std::mem::take(&mut batch.reminders);
         if let Err(error) = app.store.set_action_states(&batch.records) {
             for (target, slot) in popped {
-                self.queue.insert((now + RETRY, target), slot);
+                self.retry(target, slot, now);
             }
             return Err(error);
         }
@@ -250,6 +250,14 @@ impl Scheduler {
         if let Some(slot) = nudge_slot_after(app, who, after) {
             self.queue_regular(Target::Nudge(who.id), slot);
         }
+    }
+
+    /// Queues `slot` again [`RETRY`] from now; it becomes the target's regular entry if the target
+    /// has none (the failure came before its next occurrence was queued).
+    fn retry(&mut self, target: Target, slot: Slot, now: DateTime<Utc>) {
+        let at = now + RETRY;
+        self.queue.insert((at, target), slot);
+        self.regular.entry(target).or_insert(at);
     }
 
     fn queue_regular(&mut self, target: Target, slot: Slot) {
