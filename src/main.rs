@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand};
 use relais::app::App;
 use relais::config::{self, Config, LogFormat};
 use relais::platform::console::{Clock, Console};
+use relais::platform::matrix::{Credentials, MatrixOptions};
 use relais::prompts::Prompts;
 use relais::store::{SledOptions, SledStore};
 use std::io::IsTerminal;
@@ -13,7 +14,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "relais", version, about = "Relais: a digital-ambassadors chat bot for non-profits")]
+#[command(
+    name = "relais",
+    version,
+    about = "Relais: a digital-ambassadors chat bot for non-profits"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Cmd,
@@ -21,7 +26,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Cmd {
-    /// Run Relais with a configuration file (the console adapter on the configured store).
+    /// Run Relais with a configuration file: the Matrix bot when `[matrix]` is configured, else the console.
     Run {
         /// The configuration file.
         #[arg(short, long, default_value = "bot-config/relais.toml")]
@@ -60,9 +65,14 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Cmd::CheckConfig { file } => return check_config(&file),
         Cmd::Run { config } => run(&config),
-        Cmd::Demo { config, store, fresh, now, as_person, room } => {
-            demo(&config, store.as_deref(), fresh, now, &as_person, &room)
-        }
+        Cmd::Demo {
+            config,
+            store,
+            fresh,
+            now,
+            as_person,
+            room,
+        } => demo(&config, store.as_deref(), fresh, now, &as_person, &room),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -73,10 +83,12 @@ fn main() -> ExitCode {
     }
 }
 
-/// Logs go to standard error as text or JSON lines; `RUST_LOG` sets the level (default: warnings).
-fn init_logging(format: LogFormat) {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into());
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+/// Logs go to standard error as text or JSON lines; `RUST_LOG` sets the level (default: `default_filter`).
+fn init_logging(format: LogFormat, default_filter: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| default_filter.into());
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     let _ = match format {
         LogFormat::Text => builder.try_init(),
         LogFormat::Json => builder.json().try_init(),
@@ -84,7 +96,7 @@ fn init_logging(format: LogFormat) {
 }
 
 fn check_config(file: &Path) -> ExitCode {
-    init_logging(LogFormat::Text);
+    init_logging(LogFormat::Text, QUIET_LOGS);
     let config = match config::load(file) {
         Ok(c) => c,
         Err(problems) => {
@@ -115,12 +127,17 @@ fn check_config(file: &Path) -> ExitCode {
     }
 }
 
-fn load_all(config_path: &Path) -> Result<(Config, Prompts)> {
+/// Default log filter of the console and `check-config`: warnings only.
+const QUIET_LOGS: &str = "warn";
+/// Default log filter of the bot: what Relais does (logins, joins, retries), warnings of libraries.
+const BOT_LOGS: &str = "warn,relais=info";
+
+fn load_all(config_path: &Path, default_logs: &str) -> Result<(Config, Prompts)> {
     let config = config::load(config_path).map_err(|problems| {
         let list: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
         anyhow::anyhow!("invalid configuration:\n{}", list.join("\n"))
     })?;
-    init_logging(config.bot.log_format);
+    init_logging(config.bot.log_format, default_logs);
     let loaded = Prompts::load(&config.bot.prompts_dir).map_err(|problems| {
         let list: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
         anyhow::anyhow!("invalid prompts:\n{}", list.join("\n"))
@@ -132,25 +149,84 @@ fn load_all(config_path: &Path) -> Result<(Config, Prompts)> {
 }
 
 fn open_store(config: &Config, path: &Path) -> Result<SledStore> {
-    let options = SledOptions { cache_bytes: config.store.cache_mb * 1024 * 1024, ..SledOptions::default() };
+    let options = SledOptions {
+        cache_bytes: config.store.cache_mb * 1024 * 1024,
+        ..SledOptions::default()
+    };
     SledStore::open(path, options).with_context(|| format!("opening the store at {}", path.display()))
 }
 
 fn run(config_path: &Path) -> Result<()> {
-    let (config, prompts) = load_all(config_path)?;
-    if config.matrix.is_some() || config.discord.is_some() {
-        bail!("this build of Relais has no Matrix or Discord adapter yet; remove the [matrix]/[discord] sections or use `relais demo`");
+    let (config, prompts) = load_all(config_path, BOT_LOGS)?;
+    if config.discord.is_some() {
+        bail!("this build of Relais has no Discord adapter yet; remove the [discord] section");
     }
     let store = open_store(&config, &config.store.path)?;
     let settings = config.settings();
     let app = App::new(&settings, &prompts, &store);
-    let room = settings.rooms.first().map(|r| r.room.room.clone()).unwrap_or_else(|| "team".into());
+    if let Some(matrix) = &config.matrix {
+        return run_matrix(&app, matrix);
+    }
+    let room = settings
+        .rooms
+        .first()
+        .map(|r| r.room.room.clone())
+        .unwrap_or_else(|| "team".into());
     console(&app, Clock::System, "me", &room)
 }
 
-fn demo(config_path: &Path, store_dir: Option<&Path>, fresh: bool, now: Option<DateTime<Utc>>, person: &str, room: &str) -> Result<()> {
-    let (config, prompts) = load_all(config_path)?;
-    let path = store_dir.map(Path::to_path_buf).unwrap_or_else(|| config.store.path.clone());
+/// Runs the Matrix bot until Ctrl-C or SIGTERM.
+fn run_matrix(app: &App, matrix: &config::Matrix) -> Result<()> {
+    let credentials = Credentials::from_env(matrix, |name| std::env::var(name).ok());
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    let options = MatrixOptions::default();
+    runtime.block_on(relais::platform::matrix::run(
+        app,
+        matrix,
+        &options,
+        credentials,
+        shutdown_requested(),
+    ))?;
+    Ok(())
+}
+
+/// Completes on Ctrl-C or (on Unix) SIGTERM.
+async fn shutdown_requested() {
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(term) => term,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot listen for SIGTERM; stop with Ctrl-C");
+                let _ = tokio::signal::ctrl_c().await;
+                return;
+            }
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = tokio::signal::ctrl_c().await;
+    tracing::info!("stopping");
+}
+
+fn demo(
+    config_path: &Path,
+    store_dir: Option<&Path>,
+    fresh: bool,
+    now: Option<DateTime<Utc>>,
+    person: &str,
+    room: &str,
+) -> Result<()> {
+    let (config, prompts) = load_all(config_path, QUIET_LOGS)?;
+    let path = store_dir
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| config.store.path.clone());
     if fresh && path.exists() {
         std::fs::remove_dir_all(&path).with_context(|| format!("erasing the demo store {}", path.display()))?;
     }
@@ -168,5 +244,7 @@ fn console(app: &App, clock: Clock, person: &str, room: &str) -> Result<()> {
     let stdin = std::io::stdin();
     let interactive = stdin.is_terminal();
     let mut out = std::io::stdout().lock();
-    Console::new(app, clock, person, room, interactive).run(stdin.lock(), &mut out).context("console I/O")
+    Console::new(app, clock, person, room, interactive)
+        .run(stdin.lock(), &mut out)
+        .context("console I/O")
 }

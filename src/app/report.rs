@@ -52,7 +52,7 @@ pub fn week_report(app: &App, week: WeekKey) -> Result<WeekReport, StoreError> {
             }
         }
     }
-    let participation = if ambassadors == 0 { 0 } else { (active.len() * 100 / ambassadors) as u32 };
+    let participation = (active.len() * 100).checked_div(ambassadors).unwrap_or(0) as u32;
     Ok(WeekReport {
         week: week.to_string(),
         ambassadors,

@@ -2,3 +2,4 @@
 //! No business rules live here.
 
 pub mod console;
+pub mod matrix;
