@@ -181,6 +181,24 @@ pub async fn answer(user: &User, room: &str, bot: &str, event_id: &str) -> Value
     .await
 }
 
+/// The bot's answer to `event_id` in `room` that contains `expected`, waiting up to 30 s (a
+/// newcomer's first command also gets a welcome).
+pub async fn answer_containing(user: &User, room: &str, bot: &str, event_id: &str, expected: &str) -> Value {
+    eventually(
+        Duration::from_secs(30),
+        &format!("the bot's answer to {event_id} containing {expected:?}"),
+        || {
+            let events = user.events(room);
+            let answers = answers_to(&events, bot, event_id);
+            answers
+                .into_iter()
+                .find(|e| e["content"]["body"].as_str().is_some_and(|b| b.contains(expected)))
+                .cloned()
+        },
+    )
+    .await
+}
+
 /// A Relais bot account and everything it runs with; the pieces live for the whole test.
 pub struct TestBot {
     pub server: &'static Synapse,
@@ -256,6 +274,12 @@ pub fn never_today() -> NaiveTime {
 impl TestBot {
     /// Registers the bot account `localpart` on `server` and prepares its core with `settings`.
     pub fn new(server: &'static Synapse, localpart: &str, settings: Settings, allowed_inviters: &[&str]) -> TestBot {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(
+                tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn,relais=info".into()),
+            )
+            .with_test_writer()
+            .try_init();
         let (user_id, _) = server.register(localpart, BOT_PASSWORD, false);
         let root = tempfile::tempdir().expect("state dir");
         let state_dir = root.path().join("matrix");

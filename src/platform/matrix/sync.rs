@@ -179,20 +179,26 @@ impl<'a> Adapter<'a> {
         }
         for (room_id, update) in &response.rooms.joined {
             self.note_joined(room_id);
-            if first_sync {
-                continue;
-            }
             let Some(room) = self.client.get_room(room_id) else {
                 continue;
             };
-            if update.timeline.limited && !self.fill_gap(&room, update.timeline.prev_batch.as_deref()).await? {
+            if !first_sync
+                && update.timeline.limited
+                && !self.fill_gap(&room, update.timeline.prev_batch.as_deref()).await?
+            {
                 return Ok(false);
             }
             let events: Vec<(String, Value)> = update.timeline.events.iter().filter_map(event_json).collect();
-            let skip = events
+            // History is not answered: what came before the bot joined, and on the very first
+            // sync everything but what came after a join in the same timeline.
+            let own_join = events
                 .iter()
-                .rposition(|(_, v)| classify(v, &self.own_user) == RoomEvent::OwnJoin)
-                .map_or(0, |i| i + 1);
+                .rposition(|(_, v)| classify(v, &self.own_user) == RoomEvent::OwnJoin);
+            let skip = match own_join {
+                Some(i) => i + 1,
+                None if first_sync => events.len(),
+                None => 0,
+            };
             for (event_id, value) in events.iter().skip(skip) {
                 if !self.handle_event(&room, event_id, value).await? {
                     return Ok(false);
