@@ -44,26 +44,6 @@ async fn an_allowed_invitation_is_accepted_and_commands_are_answered_as_notices(
     running.stop().await.expect("orderly stop");
 }
 
-/// A configured room with the bot, coordinator `carla` and ambassador `alice` (three members, so
-/// it is not a direct chat).
-async fn team(prefix: &str) -> (TestBot, RunningBot, User, User, String) {
-    let server = Synapse::shared();
-    let carla = User::register(server, &format!("{prefix}_carla"));
-    let alice = User::register(server, &format!("{prefix}_alice"));
-    let room = carla.create_room(&[&alice.id]);
-    alice.join(&room);
-    let bot = TestBot::new(
-        server,
-        &format!("{prefix}_relais"),
-        settings(&[&room], &[&carla.id], never_today()),
-        &[&carla.id],
-    );
-    let running = bot.start();
-    carla.invite(&room, &bot.user_id);
-    bot.joined(&carla, &room).await;
-    (bot, running, carla, alice, room)
-}
-
 fn body(answer: &serde_json::Value) -> String {
     answer["content"]["body"].as_str().unwrap_or_default().to_string()
 }
@@ -122,12 +102,6 @@ async fn every_command_gets_its_answer_in_reply_to_it() {
         "`my-data` and `link` arrive by direct message: alice is invited to a direct chat"
     );
     running.stop().await.expect("orderly stop");
-}
-
-/// Sends `!me` and waits for its answer: everything alice sent before it has been handled.
-async fn sentinel(bot: &TestBot, user: &User, room: &str) {
-    let event = user.say(room, "!me");
-    answer(user, room, &bot.user_id, &event).await;
 }
 
 fn lang_of(bot: &TestBot, user: &User) -> Option<relais::domain::Lang> {

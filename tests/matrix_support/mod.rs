@@ -346,3 +346,38 @@ impl TestBot {
         self.state_dir.join("relais-sync.json")
     }
 }
+
+/// A configured room with the bot (started with `options`), coordinator `carla` (also the allowed
+/// inviter) and ambassador `alice`: three members, so not a direct chat.
+pub async fn team_on(
+    server: &'static Synapse,
+    prefix: &str,
+    push_time: NaiveTime,
+    options: MatrixOptions,
+) -> (TestBot, RunningBot, User, User, String) {
+    let carla = User::register(server, &format!("{prefix}_carla"));
+    let alice = User::register(server, &format!("{prefix}_alice"));
+    let room = carla.create_room(&[&alice.id]);
+    alice.join(&room);
+    let bot = TestBot::new(
+        server,
+        &format!("{prefix}_relais"),
+        settings(&[&room], &[&carla.id], push_time),
+        &[&carla.id],
+    );
+    let running = bot.start_with(options, Some(Credentials::Password(BOT_PASSWORD.into())));
+    carla.invite(&room, &bot.user_id);
+    bot.joined(&carla, &room).await;
+    (bot, running, carla, alice, room)
+}
+
+/// [`team_on`] on the shared server, with the test options and no push during the test.
+pub async fn team(prefix: &str) -> (TestBot, RunningBot, User, User, String) {
+    team_on(Synapse::shared(), prefix, never_today(), TestBot::options()).await
+}
+
+/// Sends `!me` and waits for its answer: everything `user` sent before it has been handled.
+pub async fn sentinel(bot: &TestBot, user: &User, room: &str) {
+    let event = user.say(room, "!me");
+    answer(user, room, &bot.user_id, &event).await;
+}

@@ -213,6 +213,7 @@ impl<'a> Adapter<'a> {
     /// The timeline was cut: fetch what came between the saved position and the timeline's start.
     async fn fill_gap(&mut self, room: &Room, until: Option<&str>) -> Result<bool, MatrixError> {
         let mut from = self.state.next_batch.clone();
+        tracing::info!(room = %room.room_id(), "the sync skipped events: fetching the missed ones");
         for _page in 0..50 {
             let mut options = MessagesOptions::forward().from(from.as_deref());
             options.to = until.map(String::from);
