@@ -186,7 +186,8 @@ async fn the_bot_answers_again_after_the_homeserver_restarts() {
 async fn bad_credentials_stop_the_bot_with_a_clear_error() {
     let server = Synapse::shared();
     let bot = TestBot::new(server, "cred_relais", settings(&[], &[], never_today()), &[]);
-    let rows: Vec<(&str, Option<Credentials>, fn(&MatrixError) -> bool)> = vec![
+    type Row = (&'static str, Option<Credentials>, fn(&MatrixError) -> bool);
+    let rows: Vec<Row> = vec![
         ("wrong password", Some(Credentials::Password("wrong".into())), |e| {
             matches!(e, MatrixError::LoginRejected(_))
         }),
