@@ -146,6 +146,20 @@ async fn awkward_messages_are_read_as_the_plain_text_the_user_meant() {
         "an edit is not answered"
     );
 
+    let root = alice.say(&room, "a thread about rivers");
+    let threaded = json!({
+        "msgtype": "m.text", "body": "!top",
+        "m.relates_to": {"rel_type": "m.thread", "event_id": root, "is_falling_back": true, "m.in_reply_to": {"event_id": root}}
+    });
+    let in_thread = alice.send(&room, "m.room.message", threaded);
+    let threaded_answer = answer(&alice, &room, &bot.user_id, &in_thread).await;
+    let relation = &threaded_answer["content"]["m.relates_to"];
+    assert_eq!(
+        (relation["rel_type"].as_str(), relation["event_id"].as_str()),
+        (Some("m.thread"), Some(root.as_str())),
+        "{threaded_answer}"
+    );
+
     let huge = format!("!shared https://x.com/a/status/1 {}", "x".repeat(20_000));
     let huge_id = alice.say(&room, &huge);
     let refused = answer(&alice, &room, &bot.user_id, &huge_id).await;
@@ -193,6 +207,28 @@ async fn strangers_invitations_are_declined_and_unconfigured_rooms_ignored() {
     assert!(
         answers_to(&carla.events(&other), &bot.user_id, &ignored).is_empty(),
         "commands in unconfigured rooms are ignored"
+    );
+    running.stop().await.expect("orderly stop");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_direct_chat_from_an_allowed_inviter_is_served_without_mentions() {
+    let server = Synapse::shared();
+    let carla = User::register(server, "dm_carla");
+    let bot = TestBot::new(server, "dm_relais", settings(&[], &[], never_today()), &[":localhost"]);
+    let running = bot.start();
+    let body = json!({"preset": "trusted_private_chat", "is_direct": true, "invite": [bot.user_id]});
+    let room = carla.call("POST", "/_matrix/client/v3/createRoom", Some(&body))["room_id"]
+        .as_str()
+        .expect("room")
+        .to_string();
+    bot.joined(&carla, &room).await;
+    let me = carla.say(&room, "!me");
+    let answer = answer_containing(&carla, &room, &bot.user_id, &me, "").await;
+    assert_eq!(
+        answer["content"]["m.mentions"]["user_ids"],
+        json!([]),
+        "no mention in a direct chat: {answer}"
     );
     running.stop().await.expect("orderly stop");
 }

@@ -245,3 +245,34 @@ async fn an_access_token_logs_in_and_the_saved_session_keeps_the_device() {
     assert_eq!(session["device_id"], again["device_id"]);
     assert!(session["device_id"].as_str().is_some_and(|d| !d.is_empty()));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_revoked_session_is_replaced_by_a_fresh_login_with_the_password() {
+    let server = Synapse::shared();
+    let (bot, running, _carla, alice, room) = team_on(server, "revoked", never_today(), TestBot::options()).await;
+    sentinel(&bot, &alice, &room).await;
+    running.stop().await.expect("orderly stop");
+    let read_session = || -> Value {
+        serde_json::from_slice(&std::fs::read(bot.state_dir.join("session.json")).expect("session")).expect("json")
+    };
+    let before = read_session();
+    let token = before["access_token"].as_str().expect("token").to_string();
+    let logout = server
+        .request(
+            "POST",
+            "/_matrix/client/v3/logout",
+            Some(&token),
+            Some(&serde_json::json!({})),
+        )
+        .expect("logout");
+    assert_eq!(logout.status, 200, "{logout:?}");
+
+    let running = bot.start();
+    sentinel(&bot, &alice, &room).await;
+    running.stop().await.expect("orderly stop");
+    let after = read_session();
+    assert_ne!(
+        before["device_id"], after["device_id"],
+        "a new device after the old one was logged out"
+    );
+}

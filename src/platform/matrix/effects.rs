@@ -108,7 +108,7 @@ impl Adapter<'_> {
                 root: root.clone(),
                 reply_to: event.clone(),
             },
-            (None, Some(event)) if !origin.direct => Relation::Reply { to: event.clone() },
+            (None, Some(event)) => Relation::Reply { to: event.clone() },
             _ => Relation::None,
         };
         let content = notice_content(text, &users, &relation);

@@ -8,7 +8,7 @@ use crate::config::Matrix as MatrixConfig;
 use matrix_sdk::authentication::matrix::MatrixSession;
 use matrix_sdk::config::RequestConfig;
 use matrix_sdk::ruma::api::error::ErrorKind;
-use matrix_sdk::{Client, SessionChange, SessionMeta, SessionTokens};
+use matrix_sdk::{Client, HttpError, SessionChange, SessionMeta, SessionTokens};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -143,7 +143,7 @@ pub async fn connect(config: &MatrixConfig, credentials: Option<&Credentials>) -
                 tracing::info!(user = %saved.user_id, device = %saved.device_id, "restored the saved Matrix session");
                 return Ok(client);
             }
-            Err(e) if matches!(e.client_api_error_kind(), Some(ErrorKind::UnknownToken(_))) => {
+            Err(e) if token_rejected(&e) => {
                 tracing::warn!(device = %saved.device_id, "the saved Matrix session was rejected (token revoked or expired); logging in again as a new device");
             }
             Err(e) => return Err(MatrixError::Connect(format!("checking the saved session: {e}"))),
@@ -164,6 +164,11 @@ pub async fn connect(config: &MatrixConfig, credentials: Option<&Credentials>) -
     fresh.save(&path)?;
     tracing::info!(user = %fresh.user_id, device = %fresh.device_id, "logged in to Matrix; session saved");
     Ok(client)
+}
+
+/// Whether the homeserver rejected the session's token (revoked, or expired and not refreshable).
+fn token_rejected(e: &HttpError) -> bool {
+    matches!(e, HttpError::RefreshToken(_)) || matches!(e.client_api_error_kind(), Some(ErrorKind::UnknownToken(_)))
 }
 
 async fn fresh_session(config: &MatrixConfig, credentials: &Credentials) -> Result<SavedSession, MatrixError> {

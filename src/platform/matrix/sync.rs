@@ -15,7 +15,7 @@ use matrix_sdk::ruma::api::client::filter::{FilterDefinition, RoomEventFilter, R
 use matrix_sdk::ruma::api::client::sync::sync_events::v3::Filter;
 use matrix_sdk::ruma::{OwnedRoomId, UInt};
 use matrix_sdk::sync::SyncResponse;
-use matrix_sdk::{Client, Room};
+use matrix_sdk::{Client, Room, RoomMemberships};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::future::Future;
@@ -378,7 +378,8 @@ impl<'a> Adapter<'a> {
         if let Some(configured) = self.rooms.get(room.room_id()) {
             return Some((RoomRef::new(Platform::Matrix, configured.clone()), false));
         }
-        let direct = room.is_direct().await.unwrap_or(false) || room.joined_members_count() == 2;
+        let direct = room.is_direct().await.unwrap_or(false)
+            || matches!(room.members(RoomMemberships::JOIN).await, Ok(members) if members.len() <= 2);
         direct.then(|| (RoomRef::new(Platform::Matrix, room.room_id().to_string()), true))
     }
 
