@@ -172,7 +172,7 @@ async fn the_bot_answers_again_after_the_homeserver_restarts() {
     let (bot, running, _carla, alice, room) = team_on(server, "hs", never_today(), TestBot::options()).await;
     sentinel(&bot, &alice, &room).await;
     server.stop();
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    tokio::time::sleep(Duration::from_secs(6)).await;
     server.start_again();
     let event = alice.say(&room, "!top");
     let _ = tokio::time::timeout(Duration::from_secs(60), answer(&alice, &room, &bot.user_id, &event))
@@ -275,4 +275,51 @@ async fn a_revoked_session_is_replaced_by_a_fresh_login_with_the_password() {
         before["device_id"], after["device_id"],
         "a new device after the old one was logged out"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rate_limited_answers_wait_for_the_homeserver_and_all_arrive_once() {
+    let server: &'static Synapse = Box::leak(Box::new(Synapse::start()));
+    // Messages rate-limited again (the harness lifts every limit; the last key of the file wins).
+    let config = server.data_dir().join("homeserver.yaml");
+    let mut yaml = std::fs::read_to_string(&config).expect("homeserver.yaml");
+    yaml.push_str("rc_message: {per_second: 0.5, burst_count: 2}\n");
+    std::fs::write(&config, yaml).expect("write homeserver.yaml");
+    server.start_again();
+    let (_, admin) = server.register("rl_admin", "admin-secret", true);
+    let (bot, running, _carla, alice, room) = team_on(server, "rl", never_today(), TestBot::options()).await;
+    // Only the bot is limited: the test user may send as fast as it likes.
+    let path = format!("/_synapse/admin/v1/users/{}/override_ratelimit", alice.id);
+    let lifted = server.request(
+        "POST",
+        &path,
+        Some(&admin),
+        Some(&serde_json::json!({"messages_per_second": 0, "burst_count": 0})),
+    );
+    assert_eq!(lifted.expect("override").status, 200);
+
+    let started = std::time::Instant::now();
+    let commands: Vec<String> = (0..6).map(|_| alice.say(&room, "!top")).collect();
+    eventually(Duration::from_secs(90), "every rate-limited answer", || {
+        answer_counts(&alice, &room, &bot.user_id, &commands)
+            .iter()
+            .all(|n| *n >= 1)
+            .then_some(())
+    })
+    .await;
+    sentinel(&bot, &alice, &room).await;
+    let counts = answer_counts(&alice, &room, &bot.user_id, &commands);
+    assert!(
+        counts.iter().skip(1).all(|n| *n == 1),
+        "one answer each (the first also gets a welcome): {counts:?}"
+    );
+    // 7 answers (and a welcome) at 0.5 per second after a burst of 2 cannot all go out at once:
+    // the homeserver answered M_LIMIT_EXCEEDED and the bot waited.
+    assert!(
+        started.elapsed() >= Duration::from_secs(8),
+        "answered too fast to have been limited: {:?}",
+        started.elapsed()
+    );
+    running.stop().await.expect("orderly stop");
+    server.stop();
 }

@@ -9,6 +9,7 @@ use super::sync::{Adapter, Origin};
 use crate::app::Effect;
 use crate::domain::{AmbassadorId, Platform, RoomRef};
 use matrix_sdk::attachment::AttachmentConfig;
+use matrix_sdk::ruma::api::error::ErrorKind;
 use matrix_sdk::ruma::{OwnedTransactionId, UserId};
 use matrix_sdk::Room;
 use serde_json::{json, Value};
@@ -55,7 +56,11 @@ pub fn transaction_id(seed: &str) -> OwnedTransactionId {
 }
 
 fn send_failed(what: &str, e: &matrix_sdk::Error) -> Result<(), Retry> {
-    if e.client_api_error_kind().is_some() {
+    let kind = e.client_api_error_kind();
+    if matches!(kind, Some(ErrorKind::LimitExceeded(_))) {
+        tracing::warn!(error = %e, "rate-limited by the homeserver while sending the {what}; will retry");
+        Err(Retry)
+    } else if kind.is_some() {
         tracing::error!(error = %e, "the homeserver refused the {what}: dropped");
         Ok(())
     } else {

@@ -109,9 +109,10 @@ fn sdk_store_path(state_dir: &Path) -> PathBuf {
 }
 
 async fn build_client(config: &MatrixConfig, store: Option<&Path>) -> Result<Client, MatrixError> {
-    // Requests are retried with backoff; rate limits (`M_LIMIT_EXCEEDED`) wait for `retry_after`.
+    // matrix-sdk retries a failed request a little (rate limits, `M_LIMIT_EXCEEDED`, wait for
+    // their `retry_after`); longer outages surface to the sync loop, which logs and backs off.
     let requests = RequestConfig::new()
-        .retry_limit(6)
+        .retry_limit(3)
         .max_retry_time(Duration::from_secs(30));
     let mut builder = Client::builder()
         .homeserver_url(&config.homeserver)
