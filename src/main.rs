@@ -182,7 +182,10 @@ fn run_matrix(app: &App, matrix: &config::Matrix) -> Result<()> {
         .enable_all()
         .build()
         .context("starting the async runtime")?;
-    let options = MatrixOptions::default();
+    let options = MatrixOptions {
+        claim_reactions: matrix.claim_reactions.clone(),
+        ..MatrixOptions::default()
+    };
     runtime.block_on(relais::platform::matrix::run(
         app,
         matrix,

@@ -99,3 +99,19 @@ fn relais_run_with_a_wrong_password_exits_with_the_reason() {
     assert_eq!(status.code(), Some(2), "{logs}");
     assert!(logs.contains("refused the login"), "{logs}");
 }
+
+#[test]
+fn claim_reactions_come_from_the_matrix_section_with_a_default() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let base = "[organisation]\nname = \"X\"\n\n[matrix]\nhomeserver = \"https://m.example.org\"\nuser-id = \"@r:example.org\"\npassword-env = \"P\"\n";
+    let rows: [(&str, Vec<&str>); 2] = [
+        ("", vec!["✅", "🔁", "👍"]),
+        ("claim-reactions = [\"🎉\"]\n", vec!["🎉"]),
+    ];
+    for (extra, want) in rows {
+        let path = dir.path().join("relais.toml");
+        std::fs::write(&path, format!("{base}{extra}")).expect("write");
+        let config = relais::config::load(&path).unwrap_or_else(|p| panic!("row {extra:?}: {p:?}"));
+        assert_eq!(config.matrix.expect("[matrix]").claim_reactions, want, "row {extra:?}");
+    }
+}

@@ -290,6 +290,7 @@ impl TestBot {
             access_token_env: None,
             allowed_inviters: allowed_inviters.iter().map(|s| s.to_string()).collect(),
             state_dir: state_dir.clone(),
+            claim_reactions: MatrixOptions::default().claim_reactions,
         };
         let store: &'static MemoryStore = Box::leak(Box::new(MemoryStore::new()));
         let settings: &'static Settings = Box::leak(Box::new(settings));

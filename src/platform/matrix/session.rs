@@ -291,6 +291,7 @@ mod tests {
             access_token_env: token_env.map(String::from),
             allowed_inviters: Vec::new(),
             state_dir: PathBuf::from("unused"),
+            claim_reactions: Vec::new(),
         }
     }
 
