@@ -197,6 +197,10 @@ impl Synapse {
             .arg(WRAPPER)
             .arg(&config_path)
             .arg(self.data_dir())
+            .current_dir(self.data_dir())
+            // Synapse adds git details of the folder it is installed in to its version; the venv sits inside this
+            // repository, so without a ceiling it would report "1.163.2 (b=<our branch>,<our commit>)".
+            .env("GIT_CEILING_DIRECTORIES", venv_of(&self.python))
             .stdin(Stdio::piped())
             .stdout(console)
             .stderr(console_err)
@@ -319,6 +323,11 @@ impl Drop for Synapse {
     fn drop(&mut self) {
         self.stop();
     }
+}
+
+/// The venv folder of its `bin/python`.
+fn venv_of(python: &Path) -> PathBuf {
+    python.parent().and_then(Path::parent).unwrap_or(python).to_path_buf()
 }
 
 /// A port that was free a moment ago on 127.0.0.1.

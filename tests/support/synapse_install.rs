@@ -43,14 +43,17 @@ fn install_synapse() -> PathBuf {
     }
     let parent = venv.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(parent).expect("create the venv's parent folder");
-    let lock_path = parent.join(format!("synapse-venv-{SYNAPSE_VERSION}.lock"));
+    // `<venv>.lock`, the same file deploy/try-matrix.sh locks.
+    let mut lock_path = venv.clone().into_os_string();
+    lock_path.push(".lock");
+    let lock_path = PathBuf::from(lock_path);
     let lock = OpenOptions::new()
         .create(true)
         .truncate(false)
         .write(true)
         .open(&lock_path)
         .expect("open lock file");
-    progress!("waiting for the install lock {}", lock_path.display());
+    progress!("taking the install lock {}", lock_path.display());
     fs2::FileExt::lock_exclusive(&lock).expect("lock the Synapse install");
     if !is_installed() {
         create_venv_and_install(&venv);
