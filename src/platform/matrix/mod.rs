@@ -7,6 +7,7 @@
 
 mod effects;
 mod events;
+mod handlers;
 mod policy;
 mod push;
 mod render;

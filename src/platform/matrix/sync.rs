@@ -1,12 +1,10 @@
 //! The sync loop: sync from the adapter's own position, hand each new event to the core, carry
 //! out the effects, record the event as handled, and only then move the saved position.
 
-use super::effects::Retry;
-use super::events::{classify, Message, RoomEvent};
-use super::state::{AdapterState, ReactionClaim};
-use super::{policy, MatrixConfig, MatrixError, MatrixOptions};
-use crate::app::{App, Effect, Incoming};
-use crate::domain::{Identity, Platform, RoomRef};
+use super::events::{classify, RoomEvent};
+use super::state::AdapterState;
+use super::{MatrixConfig, MatrixError, MatrixOptions};
+use crate::app::App;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use matrix_sdk::config::SyncSettings;
 use matrix_sdk::deserialized_responses::TimelineEvent;
@@ -15,7 +13,7 @@ use matrix_sdk::ruma::api::client::filter::{FilterDefinition, RoomEventFilter, R
 use matrix_sdk::ruma::api::client::sync::sync_events::v3::Filter;
 use matrix_sdk::ruma::{OwnedRoomId, UInt};
 use matrix_sdk::sync::SyncResponse;
-use matrix_sdk::{Client, Room, RoomMemberships};
+use matrix_sdk::{Client, Room};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::future::Future;
@@ -267,146 +265,6 @@ impl<'a> Adapter<'a> {
         self.save_state()?;
         Ok(true)
     }
-
-    fn listens_to(&self, sender: &str) -> bool {
-        !policy::ignored_sender(sender, &self.own_user, &self.options.ignored_users)
-    }
-
-    async fn on_message(&mut self, room: &Room, message: Message) -> Result<(), Retry> {
-        if !self.listens_to(&message.sender)
-            || !message.text.trim_start().starts_with(self.app.settings.prefix.as_str())
-        {
-            return Ok(());
-        }
-        let Some((room_ref, direct)) = self.served_room(room).await else {
-            tracing::info!(room = %room.room_id(), sender = %message.sender, "command in a room Relais does not serve: ignored");
-            return Ok(());
-        };
-        let incoming = self
-            .incoming(room, &message.sender, room_ref, direct, message.text)
-            .await;
-        let effects = self.app.handle(&incoming, event_time(message.origin_ts));
-        let origin = Origin {
-            room: room.clone(),
-            event_id: Some(message.event_id.clone()),
-            thread_root: message.thread_root,
-            sender: message.sender,
-            direct,
-            cause: message.event_id,
-        };
-        self.apply(&origin, effects).await
-    }
-
-    async fn on_reaction(
-        &mut self,
-        room: &Room,
-        reaction_id: &str,
-        sender: &str,
-        target: &str,
-        key: &str,
-    ) -> Result<(), Retry> {
-        if !self.listens_to(sender) || !policy::is_claim_reaction(key, &self.options.claim_reactions) {
-            return Ok(());
-        }
-        let Some(push) = self.state.push(target).cloned() else {
-            return Ok(());
-        };
-        let Some((room_ref, direct)) = self.served_room(room).await else {
-            return Ok(());
-        };
-        let incoming = self.incoming(room, sender, room_ref, direct, String::new()).await;
-        let now = Utc::now();
-        let mut effects = Vec::new();
-        for item in &push.items {
-            effects.extend(self.app.claim_by_reaction(&incoming, *item, now));
-        }
-        // A reaction cannot be reacted to: the answer is a reply in the push's thread.
-        effects.retain(|e| !matches!(e, Effect::React { .. }));
-        let origin = Origin {
-            room: room.clone(),
-            event_id: Some(push.event_id.clone()),
-            thread_root: Some(push.event_id.clone()),
-            sender: sender.to_string(),
-            direct,
-            cause: reaction_id.to_string(),
-        };
-        self.apply(&origin, effects).await?;
-        let claim = ReactionClaim {
-            reaction_event_id: reaction_id.into(),
-            sender: sender.into(),
-            room: push.room,
-            items: push.items,
-        };
-        self.state.record_reaction_claim(claim);
-        Ok(())
-    }
-
-    async fn on_redaction(&mut self, room: &Room, sender: &str, redacts: &str) -> Result<(), Retry> {
-        let Some(claim) = self.state.take_reaction_claim(redacts) else {
-            return Ok(());
-        };
-        if claim.sender != sender {
-            tracing::info!(
-                reaction = redacts,
-                by = sender,
-                "a claim reaction was removed by a moderator: the claim stays"
-            );
-            return Ok(());
-        }
-        let Some((room_ref, direct)) = self.served_room(room).await else {
-            return Ok(());
-        };
-        let incoming = self.incoming(room, sender, room_ref, direct, String::new()).await;
-        let origin = Origin {
-            room: room.clone(),
-            event_id: None,
-            thread_root: None,
-            sender: sender.to_string(),
-            direct,
-            cause: redacts.to_string(),
-        };
-        for item in claim.items {
-            let effects = self.app.withdraw_reaction_claim(&incoming, item);
-            self.apply(&origin, effects).await?;
-        }
-        Ok(())
-    }
-
-    /// The room as the core knows it, and whether it is a direct chat; `None` for rooms Relais
-    /// does not serve (not configured and not a one-to-one chat).
-    async fn served_room(&self, room: &Room) -> Option<(RoomRef, bool)> {
-        if let Some(configured) = self.rooms.get(room.room_id()) {
-            return Some((RoomRef::new(Platform::Matrix, configured.clone()), false));
-        }
-        let direct = room.is_direct().await.unwrap_or(false)
-            || matches!(room.members(RoomMemberships::JOIN).await, Ok(members) if members.len() <= 2);
-        direct.then(|| (RoomRef::new(Platform::Matrix, room.room_id().to_string()), true))
-    }
-
-    async fn incoming(&self, room: &Room, sender: &str, room_ref: RoomRef, direct: bool, text: String) -> Incoming {
-        let display_name = match sender.try_into() {
-            Ok(user) => room
-                .get_member_no_sync(user)
-                .await
-                .ok()
-                .flatten()
-                .and_then(|m| m.display_name().map(String::from)),
-            Err(_) => None,
-        };
-        let localpart = sender
-            .trim_start_matches('@')
-            .split(':')
-            .next()
-            .unwrap_or(sender)
-            .to_string();
-        Incoming {
-            from: Identity::new(Platform::Matrix, sender),
-            display_name: display_name.unwrap_or(localpart),
-            room: room_ref,
-            direct,
-            text,
-        }
-    }
 }
 
 /// The event id and JSON of a timeline event (decrypted when it was encrypted).
@@ -421,7 +279,7 @@ fn event_json(event: &TimelineEvent) -> Option<(String, Value)> {
 }
 
 /// When a message was sent, as the homeserver stamped it (never in the future).
-fn event_time(origin_ts: Option<i64>) -> DateTime<Utc> {
+pub(super) fn event_time(origin_ts: Option<i64>) -> DateTime<Utc> {
     let now = Utc::now();
     origin_ts
         .and_then(|ms| Utc.timestamp_millis_opt(ms).single())
