@@ -11,6 +11,15 @@ use crate::domain::{Identity, Platform, RoomRef};
 use chrono::Utc;
 use matrix_sdk::{Room, RoomMemberships};
 
+/// Runs a core call (it may wait for the disk: the store flushes each write) without stalling
+/// the runtime's other tasks, where the runtime allows it.
+pub(super) fn blocking<T>(f: impl FnOnce() -> T) -> T {
+    match tokio::runtime::Handle::try_current().map(|h| h.runtime_flavor()) {
+        Ok(tokio::runtime::RuntimeFlavor::MultiThread) => tokio::task::block_in_place(f),
+        _ => f(),
+    }
+}
+
 impl Adapter<'_> {
     pub(super) fn listens_to(&self, sender: &str) -> bool {
         !policy::ignored_sender(sender, &self.own_user, &self.options.ignored_users)
@@ -29,7 +38,7 @@ impl Adapter<'_> {
         let incoming = self
             .incoming(room, &message.sender, room_ref, direct, message.text)
             .await;
-        let effects = self.app.handle(&incoming, event_time(message.origin_ts));
+        let effects = blocking(|| self.app.handle(&incoming, event_time(message.origin_ts)));
         let origin = Origin {
             room: room.clone(),
             event_id: Some(message.event_id.clone()),
@@ -62,7 +71,7 @@ impl Adapter<'_> {
         let now = Utc::now();
         let mut effects = Vec::new();
         for item in &push.items {
-            effects.extend(self.app.claim_by_reaction(&incoming, *item, now));
+            effects.extend(blocking(|| self.app.claim_by_reaction(&incoming, *item, now)));
         }
         // A reaction cannot be reacted to: the answer is a reply in the push's thread.
         effects.retain(|e| !matches!(e, Effect::React { .. }));
@@ -110,7 +119,7 @@ impl Adapter<'_> {
             cause: redacts.to_string(),
         };
         for item in claim.items {
-            let effects = self.app.withdraw_reaction_claim(&incoming, item);
+            let effects = blocking(|| self.app.withdraw_reaction_claim(&incoming, item));
             self.apply(&origin, effects).await?;
         }
         Ok(())

@@ -27,7 +27,7 @@ impl Adapter<'_> {
             if self.configured_room(&room).is_none() {
                 continue;
             }
-            match daily_push(self.app, &room, now) {
+            match super::handlers::blocking(|| daily_push(self.app, &room, now)) {
                 Ok(Some(Effect::Post { room, text, items, key })) => {
                     self.post(&room, &text, items, &key).await?;
                     self.pushed_on.insert(room.room.clone(), today);
