@@ -98,6 +98,8 @@ write_homeserver_files() {
     [[ -f $config ]] && return 0
     mkdir -p "$data"
     chmod 700 "$data"
+    # The folder holds passwords: keep it out of git wherever it is made.
+    printf '%s\n' '# Written by deploy/try-matrix.sh: nothing here belongs in git.' '*' >"$data/.gitignore"
     local port
     port=$(free_port)
     cat >"$data/log.config" <<EOF
