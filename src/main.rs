@@ -9,6 +9,7 @@ use relais::config::{self, Config, LogFormat};
 use relais::domain::WeekKey;
 use relais::platform::console::{print_effects, Clock, Console};
 use relais::platform::ticker::Ticker;
+use relais::platform::matrix::{Credentials, MatrixOptions};
 use relais::prompts::Prompts;
 use relais::store::{SledOptions, SledStore, Store};
 use std::io::IsTerminal;
@@ -24,7 +25,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Cmd {
-    /// Run Relais with a configuration file (the console adapter on the configured store, and the scheduler).
+    /// Run Relais with a configuration file: the Matrix bot when `[matrix]` is configured, else the console
+    /// adapter with the scheduler.
     Run {
         /// The configuration file.
         #[arg(short, long, default_value = "bot-config/relais.toml")]
@@ -104,9 +106,9 @@ fn main() -> ExitCode {
     }
 }
 
-/// Logs go to standard error as text or JSON lines; `RUST_LOG` sets the level (default: warnings).
-fn init_logging(format: LogFormat) {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into());
+/// Logs go to standard error as text or JSON lines; `RUST_LOG` sets the level (default: `default_filter`).
+fn init_logging(format: LogFormat, default_filter: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| default_filter.into());
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     let _ = match format {
         LogFormat::Text => builder.try_init(),
@@ -114,8 +116,13 @@ fn init_logging(format: LogFormat) {
     };
 }
 
+/// Default log filter of the console, the report and `check-config`: warnings only.
+const QUIET_LOGS: &str = "warn";
+/// Default log filter of the bot: what Relais does (logins, joins, retries), warnings of libraries.
+const BOT_LOGS: &str = "warn,relais=info";
+
 fn check_config(file: &Path) -> ExitCode {
-    init_logging(LogFormat::Text);
+    init_logging(LogFormat::Text, QUIET_LOGS);
     let config = match config::load(file) {
         Ok(c) => c,
         Err(problems) => {
@@ -150,12 +157,12 @@ fn check_config(file: &Path) -> ExitCode {
     }
 }
 
-fn load_all(config_path: &Path) -> Result<(Config, Prompts)> {
+fn load_all(config_path: &Path, default_logs: &str) -> Result<(Config, Prompts)> {
     let config = config::load(config_path).map_err(|problems| {
         let list: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
         anyhow::anyhow!("invalid configuration:\n{}", list.join("\n"))
     })?;
-    init_logging(config.bot.log_format);
+    init_logging(config.bot.log_format, default_logs);
     let loaded = Prompts::load(&config.bot.prompts_dir).map_err(|problems| {
         let list: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
         anyhow::anyhow!("invalid prompts:\n{}", list.join("\n"))
@@ -172,13 +179,16 @@ fn open_store(config: &Config, path: &Path) -> Result<SledStore> {
 }
 
 fn run(config_path: &Path) -> Result<()> {
-    let (config, prompts) = load_all(config_path)?;
-    if config.matrix.is_some() || config.discord.is_some() {
-        bail!("this build of Relais has no Matrix or Discord adapter yet; remove the [matrix]/[discord] sections or use `relais demo`");
+    let (config, prompts) = load_all(config_path, BOT_LOGS)?;
+    if config.discord.is_some() {
+        bail!("this build of Relais has no Discord adapter yet; remove the [discord] section");
     }
     let store = open_store(&config, &config.store.path)?;
     let settings = config.settings();
     let app = App::new(&settings, &prompts, &store);
+    if let Some(matrix) = &config.matrix {
+        return run_matrix(&app, matrix);
+    }
     let room = settings.rooms.first().map(|r| r.room.room.clone()).unwrap_or_else(|| "team".into());
     let ticker = Ticker::start(&app, Clock::system()).context("starting the scheduler")?;
     // The scheduler runs beside the console, sleeping until the next due action.
@@ -192,8 +202,40 @@ fn run(config_path: &Path) -> Result<()> {
     })
 }
 
+/// Runs the Matrix bot until Ctrl-C or SIGTERM.
+fn run_matrix(app: &App, matrix: &config::Matrix) -> Result<()> {
+    let credentials = Credentials::from_env(matrix, |name| std::env::var(name).ok());
+    let runtime =
+        tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the async runtime")?;
+    let options = MatrixOptions { claim_reactions: matrix.claim_reactions.clone(), ..MatrixOptions::default() };
+    runtime.block_on(relais::platform::matrix::run(app, matrix, &options, credentials, shutdown_requested()))?;
+    Ok(())
+}
+
+/// Completes on Ctrl-C or (on Unix) SIGTERM.
+async fn shutdown_requested() {
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(term) => term,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot listen for SIGTERM; stop with Ctrl-C");
+                let _ = tokio::signal::ctrl_c().await;
+                return;
+            }
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = tokio::signal::ctrl_c().await;
+    tracing::info!("stopping");
+}
+
 fn demo(config_path: &Path, store_dir: Option<&Path>, fresh: bool, now: Option<DateTime<Utc>>, person: &str, room: &str) -> Result<()> {
-    let (config, prompts) = load_all(config_path)?;
+    let (config, prompts) = load_all(config_path, QUIET_LOGS)?;
     let path = store_dir.map(Path::to_path_buf).unwrap_or_else(|| config.store.path.clone());
     if fresh && path.exists() {
         std::fs::remove_dir_all(&path).with_context(|| format!("erasing the demo store {}", path.display()))?;
@@ -217,7 +259,7 @@ struct ReportFiles {
 }
 
 fn report(config_path: &Path, store_dir: Option<&Path>, week: Option<WeekKey>, files: &ReportFiles, now: DateTime<Utc>) -> Result<()> {
-    let (config, prompts) = load_all(config_path)?;
+    let (config, prompts) = load_all(config_path, QUIET_LOGS)?;
     let path = store_dir.map(Path::to_path_buf).unwrap_or_else(|| config.store.path.clone());
     if !path.exists() {
         bail!("there is no store at {} (set `store.path` or pass --store)", path.display());

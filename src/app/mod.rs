@@ -73,6 +73,20 @@ impl<'a> App<'a> {
         self.with_ctx(msg, now, |ctx| reshare::quick_claim(ctx, item))
     }
 
+    /// A reaction that made a quick claim on `item` was taken back (redacted): withdraws the claim
+    /// unless a URL was given for it since. Silent; never creates a profile.
+    pub fn withdraw_reaction_claim(&self, msg: &Incoming, item: ItemId) -> Vec<Effect> {
+        let who = match self.store.ambassador_by_identity(&msg.from) {
+            Ok(Some(who)) => who,
+            Ok(None) => return Vec::new(),
+            Err(e) => return vec![self.internal_error(msg, &e)],
+        };
+        match reshare::withdraw_quick_claim(self.store, who.id, item) {
+            Ok(_) => Vec::new(),
+            Err(e) => vec![self.internal_error(msg, &e)],
+        }
+    }
+
     fn run(&self, msg: &Incoming, cmd: Command, now: DateTime<Utc>) -> Vec<Effect> {
         // Commands that must not create a profile for a stranger.
         if matches!(cmd, Command::Help { .. } | Command::ForgetMe { .. } | Command::MyData | Command::Link { code: Some(_) }) {

@@ -4,8 +4,8 @@ use super::context::{Ctx, Failure};
 use super::Effect;
 use crate::domain::link::{self, SharedUrl};
 use crate::domain::scoring::award;
-use crate::domain::{Item, ItemId, ItemStatus, Network, Reshare, ReshareSource, WeekKey};
-use crate::store::RecordOutcome;
+use crate::domain::{AmbassadorId, Item, ItemId, ItemStatus, Network, Reshare, ReshareSource, WeekKey};
+use crate::store::{RecordOutcome, Store, StoreError};
 use serde_json::json;
 
 /// `shared URL [ITEM]`.
@@ -36,6 +36,22 @@ pub fn quick_claim(ctx: &mut Ctx, item_id: ItemId) -> Result<Vec<Effect>, Failur
         return Ok(vec![already_counted(ctx, &existing)]);
     }
     record(ctx, Some(&item), None, ReshareSource::Reaction)
+}
+
+/// A reaction that made a quick claim was taken back: the claim is withdrawn (points and count
+/// with it) unless a URL was attached to it since. Returns whether a claim was withdrawn.
+pub fn withdraw_quick_claim(store: &dyn Store, who: AmbassadorId, item: ItemId) -> Result<bool, StoreError> {
+    let Some(claim) = store.reshare_by_key(&Reshare::quick_key(who, item))? else {
+        return Ok(false);
+    };
+    if claim.url.is_some() {
+        return Ok(false);
+    }
+    let withdrawn = store.withdraw_reshare(claim.id)?.is_some();
+    if withdrawn {
+        tracing::info!(ambassador = %who, item = %item, reshare = claim.id, "quick claim withdrawn");
+    }
+    Ok(withdrawn)
 }
 
 fn record(ctx: &mut Ctx, item: Option<&Item>, shared: Option<SharedUrl>, source: ReshareSource) -> Result<Vec<Effect>, Failure> {
@@ -117,4 +133,52 @@ fn already_counted(ctx: &Ctx, existing: &crate::domain::Reshare) -> Effect {
 
 fn react_done() -> Effect {
     Effect::React { emoji: "✅".into() }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::app::{App, Incoming, Settings};
+    use crate::domain::{Identity, ItemId, Platform, RoomRef};
+    use crate::prompts::Prompts;
+    use crate::store::{MemoryStore, Store};
+    use chrono::{TimeZone, Utc};
+
+    fn message(who: &str, text: &str) -> Incoming {
+        Incoming {
+            from: Identity::new(Platform::Console, who),
+            display_name: who.into(),
+            room: RoomRef::new(Platform::Console, "team"),
+            direct: false,
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn a_withdrawn_reaction_takes_its_quick_claim_back_unless_a_url_was_given() {
+        let prompts = Prompts::load(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/prompts"))).expect("prompts").prompts;
+        let settings = Settings { coordinators: vec![Identity::new(Platform::Console, "carla")], ..Settings::default() };
+        let store = MemoryStore::new();
+        let app = App::new(&settings, &prompts, &store);
+        let now = Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).single().expect("time");
+        for text in ["!post add\ntitle: A\nlink: https://example.org/a\ntext.en: a", "!post add\ntitle: B\nlink: https://example.org/b\ntext.en: b"] {
+            app.handle(&message("carla", text), now);
+        }
+        for id in ["c1", "c2"] {
+            app.handle(&message("carla", &format!("!post approve {id}")), now);
+        }
+        let (c1, c2) = (ItemId(1), ItemId(2));
+        app.claim_by_reaction(&message("bob", ""), c1, now);
+        app.claim_by_reaction(&message("bob", ""), c2, now);
+        app.handle(&message("bob", "!shared https://x.com/bob/status/42 c2"), now);
+        let bob = store.ambassador_by_identity(&Identity::new(Platform::Console, "bob")).expect("store").expect("bob");
+        assert_eq!(store.reshares_of(bob.id).expect("reshares").len(), 2);
+
+        let rows = [("bob", c1, 1, "the URL-less claim is withdrawn"), ("bob", c1, 1, "withdrawing twice does nothing"), ("bob", c2, 1, "a claim with a URL stays"), ("zoe", c2, 1, "a stranger withdraws nothing")];
+        for (who, item, left, why) in rows {
+            assert!(app.withdraw_reaction_claim(&message(who, ""), item).is_empty(), "{why}: no message");
+            assert_eq!(store.reshares_of(bob.id).expect("reshares").len(), left, "{why}");
+        }
+        assert!(store.ambassador_by_identity(&Identity::new(Platform::Console, "zoe")).expect("store").is_none(), "no profile for a stranger");
+        assert_eq!(store.stats(bob.id).expect("stats").reshares, 1);
+    }
 }

@@ -255,6 +255,13 @@ pub struct Matrix {
     /// Where the Matrix session and encryption keys are kept (default `relais-matrix`).
     #[serde(default = "fields::matrix_state_dir", deserialize_with = "fields::path")]
     pub state_dir: PathBuf,
+    /// Reactions on a daily push that count as a quick claim (default ✅ 🔁 👍).
+    #[serde(default = "default_claim_reactions")]
+    pub claim_reactions: Vec<String>,
+}
+
+fn default_claim_reactions() -> Vec<String> {
+    ["✅", "🔁", "👍"].iter().map(|k| k.to_string()).collect()
 }
 
 /// `[discord]`: the Discord bot account.

@@ -120,7 +120,7 @@ mod tests {
     fn fast_top_matches_the_full_sort() {
         let totals: Vec<_> = (1..=500u64).map(|i| (AmbassadorId(i), t((i * 7919) % 97, i % 5, Some((i % 60) as u32)))).collect();
         for size in [0, 1, 10, 499, 600] {
-            let hidden = |id: AmbassadorId| id.0 % 3 == 0;
+            let hidden = |id: AmbassadorId| id.0.is_multiple_of(3);
             assert_eq!(public_top_fast(totals.clone(), size, hidden), public_top(&rank(totals.clone()), size, hidden), "size {size}");
         }
     }

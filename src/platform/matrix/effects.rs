@@ -1,0 +1,292 @@
+//! Carries out the core's effects as Matrix messages: replies as `m.notice` (HTML and plain
+//! body, `m.mentions`, in the thread of the command), reactions, direct messages, posts and
+//! uploads. Transaction ids are deterministic (the cause's event id or the post's key), so a
+//! message sent again after a crash or a retry is not posted twice.
+
+use super::render::render;
+use super::state::PushRecord;
+use super::sync::{Adapter, Origin};
+use crate::app::Effect;
+use crate::domain::{AmbassadorId, Platform, RoomRef};
+use matrix_sdk::attachment::AttachmentConfig;
+use matrix_sdk::ruma::api::error::ErrorKind;
+use matrix_sdk::ruma::{OwnedTransactionId, UserId};
+use matrix_sdk::Room;
+use serde_json::{json, Value};
+
+/// A message could not be sent for now (the homeserver is unreachable): handle the event again later.
+#[derive(Debug)]
+pub struct Retry;
+
+/// How a notice relates to the event it answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Relation {
+    None,
+    Reply { to: String },
+    Thread { root: String, reply_to: String },
+}
+
+/// The content of an `m.notice` with `text` (light Markdown) rendered, mentioning `mentions`.
+pub fn notice_content(text: &str, mentions: &[String], relation: &Relation) -> Value {
+    let rendered = render(text);
+    let mut content = json!({
+        "msgtype": "m.notice",
+        "body": rendered.plain,
+        "format": "org.matrix.custom.html",
+        "formatted_body": rendered.html,
+        "m.mentions": {"user_ids": mentions},
+    });
+    let relates = match relation {
+        Relation::None => None,
+        Relation::Reply { to } => Some(json!({"m.in_reply_to": {"event_id": to}})),
+        Relation::Thread { root, reply_to } => Some(json!({
+            "rel_type": "m.thread", "event_id": root, "is_falling_back": true, "m.in_reply_to": {"event_id": reply_to}
+        })),
+    };
+    if let (Some(relates), Some(object)) = (relates, content.as_object_mut()) {
+        object.insert("m.relates_to".into(), relates);
+    }
+    content
+}
+
+/// A transaction id derived from `seed` (hex, so any key is URL-safe and distinct keys stay distinct).
+pub fn transaction_id(seed: &str) -> OwnedTransactionId {
+    let hex: String = seed.bytes().map(|b| format!("{b:02x}")).collect();
+    OwnedTransactionId::from(format!("relais-{hex}"))
+}
+
+fn send_failed(what: &str, e: &matrix_sdk::Error) -> Result<(), Retry> {
+    let kind = e.client_api_error_kind();
+    if matches!(kind, Some(ErrorKind::LimitExceeded(_))) {
+        tracing::warn!(error = %e, "rate-limited by the homeserver while sending the {what}; will retry");
+        Err(Retry)
+    } else if kind.is_some() {
+        tracing::error!(error = %e, "the homeserver refused the {what}: dropped");
+        Ok(())
+    } else {
+        tracing::warn!(error = %e, "could not send the {what}; will retry");
+        Err(Retry)
+    }
+}
+
+impl Adapter<'_> {
+    /// Carries out `effects` in order. `Err(Retry)` when the homeserver could not be reached.
+    pub(super) async fn apply(&mut self, origin: &Origin, effects: Vec<Effect>) -> Result<(), Retry> {
+        for (index, effect) in effects.into_iter().enumerate() {
+            let txn = transaction_id(&format!("{}#{index}", origin.cause));
+            match effect {
+                Effect::Reply { text, mentions } => self.reply(origin, &text, &mentions, txn).await?,
+                Effect::React { emoji } => self.react(origin, &emoji, txn).await?,
+                Effect::Dm { to, text, key } => {
+                    // A scheduled message brings its own idempotency key; a reply's comes from its cause.
+                    let txn = key.map(|k| transaction_id(&k)).unwrap_or(txn);
+                    self.direct_message(to, &text, txn).await?
+                }
+                Effect::Post { room, text, items, key } => self.post(&room, &text, items, &key).await?,
+                Effect::Upload {
+                    room,
+                    file_name,
+                    mime,
+                    bytes,
+                    key,
+                } => self.upload(&room, &file_name, &mime, bytes, &key).await?,
+            }
+        }
+        Ok(())
+    }
+
+    async fn reply(
+        &self,
+        origin: &Origin,
+        text: &str,
+        mentions: &[AmbassadorId],
+        txn: OwnedTransactionId,
+    ) -> Result<(), Retry> {
+        let mut users = if origin.direct {
+            Vec::new()
+        } else {
+            vec![origin.sender.clone()]
+        };
+        for id in mentions {
+            if let Some(user) = self.matrix_user(*id).filter(|u| !users.contains(u)) {
+                users.push(user);
+            }
+        }
+        let relation = match (&origin.thread_root, &origin.event_id) {
+            (Some(root), Some(event)) => Relation::Thread {
+                root: root.clone(),
+                reply_to: event.clone(),
+            },
+            (None, Some(event)) => Relation::Reply { to: event.clone() },
+            _ => Relation::None,
+        };
+        let content = notice_content(text, &users, &relation);
+        match origin
+            .room
+            .send_raw("m.room.message", content)
+            .with_transaction_id(&txn)
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(e) => send_failed("reply", &e),
+        }
+    }
+
+    async fn react(&self, origin: &Origin, emoji: &str, txn: OwnedTransactionId) -> Result<(), Retry> {
+        let Some(event) = &origin.event_id else { return Ok(()) };
+        let content = json!({"m.relates_to": {"rel_type": "m.annotation", "event_id": event, "key": emoji}});
+        match origin
+            .room
+            .send_raw("m.reaction", content)
+            .with_transaction_id(&txn)
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(e) => send_failed("reaction", &e),
+        }
+    }
+
+    /// The Matrix user id of an ambassador, if they have a Matrix identity.
+    fn matrix_user(&self, id: AmbassadorId) -> Option<String> {
+        let ambassador = self.app.store.ambassador(id).ok().flatten()?;
+        ambassador
+            .identities
+            .iter()
+            .find(|i| i.platform == Platform::Matrix)
+            .map(|i| i.user.clone())
+    }
+
+    async fn direct_message(&self, to: AmbassadorId, text: &str, txn: OwnedTransactionId) -> Result<(), Retry> {
+        let Some(user) = self.matrix_user(to) else {
+            tracing::info!(ambassador = %to, "direct message for someone without a Matrix account: not sent here");
+            return Ok(());
+        };
+        let Ok(user_id) = <&UserId>::try_from(user.as_str()) else {
+            return Ok(());
+        };
+        let room = match self.client.get_dm_room(user_id) {
+            Some(room) => room,
+            None => match self.client.create_dm(user_id).await {
+                Ok(room) => room,
+                Err(e) => return send_failed("direct chat creation", &e),
+            },
+        };
+        let content = notice_content(text, &[], &Relation::None);
+        match room.send_raw("m.room.message", content).with_transaction_id(&txn).await {
+            Ok(_) => Ok(()),
+            Err(e) => send_failed("direct message", &e),
+        }
+    }
+
+    /// The joined room the configuration calls `room`.
+    pub(super) fn configured_room(&self, room: &RoomRef) -> Option<Room> {
+        let (id, _) = self.rooms.iter().find(|(_, configured)| **configured == room.room)?;
+        self.client.get_room(id)
+    }
+
+    pub(super) async fn post(
+        &mut self,
+        room: &RoomRef,
+        text: &str,
+        items: Vec<crate::domain::ItemId>,
+        key: &str,
+    ) -> Result<(), Retry> {
+        if self.state.posted(key).is_some() {
+            return Ok(());
+        }
+        let Some(target) = self.configured_room(room) else {
+            tracing::warn!(%room, "post for a room the bot has not joined: not sent");
+            return Ok(());
+        };
+        let content = notice_content(text, &[], &Relation::None);
+        let sent = match target
+            .send_raw("m.room.message", content)
+            .with_transaction_id(&transaction_id(key))
+            .await
+        {
+            Ok(sent) => sent,
+            Err(e) => return send_failed("post", &e),
+        };
+        let event_id = sent.response.event_id.to_string();
+        self.state.record_posted(key, &event_id);
+        if !items.is_empty() {
+            self.state.record_push(PushRecord {
+                event_id,
+                room: room.room.clone(),
+                items,
+            });
+        }
+        Ok(())
+    }
+
+    async fn upload(
+        &mut self,
+        room: &RoomRef,
+        file_name: &str,
+        mime: &str,
+        bytes: Vec<u8>,
+        key: &str,
+    ) -> Result<(), Retry> {
+        if self.state.posted(key).is_some() {
+            return Ok(());
+        }
+        let Some(target) = self.configured_room(room) else {
+            tracing::warn!(%room, "upload for a room the bot has not joined: not sent");
+            return Ok(());
+        };
+        let content_type: mime::Mime = mime.parse().unwrap_or(mime::APPLICATION_OCTET_STREAM);
+        let config = AttachmentConfig::new().txn_id(transaction_id(key));
+        match target.send_attachment(file_name, &content_type, bytes, config).await {
+            Ok(sent) => {
+                self.state.record_posted(key, sent.event_id.as_str());
+                Ok(())
+            }
+            Err(e) => send_failed("upload", &e),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notices_carry_html_plain_text_mentions_and_relations() {
+        let thread = Relation::Thread {
+            root: "$root".into(),
+            reply_to: "$cmd".into(),
+        };
+        let content = notice_content("**+15** points", &["@alice:example.org".into()], &thread);
+        assert_eq!(content["msgtype"], "m.notice");
+        assert_eq!(content["body"], "+15 points");
+        assert_eq!(content["formatted_body"], "<p><strong>+15</strong> points</p>");
+        assert_eq!(content["m.mentions"]["user_ids"], json!(["@alice:example.org"]));
+        assert_eq!(content["m.relates_to"]["rel_type"], "m.thread");
+        assert_eq!(content["m.relates_to"]["event_id"], "$root");
+        assert_eq!(content["m.relates_to"]["m.in_reply_to"]["event_id"], "$cmd");
+
+        let reply = notice_content("hi", &[], &Relation::Reply { to: "$cmd".into() });
+        assert_eq!(reply["m.relates_to"], json!({"m.in_reply_to": {"event_id": "$cmd"}}));
+        assert_eq!(
+            reply["m.mentions"],
+            json!({"user_ids": []}),
+            "an empty m.mentions mentions nobody"
+        );
+        assert!(notice_content("hi", &[], &Relation::None).get("m.relates_to").is_none());
+    }
+
+    #[test]
+    fn transaction_ids_are_deterministic_url_safe_and_distinct() {
+        let rows = [
+            "push:matrix:!room:example.org:2026-11-23",
+            "$abc/def+ghi#0",
+            "$abc/def+ghi#1",
+        ];
+        let ids: Vec<String> = rows.iter().map(|seed| transaction_id(seed).to_string()).collect();
+        for (seed, id) in rows.iter().zip(&ids) {
+            assert_eq!(transaction_id(seed).to_string(), *id, "same seed, same id: {seed}");
+            assert!(id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'), "{id}");
+        }
+        assert!(ids[1] != ids[2] && ids[0] != ids[1]);
+    }
+}

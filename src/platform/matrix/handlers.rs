@@ -1,0 +1,163 @@
+//! Turning room events into core calls: commands, claim reactions on daily pushes, and the
+//! redaction of such a reaction; which rooms are served and who is listened to.
+
+use super::effects::Retry;
+use super::events::Message;
+use super::policy;
+use super::state::ReactionClaim;
+use super::sync::{event_time, Adapter, Origin};
+use crate::app::{Effect, Incoming};
+use crate::domain::{Identity, Platform, RoomRef};
+use chrono::Utc;
+use matrix_sdk::{Room, RoomMemberships};
+
+/// Runs a core call (it may wait for the disk: the store flushes each write) without stalling
+/// the runtime's other tasks, where the runtime allows it.
+pub(super) fn blocking<T>(f: impl FnOnce() -> T) -> T {
+    match tokio::runtime::Handle::try_current().map(|h| h.runtime_flavor()) {
+        Ok(tokio::runtime::RuntimeFlavor::MultiThread) => tokio::task::block_in_place(f),
+        _ => f(),
+    }
+}
+
+impl Adapter<'_> {
+    pub(super) fn listens_to(&self, sender: &str) -> bool {
+        !policy::ignored_sender(sender, &self.own_user, &self.options.ignored_users)
+    }
+
+    pub(super) async fn on_message(&mut self, room: &Room, message: Message) -> Result<(), Retry> {
+        if !self.listens_to(&message.sender)
+            || !message.text.trim_start().starts_with(self.app.settings.prefix.as_str())
+        {
+            return Ok(());
+        }
+        let Some((room_ref, direct)) = self.served_room(room).await else {
+            tracing::info!(room = %room.room_id(), sender = %message.sender, "command in a room Relais does not serve: ignored");
+            return Ok(());
+        };
+        let incoming = self
+            .incoming(room, &message.sender, room_ref, direct, message.text)
+            .await;
+        let effects = blocking(|| self.app.handle(&incoming, event_time(message.origin_ts)));
+        let origin = Origin {
+            room: room.clone(),
+            event_id: Some(message.event_id.clone()),
+            thread_root: message.thread_root,
+            sender: message.sender,
+            direct,
+            cause: message.event_id,
+        };
+        self.apply(&origin, effects).await
+    }
+
+    pub(super) async fn on_reaction(
+        &mut self,
+        room: &Room,
+        reaction_id: &str,
+        sender: &str,
+        target: &str,
+        key: &str,
+    ) -> Result<(), Retry> {
+        if !self.listens_to(sender) || !policy::is_claim_reaction(key, &self.options.claim_reactions) {
+            return Ok(());
+        }
+        let Some(push) = self.state.push(target).cloned() else {
+            return Ok(());
+        };
+        let Some((room_ref, direct)) = self.served_room(room).await else {
+            return Ok(());
+        };
+        let incoming = self.incoming(room, sender, room_ref, direct, String::new()).await;
+        let now = Utc::now();
+        let mut effects = Vec::new();
+        for item in &push.items {
+            effects.extend(blocking(|| self.app.claim_by_reaction(&incoming, *item, now)));
+        }
+        // A reaction cannot be reacted to: the answer is a reply in the push's thread.
+        effects.retain(|e| !matches!(e, Effect::React { .. }));
+        let origin = Origin {
+            room: room.clone(),
+            event_id: Some(push.event_id.clone()),
+            thread_root: Some(push.event_id.clone()),
+            sender: sender.to_string(),
+            direct,
+            cause: reaction_id.to_string(),
+        };
+        self.apply(&origin, effects).await?;
+        let claim = ReactionClaim {
+            reaction_event_id: reaction_id.into(),
+            sender: sender.into(),
+            room: push.room,
+            items: push.items,
+        };
+        self.state.record_reaction_claim(claim);
+        Ok(())
+    }
+
+    pub(super) async fn on_redaction(&mut self, room: &Room, sender: &str, redacts: &str) -> Result<(), Retry> {
+        let Some(claim) = self.state.take_reaction_claim(redacts) else {
+            return Ok(());
+        };
+        if claim.sender != sender {
+            tracing::info!(
+                reaction = redacts,
+                by = sender,
+                "a claim reaction was removed by a moderator: the claim stays"
+            );
+            return Ok(());
+        }
+        let Some((room_ref, direct)) = self.served_room(room).await else {
+            return Ok(());
+        };
+        let incoming = self.incoming(room, sender, room_ref, direct, String::new()).await;
+        let origin = Origin {
+            room: room.clone(),
+            event_id: None,
+            thread_root: None,
+            sender: sender.to_string(),
+            direct,
+            cause: redacts.to_string(),
+        };
+        for item in claim.items {
+            let effects = blocking(|| self.app.withdraw_reaction_claim(&incoming, item));
+            self.apply(&origin, effects).await?;
+        }
+        Ok(())
+    }
+
+    /// The room as the core knows it, and whether it is a direct chat; `None` for rooms Relais
+    /// does not serve (not configured and not a one-to-one chat).
+    async fn served_room(&self, room: &Room) -> Option<(RoomRef, bool)> {
+        if let Some(configured) = self.rooms.get(room.room_id()) {
+            return Some((RoomRef::new(Platform::Matrix, configured.clone()), false));
+        }
+        let direct = room.is_direct().await.unwrap_or(false)
+            || matches!(room.members(RoomMemberships::JOIN).await, Ok(members) if members.len() <= 2);
+        direct.then(|| (RoomRef::new(Platform::Matrix, room.room_id().to_string()), true))
+    }
+
+    async fn incoming(&self, room: &Room, sender: &str, room_ref: RoomRef, direct: bool, text: String) -> Incoming {
+        let display_name = match sender.try_into() {
+            Ok(user) => room
+                .get_member_no_sync(user)
+                .await
+                .ok()
+                .flatten()
+                .and_then(|m| m.display_name().map(String::from)),
+            Err(_) => None,
+        };
+        let localpart = sender
+            .trim_start_matches('@')
+            .split(':')
+            .next()
+            .unwrap_or(sender)
+            .to_string();
+        Incoming {
+            from: Identity::new(Platform::Matrix, sender),
+            display_name: display_name.unwrap_or(localpart),
+            room: room_ref,
+            direct,
+            text,
+        }
+    }
+}

@@ -1,0 +1,117 @@
+//! The Matrix adapter: logs in, syncs, turns room events into core calls and effects into
+//! Matrix messages. No programme rules live here.
+//!
+//! One task does everything in order: sync, hand each new event to the core, carry out the
+//! effects, then record the event as handled (see [`state`]). Between syncs it posts the daily
+//! pushes that are due. A failed sync is retried with exponential backoff and clear log lines.
+
+mod effects;
+mod events;
+mod handlers;
+mod policy;
+mod push;
+mod render;
+mod rooms;
+pub mod session;
+pub mod state;
+mod sync;
+
+pub use policy::DEFAULT_CLAIM_REACTIONS;
+pub use render::{render, Rendered};
+pub use session::Credentials;
+
+use crate::app::App;
+use crate::config::Matrix as MatrixConfig;
+use std::future::Future;
+use std::time::Duration;
+
+/// Why the Matrix adapter stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum MatrixError {
+    #[error("no Matrix credentials: set the environment variable named by `matrix.password-env` or `matrix.access-token-env`")]
+    NoCredentials,
+    #[error("the homeserver refused the login (wrong user id or password?): {0}")]
+    LoginRejected(String),
+    #[error("the homeserver refused the access token (revoked, expired or wrong?): {0}")]
+    TokenRejected(String),
+    #[error("cannot reach the homeserver: {0}")]
+    Connect(String),
+    #[error("Matrix session: {0}")]
+    Session(String),
+    #[error(transparent)]
+    State(#[from] state::StateError),
+}
+
+impl MatrixError {
+    /// Whether trying again later may help (the homeserver is down), as opposed to a
+    /// configuration or credentials problem an operator must fix.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, MatrixError::Connect(_))
+    }
+}
+
+/// Tunables of the adapter; the defaults suit production.
+#[derive(Debug, Clone)]
+pub struct MatrixOptions {
+    /// Reaction keys on a daily push that count as a quick claim (default ✅ 🔁 👍).
+    pub claim_reactions: Vec<String>,
+    /// Users whose messages are ignored, besides the bot itself and bot-named users.
+    pub ignored_users: Vec<String>,
+    /// Long-poll timeout of one sync request.
+    pub sync_timeout: Duration,
+    /// The longest wait between two attempts after failures.
+    pub max_backoff: Duration,
+    /// The first wait after a failure (doubled each time up to `max_backoff`).
+    pub first_backoff: Duration,
+    /// Events per room and sync; a longer gap is fetched with `/messages`.
+    pub timeline_limit: u32,
+}
+
+impl Default for MatrixOptions {
+    fn default() -> Self {
+        MatrixOptions {
+            claim_reactions: DEFAULT_CLAIM_REACTIONS.iter().map(|k| k.to_string()).collect(),
+            ignored_users: Vec::new(),
+            sync_timeout: Duration::from_secs(30),
+            max_backoff: Duration::from_secs(60),
+            first_backoff: Duration::from_secs(1),
+            timeline_limit: 50,
+        }
+    }
+}
+
+/// Runs the Matrix bot until `shutdown` completes or a permanent error (bad credentials, a
+/// corrupt state file) stops it. The homeserver being unreachable is never permanent: the
+/// adapter retries with backoff.
+pub async fn run(
+    app: &App<'_>,
+    config: &MatrixConfig,
+    options: &MatrixOptions,
+    credentials: Option<Credentials>,
+    shutdown: impl Future<Output = ()>,
+) -> Result<(), MatrixError> {
+    tokio::pin!(shutdown);
+    let mut backoff = sync::Backoff::new(options.first_backoff, options.max_backoff);
+    let client = loop {
+        let attempt = tokio::select! {
+            _ = &mut shutdown => return Ok(()),
+            c = session::connect(config, credentials.as_ref()) => c,
+        };
+        match attempt {
+            Ok(client) => break client,
+            Err(e) if e.is_transient() => {
+                let wait = backoff.next_wait();
+                tracing::warn!(error = %e, retry_in_ms = wait.as_millis() as u64, "Matrix login failed; retrying");
+                tokio::select! {
+                    _ = &mut shutdown => return Ok(()),
+                    _ = tokio::time::sleep(wait) => {}
+                }
+            }
+            Err(e) => return Err(e),
+        }
+    };
+    let token_saver = session::persist_refreshed_tokens(&client, config);
+    let outcome = sync::Adapter::new(app, client, config, options)?.run(shutdown).await;
+    token_saver.abort();
+    outcome
+}

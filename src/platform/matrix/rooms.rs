@@ -1,0 +1,106 @@
+//! Rooms: joining the configured rooms, accepting invitations from allowed inviters only
+//! (with retry and backoff), and mapping joined rooms to the ids the configuration uses.
+
+use super::policy;
+use super::sync::{Adapter, Backoff};
+use crate::domain::Platform;
+use matrix_sdk::ruma::{OwnedRoomOrAliasId, RoomId};
+use matrix_sdk::RoomState;
+
+/// How many times a join is attempted before giving up until the next invitation or restart.
+const JOIN_ATTEMPTS: u32 = 5;
+
+impl Adapter<'_> {
+    /// The Matrix rooms of the configuration, as written there.
+    fn configured_rooms(&self) -> Vec<String> {
+        self.app
+            .settings
+            .rooms
+            .iter()
+            .filter(|r| r.room.platform == Platform::Matrix)
+            .map(|r| r.room.room.clone())
+            .collect()
+    }
+
+    /// Joins every configured room the bot is not in yet (rooms that need an invitation are
+    /// joined when it comes).
+    pub(super) async fn join_configured_rooms(&mut self) {
+        for configured in self.configured_rooms() {
+            let Ok(target) = OwnedRoomOrAliasId::try_from(configured.as_str()) else {
+                tracing::error!(room = %configured, "not a Matrix room id or alias: check [[rooms]] id");
+                continue;
+            };
+            if let Ok(room_id) = <&RoomId>::try_from(configured.as_str()) {
+                if self
+                    .client
+                    .get_room(room_id)
+                    .is_some_and(|r| r.state() == RoomState::Joined)
+                {
+                    self.rooms.insert(room_id.to_owned(), configured.clone());
+                    continue;
+                }
+            }
+            if let Some(room_id) = self.join_with_retry(&target).await {
+                self.rooms.insert(room_id, configured);
+            }
+        }
+    }
+
+    async fn join_with_retry(&self, target: &OwnedRoomOrAliasId) -> Option<matrix_sdk::ruma::OwnedRoomId> {
+        let mut backoff = Backoff::new(self.options.first_backoff, self.options.max_backoff);
+        for attempt in 1..=JOIN_ATTEMPTS {
+            match self.client.join_room_by_id_or_alias(target, &[]).await {
+                Ok(room) => {
+                    tracing::info!(room = %target, "joined room");
+                    return Some(room.room_id().to_owned());
+                }
+                Err(e) if attempt < JOIN_ATTEMPTS => {
+                    let wait = backoff.next_wait();
+                    tracing::warn!(room = %target, attempt, error = %e, retry_in_ms = wait.as_millis() as u64, "could not join room; retrying");
+                    tokio::time::sleep(wait).await;
+                }
+                Err(e) => {
+                    tracing::error!(room = %target, error = %e, "could not join room; giving up until invited again or restarted")
+                }
+            }
+        }
+        None
+    }
+
+    /// Remembers a joined room under its configured id when it is a configured room.
+    pub(super) fn note_joined(&mut self, room_id: &RoomId) {
+        if !self.rooms.contains_key(room_id) && self.configured_rooms().iter().any(|c| c == room_id.as_str()) {
+            self.rooms.insert(room_id.to_owned(), room_id.to_string());
+        }
+    }
+
+    /// Accepts an invitation from an allowed inviter or into a configured room; declines others.
+    pub(super) async fn consider_invite(&mut self, room_id: &RoomId) {
+        let Some(room) = self.client.get_room(room_id) else {
+            return;
+        };
+        if room.state() != RoomState::Invited {
+            return;
+        }
+        let inviter = match room.invite_details().await {
+            Ok(invite) => invite.inviter_id.to_string(),
+            Err(e) => {
+                tracing::warn!(room = %room_id, error = %e, "invitation without details: ignored");
+                return;
+            }
+        };
+        let configured = self.configured_rooms().iter().any(|c| c == room_id.as_str());
+        if !configured && !policy::inviter_allowed(&inviter, &self.config.allowed_inviters) {
+            tracing::info!(room = %room_id, %inviter, "invitation from an inviter not in matrix.allowed-inviters: declined");
+            if let Err(e) = room.leave().await {
+                tracing::warn!(room = %room_id, error = %e, "could not decline the invitation");
+            }
+            return;
+        }
+        tracing::info!(room = %room_id, %inviter, "accepting invitation");
+        let target = OwnedRoomOrAliasId::from(room_id.to_owned());
+        if let Some(joined) = self.join_with_retry(&target).await {
+            self.note_joined(&joined);
+        }
+    }
+}

@@ -1,0 +1,311 @@
+//! The sync loop: sync from the adapter's own position, hand each new event to the core, carry
+//! out the effects, record the event as handled, and only then move the saved position.
+
+use super::events::{classify, RoomEvent};
+use super::state::AdapterState;
+use super::{MatrixConfig, MatrixError, MatrixOptions};
+use crate::app::App;
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use matrix_sdk::config::SyncSettings;
+use matrix_sdk::deserialized_responses::TimelineEvent;
+use matrix_sdk::room::MessagesOptions;
+use matrix_sdk::ruma::api::client::filter::{FilterDefinition, RoomEventFilter, RoomFilter};
+use matrix_sdk::ruma::api::client::sync::sync_events::v3::Filter;
+use matrix_sdk::ruma::{OwnedRoomId, UInt};
+use matrix_sdk::sync::SyncResponse;
+use matrix_sdk::{Client, Room};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::future::Future;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Exponential backoff: `first`, doubled after each failure, at most `max`; `reset` on success.
+#[derive(Debug, Clone)]
+pub struct Backoff {
+    first: Duration,
+    max: Duration,
+    next: Duration,
+    failures: u32,
+}
+
+impl Backoff {
+    pub fn new(first: Duration, max: Duration) -> Self {
+        Backoff {
+            first,
+            max,
+            next: first,
+            failures: 0,
+        }
+    }
+
+    /// The wait before the next attempt; counts one more failure.
+    pub fn next_wait(&mut self) -> Duration {
+        let wait = self.next.min(self.max);
+        self.next = wait.saturating_mul(2).min(self.max);
+        self.failures += 1;
+        wait
+    }
+
+    /// Forgets the failures; returns how many there were.
+    pub fn reset(&mut self) -> u32 {
+        self.next = self.first;
+        std::mem::take(&mut self.failures)
+    }
+}
+
+/// Where an event came from, for turning effects into messages.
+pub struct Origin {
+    pub room: Room,
+    /// The event effects answer (a command, or the push message a reaction was on).
+    pub event_id: Option<String>,
+    pub thread_root: Option<String>,
+    pub sender: String,
+    pub direct: bool,
+    /// The event that caused the effects: makes their transaction ids deterministic.
+    pub cause: String,
+}
+
+/// The running adapter.
+pub struct Adapter<'a> {
+    pub(super) app: &'a App<'a>,
+    pub(super) client: Client,
+    pub(super) config: &'a MatrixConfig,
+    pub(super) options: &'a MatrixOptions,
+    pub(super) own_user: String,
+    pub(super) state: AdapterState,
+    state_path: PathBuf,
+    /// Joined room id → the id the configuration uses for it (a room id or an alias).
+    pub(super) rooms: HashMap<OwnedRoomId, String>,
+    /// Configured room → the local date of its last daily push (posted or already sent).
+    pub(super) pushed_on: HashMap<String, NaiveDate>,
+}
+
+impl<'a> Adapter<'a> {
+    pub fn new(
+        app: &'a App<'a>,
+        client: Client,
+        config: &'a MatrixConfig,
+        options: &'a MatrixOptions,
+    ) -> Result<Self, MatrixError> {
+        let own_user = client
+            .user_id()
+            .map(|u| u.to_string())
+            .ok_or_else(|| MatrixError::Session("not logged in".into()))?;
+        let state_path = config.state_dir.join("relais-sync.json");
+        let state = AdapterState::load(&state_path)?;
+        Ok(Adapter {
+            app,
+            client,
+            config,
+            options,
+            own_user,
+            state,
+            state_path,
+            rooms: HashMap::new(),
+            pushed_on: HashMap::new(),
+        })
+    }
+
+    /// Syncs until `shutdown`; a failed sync is retried with backoff, never given up.
+    pub async fn run(mut self, shutdown: impl Future<Output = ()>) -> Result<(), MatrixError> {
+        tokio::pin!(shutdown);
+        self.join_configured_rooms().await;
+        let mut backoff = Backoff::new(self.options.first_backoff, self.options.max_backoff);
+        loop {
+            let settings = self.sync_settings();
+            let response = tokio::select! {
+                _ = &mut shutdown => break,
+                r = self.client.sync_once(settings) => r,
+            };
+            match response {
+                Ok(response) => {
+                    let failures = backoff.reset();
+                    if failures > 0 {
+                        tracing::info!(failures, "Matrix sync works again");
+                    }
+                    let done = self.process(response).await? && self.post_due_pushes().await.is_ok();
+                    if done {
+                        continue;
+                    }
+                    tracing::warn!("the homeserver could not take the answers; the events will be handled again");
+                }
+                Err(e) => tracing::warn!(error = %e, "Matrix sync failed"),
+            }
+            let wait = backoff.next_wait();
+            tracing::info!(retry_in_ms = wait.as_millis() as u64, "retrying the Matrix sync");
+            tokio::select! {
+                _ = &mut shutdown => break,
+                _ = tokio::time::sleep(wait) => {}
+            }
+        }
+        tracing::info!("Matrix adapter stopped");
+        Ok(())
+    }
+
+    fn sync_settings(&self) -> SyncSettings {
+        let mut timeline = RoomEventFilter::default();
+        timeline.limit = Some(UInt::from(self.options.timeline_limit));
+        let mut room = RoomFilter::default();
+        room.timeline = timeline;
+        let mut filter = FilterDefinition::default();
+        filter.room = room;
+        let settings = SyncSettings::default().filter(Filter::FilterDefinition(filter));
+        match &self.state.next_batch {
+            // The first sync only learns the rooms (and is not long-polled).
+            None => settings,
+            Some(token) => settings.token(token.clone()).timeout(self.options.sync_timeout),
+        }
+    }
+
+    pub(super) fn save_state(&self) -> Result<(), MatrixError> {
+        Ok(self.state.save(&self.state_path)?)
+    }
+
+    /// Handles a sync response; `Ok(false)` when an answer could not be sent (the saved position
+    /// does not move, so the rest is handled again after the next sync).
+    async fn process(&mut self, response: SyncResponse) -> Result<bool, MatrixError> {
+        for room_id in response.rooms.invited.keys() {
+            self.consider_invite(room_id).await;
+        }
+        let first_sync = self.state.next_batch.is_none();
+        if first_sync {
+            tracing::info!(
+                rooms = response.rooms.joined.len(),
+                "first Matrix sync: earlier messages are not answered"
+            );
+        }
+        for (room_id, update) in &response.rooms.joined {
+            self.note_joined(room_id);
+            let Some(room) = self.client.get_room(room_id) else {
+                continue;
+            };
+            if !first_sync
+                && update.timeline.limited
+                && !self.fill_gap(&room, update.timeline.prev_batch.as_deref()).await?
+            {
+                return Ok(false);
+            }
+            let events: Vec<(String, Value)> = update.timeline.events.iter().filter_map(event_json).collect();
+            // History is not answered: what came before the bot joined, and on the very first
+            // sync everything but what came after a join in the same timeline.
+            let own_join = events
+                .iter()
+                .rposition(|(_, v)| classify(v, &self.own_user) == RoomEvent::OwnJoin);
+            let skip = match own_join {
+                Some(i) => i + 1,
+                None if first_sync => events.len(),
+                None => 0,
+            };
+            for (event_id, value) in events.iter().skip(skip) {
+                if !self.handle_event(&room, event_id, value).await? {
+                    return Ok(false);
+                }
+            }
+        }
+        self.state.next_batch = Some(response.next_batch);
+        self.save_state()?;
+        Ok(true)
+    }
+
+    /// The timeline was cut: fetch what came between the saved position and the timeline's start.
+    async fn fill_gap(&mut self, room: &Room, until: Option<&str>) -> Result<bool, MatrixError> {
+        let mut from = self.state.next_batch.clone();
+        tracing::info!(room = %room.room_id(), "the sync skipped events: fetching the missed ones");
+        for _page in 0..50 {
+            let mut options = MessagesOptions::forward().from(from.as_deref());
+            options.to = until.map(String::from);
+            options.limit = UInt::from(100u32);
+            let page = match room.messages(options).await {
+                Ok(page) => page,
+                Err(e) => {
+                    tracing::warn!(room = %room.room_id(), error = %e, "could not fetch the messages missed in a long gap");
+                    return Ok(false);
+                }
+            };
+            for (event_id, value) in page.chunk.iter().filter_map(event_json) {
+                if !self.handle_event(room, &event_id, &value).await? {
+                    return Ok(false);
+                }
+            }
+            match page.end {
+                Some(end) if !page.chunk.is_empty() => from = Some(end),
+                _ => return Ok(true),
+            }
+        }
+        tracing::warn!(room = %room.room_id(), "gap too long: older missed messages are not answered");
+        Ok(true)
+    }
+
+    /// Handles one event at most once: effects first, then the event is recorded as handled.
+    /// `Ok(false)` when its answers could not be sent (it stays unhandled).
+    async fn handle_event(&mut self, room: &Room, event_id: &str, value: &Value) -> Result<bool, MatrixError> {
+        if self.state.is_handled(event_id) {
+            return Ok(true);
+        }
+        let outcome = match classify(value, &self.own_user) {
+            RoomEvent::Message(message) => self.on_message(room, message).await,
+            RoomEvent::Reaction {
+                event_id,
+                sender,
+                target,
+                key,
+            } => self.on_reaction(room, &event_id, &sender, &target, &key).await,
+            RoomEvent::Redaction { sender, redacts, .. } => self.on_redaction(room, &sender, &redacts).await,
+            RoomEvent::OwnJoin => Ok(()),
+            RoomEvent::Ignored(reason) => {
+                tracing::trace!(event = event_id, ?reason, "event ignored");
+                Ok(())
+            }
+        };
+        if outcome.is_err() {
+            return Ok(false);
+        }
+        self.state.mark_handled(event_id);
+        self.save_state()?;
+        Ok(true)
+    }
+}
+
+/// The event id and JSON of a timeline event (decrypted when it was encrypted).
+fn event_json(event: &TimelineEvent) -> Option<(String, Value)> {
+    let value: Value = serde_json::from_str(event.raw().json().get()).ok()?;
+    if event.kind.is_utd() {
+        tracing::warn!(event = ?event.event_id(), "an encrypted message could not be decrypted (missing room key): not answered");
+        return None;
+    }
+    let id = value.get("event_id").and_then(Value::as_str)?.to_string();
+    Some((id, value))
+}
+
+/// When a message was sent, as the homeserver stamped it (never in the future).
+pub(super) fn event_time(origin_ts: Option<i64>) -> DateTime<Utc> {
+    let now = Utc::now();
+    origin_ts
+        .and_then(|ms| Utc.timestamp_millis_opt(ms).single())
+        .filter(|t| *t <= now)
+        .unwrap_or(now)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_up_to_the_maximum_and_resets() {
+        let mut backoff = Backoff::new(Duration::from_millis(100), Duration::from_millis(500));
+        let waits: Vec<u128> = (0..5).map(|_| backoff.next_wait().as_millis()).collect();
+        assert_eq!(waits, vec![100, 200, 400, 500, 500]);
+        assert_eq!(backoff.reset(), 5);
+        assert_eq!(backoff.next_wait().as_millis(), 100);
+    }
+
+    #[test]
+    fn event_times_are_never_in_the_future() {
+        let past = Utc.with_ymd_and_hms(2025, 11, 23, 9, 0, 0).single().expect("time");
+        assert_eq!(event_time(Some(past.timestamp_millis())), past);
+        let future = Utc::now() + chrono::Duration::days(1);
+        assert!(event_time(Some(future.timestamp_millis())) <= Utc::now());
+        assert!(event_time(None) <= Utc::now());
+    }
+}

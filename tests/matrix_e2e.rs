@@ -1,0 +1,108 @@
+//! The Matrix adapter in an end-to-end encrypted room: a command from an encrypting client (built
+//! with matrix-sdk) is decrypted and answered, and the client decrypts the answer.
+
+#[path = "matrix_support/mod.rs"]
+mod matrix_support;
+
+use matrix_sdk::config::SyncSettings;
+use matrix_sdk::Client;
+use matrix_support::synapse::Synapse;
+use matrix_support::*;
+use serde_json::{json, Value};
+use std::time::Duration;
+
+async fn encrypting_client(server: &Synapse, localpart: &str, password: &str) -> Client {
+    let client = Client::builder()
+        .homeserver_url(server.base_url())
+        .build()
+        .await
+        .expect("client");
+    client
+        .matrix_auth()
+        .login_username(localpart, password)
+        .initial_device_display_name("test")
+        .send()
+        .await
+        .expect("login");
+    client
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_command_in_an_encrypted_room_gets_an_encrypted_answer() {
+    let server = Synapse::shared();
+    let alice = User::register(server, "e2e_alice");
+    let body = json!({
+        "preset": "private_chat",
+        "initial_state": [{"type": "m.room.encryption", "state_key": "", "content": {"algorithm": "m.megolm.v1.aes-sha2"}}]
+    });
+    let room_id = alice.call("POST", "/_matrix/client/v3/createRoom", Some(&body))["room_id"]
+        .as_str()
+        .expect("room")
+        .to_string();
+    let bot = TestBot::new(server, "e2e_relais", settings(&[&room_id], &[], never_today()), &[]);
+    let running = bot.start();
+    alice.invite(&room_id, &bot.user_id);
+    bot.joined(&alice, &room_id).await;
+    // Let the bot's first syncs upload its device keys.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+
+    let client = encrypting_client(server, "e2e_alice", "e2e_alice-secret").await;
+    client.sync_once(SyncSettings::default()).await.expect("first sync");
+    let room = client
+        .get_room(<&matrix_sdk::ruma::RoomId>::try_from(room_id.as_str()).expect("room id"))
+        .expect("joined room");
+    let sent = room
+        .send_raw("m.room.message", json!({"msgtype": "m.text", "body": "!help"}))
+        .await
+        .expect("encrypted send");
+    let command = sent.response.event_id.to_string();
+
+    let on_server: Vec<Value> = alice.events(&room_id);
+    let raw_command = on_server
+        .iter()
+        .find(|e| e["event_id"] == command.as_str())
+        .expect("command on the server");
+    assert_eq!(raw_command["type"], "m.room.encrypted", "the command travels encrypted");
+
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(45);
+    let answer = loop {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no decrypted answer to {command}"
+        );
+        let response = client
+            .sync_once(SyncSettings::default().timeout(Duration::from_secs(2)))
+            .await
+            .expect("sync");
+        let found = response
+            .rooms
+            .joined
+            .values()
+            .flat_map(|update| update.timeline.events.iter())
+            .find_map(|event| {
+                let value: Value = serde_json::from_str(event.raw().json().get()).ok()?;
+                let answers = value["content"]["m.relates_to"]["m.in_reply_to"]["event_id"] == command.as_str();
+                (value["sender"] == bot.user_id.as_str() && answers).then_some(value)
+            });
+        if let Some(found) = found {
+            break found;
+        }
+    };
+    assert_eq!(
+        answer["type"], "m.room.message",
+        "decrypted by the test client: {answer}"
+    );
+    assert_eq!(answer["content"]["msgtype"], "m.notice", "{answer}");
+    assert!(
+        answer["content"]["body"].as_str().is_some_and(|b| b.contains("today")),
+        "{answer}"
+    );
+    let answer_id = answer["event_id"].as_str().expect("answer id");
+    let raw_answer = alice
+        .events(&room_id)
+        .into_iter()
+        .find(|e| e["event_id"] == answer_id)
+        .expect("answer on the server");
+    assert_eq!(raw_answer["type"], "m.room.encrypted", "the answer travels encrypted");
+    running.stop().await.expect("orderly stop");
+}

@@ -1,0 +1,384 @@
+//! Support for the Matrix adapter tests: a Relais bot run in-process against a real Synapse, and
+//! test users speaking plain client-server HTTP through the harness.
+
+#![allow(dead_code)]
+
+#[path = "../support/synapse.rs"]
+pub mod synapse;
+
+use chrono::NaiveTime;
+use relais::app::{App, RoomSettings, Settings};
+use relais::config::Matrix as MatrixConfig;
+use relais::domain::{Identity, Lang, Platform, RoomRef};
+use relais::platform::matrix::{self, Credentials, MatrixError, MatrixOptions};
+use relais::prompts::Prompts;
+use relais::store::MemoryStore;
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+use synapse::Synapse;
+
+pub const BOT_PASSWORD: &str = "bot-secret";
+
+/// The repository's prompts, loaded once per test binary.
+pub fn prompts() -> &'static Prompts {
+    static PROMPTS: std::sync::OnceLock<Prompts> = std::sync::OnceLock::new();
+    PROMPTS.get_or_init(|| {
+        let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/prompts"));
+        Prompts::load(dir).expect("repository prompts load").prompts
+    })
+}
+
+/// A test user talking to Synapse over HTTP.
+#[derive(Clone)]
+pub struct User {
+    pub id: String,
+    pub token: String,
+    pub server: &'static Synapse,
+}
+
+static TXN: AtomicU64 = AtomicU64::new(1);
+
+fn txn() -> String {
+    format!("t{}-{}", std::process::id(), TXN.fetch_add(1, Ordering::Relaxed))
+}
+
+impl User {
+    /// Registers `localpart` on `server`.
+    pub fn register(server: &'static Synapse, localpart: &str) -> User {
+        let (id, token) = server.register(localpart, &format!("{localpart}-secret"), false);
+        User { id, token, server }
+    }
+
+    pub fn call(&self, method: &str, path: &str, body: Option<&Value>) -> Value {
+        let answer = self
+            .server
+            .request(method, path, Some(&self.token), body)
+            .expect("HTTP to Synapse");
+        assert_eq!(answer.status, 200, "{method} {path} as {}: {answer:?}", self.id);
+        answer.json()
+    }
+
+    /// A private room with `invite` invited; its id.
+    pub fn create_room(&self, invite: &[&str]) -> String {
+        let body = json!({"preset": "private_chat", "invite": invite});
+        let created = self.call("POST", "/_matrix/client/v3/createRoom", Some(&body));
+        created["room_id"].as_str().expect("room id").to_string()
+    }
+
+    pub fn invite(&self, room: &str, user: &str) {
+        self.call(
+            "POST",
+            &format!("/_matrix/client/v3/rooms/{room}/invite"),
+            Some(&json!({"user_id": user})),
+        );
+    }
+
+    pub fn join(&self, room: &str) {
+        self.call("POST", &format!("/_matrix/client/v3/join/{room}"), Some(&json!({})));
+    }
+
+    /// Sends an event; its event id.
+    pub fn send(&self, room: &str, event_type: &str, content: Value) -> String {
+        let path = format!("/_matrix/client/v3/rooms/{room}/send/{event_type}/{}", txn());
+        self.call("PUT", &path, Some(&content))["event_id"]
+            .as_str()
+            .expect("event id")
+            .to_string()
+    }
+
+    pub fn say(&self, room: &str, body: &str) -> String {
+        self.send(room, "m.room.message", json!({"msgtype": "m.text", "body": body}))
+    }
+
+    pub fn react(&self, room: &str, target: &str, key: &str) -> String {
+        let content = json!({"m.relates_to": {"rel_type": "m.annotation", "event_id": target, "key": key}});
+        self.send(room, "m.reaction", content)
+    }
+
+    pub fn redact(&self, room: &str, event: &str) {
+        self.call(
+            "PUT",
+            &format!("/_matrix/client/v3/rooms/{room}/redact/{event}/{}", txn()),
+            Some(&json!({})),
+        );
+    }
+
+    /// The room's last 100 events, oldest first.
+    pub fn events(&self, room: &str) -> Vec<Value> {
+        let page = self.call(
+            "GET",
+            &format!("/_matrix/client/v3/rooms/{room}/messages?dir=b&limit=100"),
+            None,
+        );
+        let mut events = page["chunk"].as_array().cloned().unwrap_or_default();
+        events.reverse();
+        events
+    }
+
+    /// `user`'s membership in `room` (`join`, `invite`, `leave`…), if any.
+    pub fn membership(&self, room: &str, user: &str) -> Option<String> {
+        let path = format!("/_matrix/client/v3/rooms/{room}/state/m.room.member/{user}");
+        let answer = self
+            .server
+            .request("GET", &path, Some(&self.token), None)
+            .expect("HTTP to Synapse");
+        answer.json()["membership"].as_str().map(String::from)
+    }
+
+    /// Rooms this user is invited to (from a sync without long polling).
+    pub fn invites(&self) -> Vec<String> {
+        let sync = self.call("GET", "/_matrix/client/v3/sync?timeout=0", None);
+        sync["rooms"]["invite"]
+            .as_object()
+            .map(|rooms| rooms.keys().cloned().collect())
+            .unwrap_or_default()
+    }
+}
+
+/// Messages sent by `sender` in `events`.
+pub fn messages_from<'e>(events: &'e [Value], sender: &str) -> Vec<&'e Value> {
+    events
+        .iter()
+        .filter(|e| e["type"] == "m.room.message" && e["sender"] == sender)
+        .collect()
+}
+
+/// The bot's messages answering `event_id` (as a reply, or in a thread with it as reply target).
+pub fn answers_to<'e>(events: &'e [Value], bot: &str, event_id: &str) -> Vec<&'e Value> {
+    messages_from(events, bot)
+        .into_iter()
+        .filter(|e| e["content"]["m.relates_to"]["m.in_reply_to"]["event_id"] == event_id)
+        .collect()
+}
+
+/// Polls `check` every 200 ms until it gives `Some`, or panics after `limit` with `what`.
+pub async fn eventually<T>(limit: Duration, what: &str, mut check: impl FnMut() -> Option<T>) -> T {
+    let deadline = tokio::time::Instant::now() + limit;
+    loop {
+        if let Some(found) = check() {
+            return found;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out after {limit:?} waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// The bot's answer to `event_id` in `room`, waiting up to 30 s.
+pub async fn answer(user: &User, room: &str, bot: &str, event_id: &str) -> Value {
+    eventually(
+        Duration::from_secs(30),
+        &format!("the bot's answer to {event_id}"),
+        || {
+            let events = user.events(room);
+            answers_to(&events, bot, event_id).first().map(|e| (*e).clone())
+        },
+    )
+    .await
+}
+
+/// The bot's answer to `event_id` in `room` that contains `expected`, waiting up to 30 s (a
+/// newcomer's first command also gets a welcome).
+pub async fn answer_containing(user: &User, room: &str, bot: &str, event_id: &str, expected: &str) -> Value {
+    eventually(
+        Duration::from_secs(30),
+        &format!("the bot's answer to {event_id} containing {expected:?}"),
+        || {
+            let events = user.events(room);
+            let answers = answers_to(&events, bot, event_id);
+            answers
+                .into_iter()
+                .find(|e| e["content"]["body"].as_str().is_some_and(|b| b.contains(expected)))
+                .cloned()
+        },
+    )
+    .await
+}
+
+/// A Relais bot account and everything it runs with; the pieces live for the whole test.
+pub struct TestBot {
+    pub server: &'static Synapse,
+    pub user_id: String,
+    pub store: &'static MemoryStore,
+    pub app: &'static App<'static>,
+    pub config: &'static MatrixConfig,
+    pub state_dir: PathBuf,
+    _state_root: tempfile::TempDir,
+}
+
+/// A bot task; stop it (orderly) or drop it (a crash).
+pub struct RunningBot {
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<Result<(), MatrixError>>,
+}
+
+impl RunningBot {
+    /// Asks the bot to stop and waits for it.
+    pub async fn stop(mut self) -> Result<(), MatrixError> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        (&mut self.task).await.expect("bot task")
+    }
+
+    /// Waits for the bot to stop by itself (a permanent error).
+    pub async fn outcome(mut self, limit: Duration) -> Result<(), MatrixError> {
+        tokio::time::timeout(limit, &mut self.task)
+            .await
+            .expect("the bot stops by itself")
+            .expect("bot task")
+    }
+}
+
+impl Drop for RunningBot {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// Settings for a Relais serving `rooms` (Matrix room ids), with `coordinators`.
+pub fn settings(rooms: &[&str], coordinators: &[&str], push_time: NaiveTime) -> Settings {
+    Settings {
+        org_name: "Living Rivers".into(),
+        coordinators: coordinators
+            .iter()
+            .map(|c| Identity::new(Platform::Matrix, *c))
+            .collect(),
+        rooms: rooms
+            .iter()
+            .map(|r| RoomSettings {
+                room: RoomRef::new(Platform::Matrix, *r),
+                lang: Lang::En,
+                push_time,
+                coordinators_room: false,
+            })
+            .collect(),
+        ..Settings::default()
+    }
+}
+
+/// A push time that has always passed (the push is due at once).
+pub fn midnight() -> NaiveTime {
+    NaiveTime::MIN
+}
+
+/// A push time that never comes today (no push during the test).
+pub fn never_today() -> NaiveTime {
+    NaiveTime::from_hms_opt(23, 59, 59).expect("time")
+}
+
+impl TestBot {
+    /// Registers the bot account `localpart` on `server` and prepares its core with `settings`.
+    pub fn new(server: &'static Synapse, localpart: &str, settings: Settings, allowed_inviters: &[&str]) -> TestBot {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(
+                tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn,relais=info".into()),
+            )
+            .with_test_writer()
+            .try_init();
+        let (user_id, _) = server.register(localpart, BOT_PASSWORD, false);
+        let root = tempfile::tempdir().expect("state dir");
+        let state_dir = root.path().join("matrix");
+        let config = MatrixConfig {
+            homeserver: server.base_url(),
+            user_id: user_id.clone(),
+            password_env: Some("RELAIS_TEST_UNUSED".into()),
+            access_token_env: None,
+            allowed_inviters: allowed_inviters.iter().map(|s| s.to_string()).collect(),
+            state_dir: state_dir.clone(),
+            claim_reactions: MatrixOptions::default().claim_reactions,
+        };
+        let store: &'static MemoryStore = Box::leak(Box::new(MemoryStore::new()));
+        let settings: &'static Settings = Box::leak(Box::new(settings));
+        let app: &'static App<'static> = Box::leak(Box::new(App::new(settings, prompts(), store)));
+        TestBot {
+            server,
+            user_id,
+            store,
+            app,
+            config: Box::leak(Box::new(config)),
+            state_dir,
+            _state_root: root,
+        }
+    }
+
+    /// Options for tests: short backoff.
+    pub fn options() -> MatrixOptions {
+        MatrixOptions {
+            first_backoff: Duration::from_millis(200),
+            max_backoff: Duration::from_secs(2),
+            sync_timeout: Duration::from_secs(5),
+            ..MatrixOptions::default()
+        }
+    }
+
+    /// Starts the bot with its password.
+    pub fn start(&self) -> RunningBot {
+        self.start_with(Self::options(), Some(Credentials::Password(BOT_PASSWORD.into())))
+    }
+
+    pub fn start_with(&self, options: MatrixOptions, credentials: Option<Credentials>) -> RunningBot {
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let options: &'static MatrixOptions = Box::leak(Box::new(options));
+        let (app, config) = (self.app, self.config);
+        let task = tokio::spawn(async move {
+            matrix::run(app, config, options, credentials, async move {
+                let _ = stopped.await;
+            })
+            .await
+        });
+        RunningBot { stop: Some(stop), task }
+    }
+
+    /// Waits until the bot has joined `room`.
+    pub async fn joined(&self, user: &User, room: &str) {
+        eventually(Duration::from_secs(30), "the bot to join", || {
+            (user.membership(room, &self.user_id).as_deref() == Some("join")).then_some(())
+        })
+        .await
+    }
+
+    /// The adapter's saved state file.
+    pub fn state_file(&self) -> PathBuf {
+        self.state_dir.join("relais-sync.json")
+    }
+}
+
+/// A configured room with the bot (started with `options`), coordinator `carla` (also the allowed
+/// inviter) and ambassador `alice`: three members, so not a direct chat.
+pub async fn team_on(
+    server: &'static Synapse,
+    prefix: &str,
+    push_time: NaiveTime,
+    options: MatrixOptions,
+) -> (TestBot, RunningBot, User, User, String) {
+    let carla = User::register(server, &format!("{prefix}_carla"));
+    let alice = User::register(server, &format!("{prefix}_alice"));
+    let room = carla.create_room(&[&alice.id]);
+    alice.join(&room);
+    let bot = TestBot::new(
+        server,
+        &format!("{prefix}_relais"),
+        settings(&[&room], &[&carla.id], push_time),
+        &[&carla.id],
+    );
+    let running = bot.start_with(options, Some(Credentials::Password(BOT_PASSWORD.into())));
+    carla.invite(&room, &bot.user_id);
+    bot.joined(&carla, &room).await;
+    (bot, running, carla, alice, room)
+}
+
+/// [`team_on`] on the shared server, with the test options and no push during the test.
+pub async fn team(prefix: &str) -> (TestBot, RunningBot, User, User, String) {
+    team_on(Synapse::shared(), prefix, never_today(), TestBot::options()).await
+}
+
+/// Sends `!me` and waits for its answer: everything `user` sent before it has been handled.
+pub async fn sentinel(bot: &TestBot, user: &User, room: &str) {
+    let event = user.say(room, "!me");
+    answer(user, room, &bot.user_id, &event).await;
+}
