@@ -11,7 +11,9 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 fn handle(c: &mut Criterion) {
-    let prompts = Prompts::load(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/prompts"))).expect("prompts").prompts;
+    let prompts = Prompts::load(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/prompts")))
+        .expect("prompts")
+        .prompts;
     let settings = Settings::default();
     let store = MemoryStore::new();
     let app = App::new(&settings, &prompts, &store);
@@ -56,10 +58,18 @@ fn demo_memory() {
     drop(stdin);
     let _ = child.wait();
     let field = |name: &str| {
-        status.lines().find(|l| l.starts_with(name)).map(|l| l.split_whitespace().nth(1).unwrap_or("?").to_string()).unwrap_or("?".into())
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .map(|l| l.split_whitespace().nth(1).unwrap_or("?").to_string())
+            .unwrap_or("?".into())
     };
     println!("\nrelais demo, idle after a few commands (target: RSS ≤ 20 MB)");
-    println!("| metric | kB |\n|---|---|\n| VmRSS | {} |\n| VmHWM (peak) | {} |", field("VmRSS:"), field("VmHWM:"));
+    println!(
+        "| metric | kB |\n|---|---|\n| VmRSS | {} |\n| VmHWM (peak) | {} |",
+        field("VmRSS:"),
+        field("VmHWM:")
+    );
 }
 
 criterion_group!(benches, handle);

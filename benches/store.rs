@@ -53,7 +53,7 @@ fn ambassador(id: u64) -> Ambassador {
         tz: "Europe/Paris".to_string(),
         role: Role::Ambassador,
         prefs: Prefs {
-            hidden: id % 7 == 0,
+            hidden: id.is_multiple_of(7),
             ..Prefs::default()
         },
         joined_at: monday(0) - Duration::days(30),

@@ -4,7 +4,9 @@
 use crate::app::App;
 use crate::config::{Demo, DemoItem, DemoKind};
 use crate::domain::scoring::award;
-use crate::domain::{Ambassador, AmbassadorId, Identity, Item, ItemKind, Platform, Prefs, Reshare, ReshareSource, WeekKey};
+use crate::domain::{
+    Ambassador, AmbassadorId, Identity, Item, ItemKind, Platform, Prefs, Reshare, ReshareSource, WeekKey,
+};
 use crate::store::{RecordOutcome, StoreError};
 use chrono::{DateTime, Days, Duration, Utc};
 
@@ -24,7 +26,10 @@ pub fn seed_if_empty(app: &App, demo: &Demo, now: DateTime<Utc>) -> Result<bool,
             lang: person.language.unwrap_or(app.settings.default_lang),
             tz: person.time_zone.unwrap_or(app.settings.org_tz).name().to_string(),
             role: person.role,
-            prefs: Prefs { mastodon_instance: person.mastodon_instance.clone(), ..Prefs::default() },
+            prefs: Prefs {
+                mastodon_instance: person.mastodon_instance.clone(),
+                ..Prefs::default()
+            },
             joined_at: now - Duration::days(30),
         };
         app.store.put_ambassador(&who)?;
@@ -38,7 +43,9 @@ pub fn seed_if_empty(app: &App, demo: &Demo, now: DateTime<Utc>) -> Result<bool,
         items.push(item);
     }
     for r in &demo.reshares {
-        let Some((_, who)) = people.iter().find(|(name, _)| *name == r.ambassador) else { continue };
+        let Some((_, who)) = people.iter().find(|(name, _)| *name == r.ambassador) else {
+            continue;
+        };
         let item = r.item.and_then(|n| items.get(n.wrapping_sub(1)));
         record_seed_reshare(app, who, item, &r.url, now - Duration::days(i64::from(r.days_ago)))?;
     }
@@ -56,7 +63,9 @@ fn demo_item(app: &App, seed: &DemoItem, id: crate::domain::ItemId, creator: Amb
     .unwrap_or(today);
     let kind = match seed.kind {
         DemoKind::Evergreen => ItemKind::Evergreen,
-        DemoKind::Hot => ItemKind::Hot { expires: now + Duration::hours(i64::from(seed.expires_in_hours.unwrap_or(48))) },
+        DemoKind::Hot => ItemKind::Hot {
+            expires: now + Duration::hours(i64::from(seed.expires_in_hours.unwrap_or(48))),
+        },
     };
     Item {
         id,
@@ -75,7 +84,13 @@ fn demo_item(app: &App, seed: &DemoItem, id: crate::domain::ItemId, creator: Amb
     }
 }
 
-fn record_seed_reshare(app: &App, who: &Ambassador, item: Option<&Item>, url: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
+fn record_seed_reshare(
+    app: &App,
+    who: &Ambassador,
+    item: Option<&Item>,
+    url: &str,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
     let Ok(shared) = crate::domain::link::normalise(url) else {
         tracing::warn!(url, "demo reshare URL is not valid; skipped");
         return Ok(());
@@ -83,7 +98,13 @@ fn record_seed_reshare(app: &App, who: &Ambassador, item: Option<&Item>, url: &s
     let before = app.store.stats(who.id)?;
     let today_local = at.with_timezone(&who.time_zone()).date_naive();
     let today_org = at.with_timezone(&app.settings.org_tz).date_naive();
-    let got = award(&app.settings.points, &before, today_local, today_org, item.map(|i| i.publish));
+    let got = award(
+        &app.settings.points,
+        &before,
+        today_local,
+        today_org,
+        item.map(|i| i.publish),
+    );
     let reshare = Reshare {
         id: 0,
         ambassador: who.id,

@@ -8,8 +8,8 @@ use relais::app::App;
 use relais::config::{self, Config, LogFormat};
 use relais::domain::WeekKey;
 use relais::platform::console::{print_effects, Clock, Console};
-use relais::platform::ticker::Ticker;
 use relais::platform::matrix::{Credentials, MatrixOptions};
+use relais::platform::ticker::Ticker;
 use relais::prompts::Prompts;
 use relais::store::{SledOptions, SledStore, Store};
 use std::io::IsTerminal;
@@ -17,7 +17,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "relais", version, about = "Relais: a digital-ambassadors chat bot for non-profits")]
+#[command(
+    name = "relais",
+    version,
+    about = "Relais: a digital-ambassadors chat bot for non-profits"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Cmd,
@@ -90,12 +94,28 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Cmd::CheckConfig { file } => return check_config(&file),
         Cmd::Run { config } => run(&config),
-        Cmd::Demo { config, store, fresh, now, as_person, room } => {
-            demo(&config, store.as_deref(), fresh, now, &as_person, &room)
-        }
-        Cmd::Report { config, week, csv, png, store, now } => {
-            report(&config, store.as_deref(), week, &ReportFiles { csv, png }, now.unwrap_or_else(Utc::now))
-        }
+        Cmd::Demo {
+            config,
+            store,
+            fresh,
+            now,
+            as_person,
+            room,
+        } => demo(&config, store.as_deref(), fresh, now, &as_person, &room),
+        Cmd::Report {
+            config,
+            week,
+            csv,
+            png,
+            store,
+            now,
+        } => report(
+            &config,
+            store.as_deref(),
+            week,
+            &ReportFiles { csv, png },
+            now.unwrap_or_else(Utc::now),
+        ),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -109,7 +129,9 @@ fn main() -> ExitCode {
 /// Logs go to standard error as text or JSON lines; `RUST_LOG` sets the level (default: `default_filter`).
 fn init_logging(format: LogFormat, default_filter: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| default_filter.into());
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     let _ = match format {
         LogFormat::Text => builder.try_init(),
         LogFormat::Json => builder.json().try_init(),
@@ -174,7 +196,10 @@ fn load_all(config_path: &Path, default_logs: &str) -> Result<(Config, Prompts)>
 }
 
 fn open_store(config: &Config, path: &Path) -> Result<SledStore> {
-    let options = SledOptions { cache_bytes: config.store.cache_mb * 1024 * 1024, ..SledOptions::default() };
+    let options = SledOptions {
+        cache_bytes: config.store.cache_mb * 1024 * 1024,
+        ..SledOptions::default()
+    };
     SledStore::open(path, options).with_context(|| format!("opening the store at {}", path.display()))
 }
 
@@ -189,12 +214,18 @@ fn run(config_path: &Path) -> Result<()> {
     if let Some(matrix) = &config.matrix {
         return run_matrix(&app, matrix);
     }
-    let room = settings.rooms.first().map(|r| r.room.room.clone()).unwrap_or_else(|| "team".into());
+    let room = settings
+        .rooms
+        .first()
+        .map(|r| r.room.room.clone())
+        .unwrap_or_else(|| "team".into());
     let ticker = Ticker::start(&app, Clock::system()).context("starting the scheduler")?;
     // The scheduler runs beside the console, sleeping until the next due action.
     std::thread::scope(|scope| {
         scope.spawn(|| {
-            ticker.run_in_background(&mut |effect| print_effects(&app, std::slice::from_ref(effect), &mut std::io::stdout()))
+            ticker.run_in_background(&mut |effect| {
+                print_effects(&app, std::slice::from_ref(effect), &mut std::io::stdout())
+            })
         });
         let outcome = console(&app, &ticker, "me", &room);
         ticker.stop();
@@ -205,10 +236,21 @@ fn run(config_path: &Path) -> Result<()> {
 /// Runs the Matrix bot until Ctrl-C or SIGTERM.
 fn run_matrix(app: &App, matrix: &config::Matrix) -> Result<()> {
     let credentials = Credentials::from_env(matrix, |name| std::env::var(name).ok());
-    let runtime =
-        tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the async runtime")?;
-    let options = MatrixOptions { claim_reactions: matrix.claim_reactions.clone(), ..MatrixOptions::default() };
-    runtime.block_on(relais::platform::matrix::run(app, matrix, &options, credentials, shutdown_requested()))?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    let options = MatrixOptions {
+        claim_reactions: matrix.claim_reactions.clone(),
+        ..MatrixOptions::default()
+    };
+    runtime.block_on(relais::platform::matrix::run(
+        app,
+        matrix,
+        &options,
+        credentials,
+        shutdown_requested(),
+    ))?;
     Ok(())
 }
 
@@ -234,9 +276,18 @@ async fn shutdown_requested() {
     tracing::info!("stopping");
 }
 
-fn demo(config_path: &Path, store_dir: Option<&Path>, fresh: bool, now: Option<DateTime<Utc>>, person: &str, room: &str) -> Result<()> {
+fn demo(
+    config_path: &Path,
+    store_dir: Option<&Path>,
+    fresh: bool,
+    now: Option<DateTime<Utc>>,
+    person: &str,
+    room: &str,
+) -> Result<()> {
     let (config, prompts) = load_all(config_path, QUIET_LOGS)?;
-    let path = store_dir.map(Path::to_path_buf).unwrap_or_else(|| config.store.path.clone());
+    let path = store_dir
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| config.store.path.clone());
     if fresh && path.exists() {
         std::fs::remove_dir_all(&path).with_context(|| format!("erasing the demo store {}", path.display()))?;
     }
@@ -258,11 +309,22 @@ struct ReportFiles {
     png: Option<PathBuf>,
 }
 
-fn report(config_path: &Path, store_dir: Option<&Path>, week: Option<WeekKey>, files: &ReportFiles, now: DateTime<Utc>) -> Result<()> {
+fn report(
+    config_path: &Path,
+    store_dir: Option<&Path>,
+    week: Option<WeekKey>,
+    files: &ReportFiles,
+    now: DateTime<Utc>,
+) -> Result<()> {
     let (config, prompts) = load_all(config_path, QUIET_LOGS)?;
-    let path = store_dir.map(Path::to_path_buf).unwrap_or_else(|| config.store.path.clone());
+    let path = store_dir
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| config.store.path.clone());
     if !path.exists() {
-        bail!("there is no store at {} (set `store.path` or pass --store)", path.display());
+        bail!(
+            "there is no store at {} (set `store.path` or pass --store)",
+            path.display()
+        );
     }
     let store = open_store(&config, &path)?;
     let settings = config.settings();
@@ -277,7 +339,12 @@ fn report(config_path: &Path, store_dir: Option<&Path>, week: Option<WeekKey>, f
     let today = now.with_timezone(&settings.org_tz).date_naive();
     let data = WeekData::load(&app, week).context("reading the store")?.seen_on(today);
     let (from, to) = week.bounds(settings.org_tz);
-    let skipped: Vec<String> = store.skipped_actions(from, to).context("reading skipped actions")?.into_iter().map(|(key, _)| key).collect();
+    let skipped: Vec<String> = store
+        .skipped_actions(from, to)
+        .context("reading skipped actions")?
+        .into_iter()
+        .map(|(key, _)| key)
+        .collect();
     println!("{}", data.text(&app, lang, &skipped));
     if let Some(file) = &files.csv {
         write_file(file, &data.csv())?;
@@ -299,5 +366,7 @@ fn console(app: &App, ticker: &Ticker, person: &str, room: &str) -> Result<()> {
     let interactive = stdin.is_terminal();
     // Not locked for the whole session: the scheduler's thread prints too.
     let mut out = std::io::stdout();
-    Console::new(app, ticker, person, room, interactive).run(stdin.lock(), &mut out).context("console I/O")
+    Console::new(app, ticker, person, room, interactive)
+        .run(stdin.lock(), &mut out)
+        .context("console I/O")
 }

@@ -8,7 +8,10 @@ use relais::store::Store;
 use support::{at, Bot};
 
 fn ambassador(bot: &Bot, name: &str) -> relais::domain::Ambassador {
-    bot.store.ambassador_by_identity(&Identity::new(Platform::Console, name)).unwrap().unwrap()
+    bot.store
+        .ambassador_by_identity(&Identity::new(Platform::Console, name))
+        .unwrap()
+        .unwrap()
 }
 
 #[test]
@@ -31,14 +34,21 @@ fn messages_not_for_the_bot_are_ignored() {
     for text in ["hello", "", "   ", "today", "what? !today"] {
         assert!(bot.say("alice", text, at(23, 9, 0)).is_empty(), "{text:?}");
     }
-    assert!(bot.store.ambassadors().unwrap().is_empty(), "no profile for people who never used a command");
+    assert!(
+        bot.store.ambassadors().unwrap().is_empty(),
+        "no profile for people who never used a command"
+    );
 }
 
 #[test]
 fn a_reshare_is_scored_once_and_a_second_claim_is_told_already_counted() {
     let bot = Bot::new();
     let c1 = bot.approved_post("River day", "", at(23, 8, 0));
-    let first = bot.say("alice", &format!("!shared https://x.com/alice/status/1?s=20 {c1}"), at(23, 9, 0));
+    let first = bot.say(
+        "alice",
+        &format!("!shared https://x.com/alice/status/1?s=20 {c1}"),
+        at(23, 9, 0),
+    );
     assert!(first.iter().any(|e| matches!(e, Effect::React { .. })), "{first:?}");
     let reply = Bot::last_reply(&first);
     assert!(reply.contains("+15"), "10 + same-day bonus 5: {reply}");
@@ -61,11 +71,19 @@ fn claims_name_the_unknown_item_the_bad_url_and_closed_items() {
     assert!(unknown.contains("c42"), "{unknown}");
     let bad = Bot::last_reply(&bot.say("alice", "!shared ftp://example.org/x", at(23, 9, 0)));
     assert!(bad.contains("ftp://example.org/x"), "{bad}");
-    bot.say_in("carla", "coord", "!post add\ntitle: Draft\nlink: https://example.org/d\ntext.en: hi", at(23, 8, 0));
+    bot.say_in(
+        "carla",
+        "coord",
+        "!post add\ntitle: Draft\nlink: https://example.org/d\ntext.en: hi",
+        at(23, 8, 0),
+    );
     let draft = Bot::last_reply(&bot.say("alice", "!shared https://x.com/a/status/2 c1", at(23, 9, 0)));
     assert!(draft.contains("c1") && draft.contains("draft"), "{draft}");
     let alice = ambassador(&bot, "alice");
-    assert!(bot.store.reshares_of(alice.id).unwrap().is_empty(), "nothing recorded after errors");
+    assert!(
+        bot.store.reshares_of(alice.id).unwrap().is_empty(),
+        "nothing recorded after errors"
+    );
 }
 
 #[test]
@@ -84,19 +102,33 @@ fn a_reaction_claim_counts_once_and_a_later_url_is_attached_without_new_points()
     assert!(Bot::text(&first).contains("+15"), "{first:?}");
     let second = bot.app().claim_by_reaction(&msg("bob"), id, at(23, 10, 1));
     assert!(Bot::last_reply(&second).contains("already"), "{second:?}");
-    let attached = Bot::last_reply(&bot.say("bob", &format!("!shared https://bsky.app/profile/bob.bsky.social/post/3k {c1}"), at(23, 10, 2)));
+    let attached = Bot::last_reply(&bot.say(
+        "bob",
+        &format!("!shared https://bsky.app/profile/bob.bsky.social/post/3k {c1}"),
+        at(23, 10, 2),
+    ));
     assert!(attached.contains("Bluesky"), "{attached}");
     let bob = ambassador(&bot, "bob");
     let reshares = bot.store.reshares_of(bob.id).unwrap();
     assert_eq!(reshares.len(), 1);
-    assert_eq!(reshares[0].url.as_deref(), Some("https://bsky.app/profile/bob.bsky.social/post/3k"));
+    assert_eq!(
+        reshares[0].url.as_deref(),
+        Some("https://bsky.app/profile/bob.bsky.social/post/3k")
+    );
     assert_eq!(bot.store.stats(bob.id).unwrap().points, 15);
 }
 
 #[test]
 fn coordinator_commands_are_refused_to_ambassadors_and_allowed_to_coordinators() {
     let bot = Bot::new();
-    for text in ["!post list", "!report", "!ambassadors", "!role grant bob", "!post approve c1", "!post add\ntitle: x\nlink: https://e.org\ntext.en: y"] {
+    for text in [
+        "!post list",
+        "!report",
+        "!ambassadors",
+        "!role grant bob",
+        "!post approve c1",
+        "!post add\ntitle: x\nlink: https://e.org\ntext.en: y",
+    ] {
         let reply = Bot::last_reply(&bot.say("bob", text, at(23, 9, 0)));
         assert!(reply.contains("Only coordinators"), "{text}: {reply}");
     }
@@ -124,7 +156,10 @@ fn bad_arguments_get_the_reason_and_the_usage() {
     for (text, expected) in rows {
         let reply = Bot::last_reply(&bot.say("alice", text, at(23, 9, 0)));
         assert!(reply.contains(expected), "{text}: {reply}");
-        assert!(!reply.starts_with('['), "a rendered message, not a missing key: {reply}");
+        assert!(
+            !reply.starts_with('['),
+            "a rendered message, not a missing key: {reply}"
+        );
     }
 }
 
@@ -150,13 +185,20 @@ fn settings_commands_change_the_profile_and_validate_input() {
     let alice = ambassador(&bot, "alice");
     assert_eq!(alice.lang, Lang::Pt);
     assert_eq!(alice.tz, "America/Sao_Paulo");
-    assert_eq!(alice.prefs.nudges, relais::domain::NudgePref::At(chrono::NaiveTime::from_hms_opt(19, 30, 0).unwrap()));
+    assert_eq!(
+        alice.prefs.nudges,
+        relais::domain::NudgePref::At(chrono::NaiveTime::from_hms_opt(19, 30, 0).unwrap())
+    );
     assert_eq!(alice.prefs.away_until, chrono::NaiveDate::from_ymd_opt(2026, 12, 1));
     assert!(alice.prefs.hidden);
     assert_eq!(alice.prefs.mastodon_instance.as_deref(), Some("mastodon.green"));
     let past = Bot::last_reply(&bot.say("alice", "!away until 2026-01-01", now));
     assert!(past.contains("2026-01-01"), "{past}");
-    assert_eq!(ambassador(&bot, "alice").prefs.away_until, chrono::NaiveDate::from_ymd_opt(2026, 12, 1), "unchanged");
+    assert_eq!(
+        ambassador(&bot, "alice").prefs.away_until,
+        chrono::NaiveDate::from_ymd_opt(2026, 12, 1),
+        "unchanged"
+    );
 }
 
 #[test]
@@ -166,7 +208,11 @@ fn replies_follow_the_ambassadors_language() {
     bot.say("alice", "!lang fr", now);
     let me = Bot::last_reply(&bot.say("alice", "!hide", now));
     assert_eq!(me, bot.prompts.render(Lang::Fr, "board.hidden", &serde_json::json!({})));
-    assert_ne!(me, bot.prompts.render(Lang::En, "board.hidden", &serde_json::json!({})), "French differs from English");
+    assert_ne!(
+        me,
+        bot.prompts.render(Lang::En, "board.hidden", &serde_json::json!({})),
+        "French differs from English"
+    );
 }
 
 #[test]
@@ -179,8 +225,24 @@ fn the_leaderboard_counts_weeks_in_the_organisations_zone_and_leaves_hidden_peop
     let bob = ambassador(&bot, "bob");
     let w48: WeekKey = "2026-W48".parse().unwrap();
     let w47: WeekKey = "2026-W47".parse().unwrap();
-    assert_eq!(bot.store.week_totals(w48).unwrap().iter().map(|(id, _)| *id).collect::<Vec<_>>(), vec![alice.id]);
-    assert_eq!(bot.store.week_totals(w47).unwrap().iter().map(|(id, _)| *id).collect::<Vec<_>>(), vec![bob.id]);
+    assert_eq!(
+        bot.store
+            .week_totals(w48)
+            .unwrap()
+            .iter()
+            .map(|(id, _)| *id)
+            .collect::<Vec<_>>(),
+        vec![alice.id]
+    );
+    assert_eq!(
+        bot.store
+            .week_totals(w47)
+            .unwrap()
+            .iter()
+            .map(|(id, _)| *id)
+            .collect::<Vec<_>>(),
+        vec![bob.id]
+    );
 
     bot.say("dora", "!shared https://x.com/dora/status/12", at(23, 9, 0));
     bot.say("dora", "!shared https://x.com/dora/status/13", at(23, 9, 1));
@@ -188,7 +250,10 @@ fn the_leaderboard_counts_weeks_in_the_organisations_zone_and_leaves_hidden_peop
     let board = Bot::last_reply(&bot.say("alice", "!top", at(23, 10, 0)));
     assert!(board.contains("1. alice") && !board.contains("dora"), "{board}");
     let own = Bot::last_reply(&bot.say("dora", "!top", at(23, 10, 0)));
-    assert!(own.contains("#1") && own.contains("hidden"), "dora sees her own rank: {own}");
+    assert!(
+        own.contains("#1") && own.contains("hidden"),
+        "dora sees her own rank: {own}"
+    );
 }
 
 #[test]
@@ -196,15 +261,36 @@ fn my_data_is_sent_privately_and_forget_me_erases_everything_after_confirmation(
     let bot = Bot::new();
     bot.say("alice", "!shared https://x.com/alice/status/77", at(23, 9, 0));
     let data = bot.say("alice", "!my-data", at(23, 9, 1));
-    let dm = data.iter().find_map(|e| match e { Effect::Dm { text, .. } => Some(text.clone()), _ => None }).expect("a DM");
-    assert!(dm.contains("https://x.com/alice/status/77") && dm.contains("console:alice"), "{dm}");
+    let dm = data
+        .iter()
+        .find_map(|e| match e {
+            Effect::Dm { text, .. } => Some(text.clone()),
+            _ => None,
+        })
+        .expect("a DM");
+    assert!(
+        dm.contains("https://x.com/alice/status/77") && dm.contains("console:alice"),
+        "{dm}"
+    );
     let ask = Bot::last_reply(&bot.say("alice", "!forget-me", at(23, 9, 2)));
     assert!(ask.contains("forget-me confirm"), "{ask}");
-    assert_eq!(bot.store.ambassadors().unwrap().len(), 1, "nothing erased before confirmation");
+    assert_eq!(
+        bot.store.ambassadors().unwrap().len(),
+        1,
+        "nothing erased before confirmation"
+    );
     bot.say("alice", "!forget-me confirm", at(23, 9, 3));
     assert!(bot.store.ambassadors().unwrap().is_empty());
-    assert!(bot.store.reshare_by_key("https://x.com/alice/status/77").unwrap().is_none());
-    assert!(bot.store.week_totals(WeekKey::of(at(23, 9, 0), chrono_tz::Europe::Paris)).unwrap().is_empty());
+    assert!(bot
+        .store
+        .reshare_by_key("https://x.com/alice/status/77")
+        .unwrap()
+        .is_none());
+    assert!(bot
+        .store
+        .week_totals(WeekKey::of(at(23, 9, 0), chrono_tz::Europe::Paris))
+        .unwrap()
+        .is_empty());
     // Asking again does not re-create a profile.
     let after = Bot::last_reply(&bot.say("alice", "!my-data", at(23, 9, 4)));
     assert!(after.contains("don't keep anything"), "{after}");
@@ -216,12 +302,31 @@ fn link_joins_a_matrix_and_a_discord_identity_into_one_profile() {
     let bot = Bot::new();
     let matrix = Identity::new(Platform::Matrix, "@alice:example.org");
     let discord = Identity::new(Platform::Discord, "123456789");
-    bot.say_as(matrix.clone(), "!room:example.org", "!shared https://x.com/alice/status/1", at(23, 9, 0));
-    bot.say_as(discord.clone(), "42", "!shared https://x.com/alice/status/2", at(23, 9, 1));
+    bot.say_as(
+        matrix.clone(),
+        "!room:example.org",
+        "!shared https://x.com/alice/status/1",
+        at(23, 9, 0),
+    );
+    bot.say_as(
+        discord.clone(),
+        "42",
+        "!shared https://x.com/alice/status/2",
+        at(23, 9, 1),
+    );
     let effects = bot.say_as(matrix.clone(), "!room:example.org", "!link", at(23, 9, 2));
-    let dm = effects.iter().find_map(|e| match e { Effect::Dm { text, .. } => Some(text.clone()), _ => None }).expect("code by DM");
+    let dm = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Dm { text, .. } => Some(text.clone()),
+            _ => None,
+        })
+        .expect("code by DM");
     let code = dm.split("**").nth(1).expect("bold code").to_string();
-    assert!(!Bot::last_reply(&effects).contains(&code), "the code is never shown in the room");
+    assert!(
+        !Bot::last_reply(&effects).contains(&code),
+        "the code is never shown in the room"
+    );
     let wrong = Bot::last_reply(&bot.say_as(discord.clone(), "42", "!link ZZZZ-ZZZZ", at(23, 9, 3)));
     assert!(wrong.contains("ZZZZ-ZZZZ"), "{wrong}");
     let done = Bot::last_reply(&bot.say_as(discord.clone(), "42", &format!("!link {code}"), at(23, 9, 4)));
@@ -241,7 +346,12 @@ fn expired_link_codes_are_refused() {
     let effects = bot.say_as(matrix, "!r:example.org", "!link", at(23, 9, 0));
     let dm = Bot::text(&effects);
     let code = dm.split("**").nth(1).expect("bold code").to_string();
-    let late = Bot::last_reply(&bot.say_as(Identity::new(Platform::Discord, "9"), "1", &format!("!link {code}"), at(23, 10, 0)));
+    let late = Bot::last_reply(&bot.say_as(
+        Identity::new(Platform::Discord, "9"),
+        "1",
+        &format!("!link {code}"),
+        at(23, 10, 0),
+    ));
     assert!(late.contains("expired"), "{late}");
 }
 
@@ -258,10 +368,16 @@ fn posts_are_added_as_drafts_listed_shown_approved_and_cancelled() {
     assert!(Bot::last_reply(&bot.say_in("carla", "coord", "!post list", now)).contains("Save the bees"));
     let show = Bot::last_reply(&bot.say_in("carla", "coord", "!post show c1", now));
     assert!(show.contains("Las abejas") && show.contains("🐝 Bees!"), "{show}");
-    assert!(Bot::last_reply(&bot.say("alice", "!today", now)).contains("Nothing to share"), "drafts are not pushed");
+    assert!(
+        Bot::last_reply(&bot.say("alice", "!today", now)).contains("Nothing to share"),
+        "drafts are not pushed"
+    );
     bot.say_in("carla", "coord", "!post approve c1", now);
     let today = Bot::last_reply(&bot.say("alice", "!today", now));
-    assert!(today.contains("Save the bees") && today.contains("utm_content="), "{today}");
+    assert!(
+        today.contains("Save the bees") && today.contains("utm_content="),
+        "{today}"
+    );
     let again = Bot::last_reply(&bot.say_in("carla", "coord", "!post approve c1", now));
     assert!(again.contains("already"), "{again}");
     bot.say_in("carla", "coord", "!post cancel c1", now);
@@ -284,7 +400,10 @@ fn the_share_kit_never_contains_a_chat_id() {
     assert!(links.iter().any(|l| l.contains("x.com/intent")), "{today}");
     for link in links {
         assert!(!link.contains("alice"), "{link}");
-        assert!(link.contains("utm_content"), "every link is tracked with the pseudonymous code: {link}");
+        assert!(
+            link.contains("utm_content"),
+            "every link is tracked with the pseudonymous code: {link}"
+        );
     }
 }
 
@@ -293,9 +412,16 @@ fn the_report_counts_the_week_and_refuses_the_future() {
     let bot = Bot::new();
     let c1 = bot.approved_post("Report me", "campaign: rivers\nintent: action", at(23, 8, 0));
     bot.say("alice", &format!("!shared https://x.com/a/status/1 {c1}"), at(23, 9, 0));
-    bot.say("bob", &format!("!shared https://www.linkedin.com/posts/bob_x-activity-1 {c1}"), at(23, 9, 0));
+    bot.say(
+        "bob",
+        &format!("!shared https://www.linkedin.com/posts/bob_x-activity-1 {c1}"),
+        at(23, 9, 0),
+    );
     let report = Bot::last_reply(&bot.say_in("carla", "coord", "!report", at(23, 12, 0)));
-    assert!(report.contains("2026-W48") && report.contains("Reshares: 2") && report.contains("rivers"), "{report}");
+    assert!(
+        report.contains("2026-W48") && report.contains("Reshares: 2") && report.contains("rivers"),
+        "{report}"
+    );
     let future = Bot::last_reply(&bot.say_in("carla", "coord", "!report 2027-W10", at(23, 12, 0)));
     assert!(future.contains("2027-W10"), "{future}");
 }
@@ -305,7 +431,10 @@ fn help_lists_coordinator_commands_only_to_coordinators() {
     let bot = Bot::new();
     let ambassador_help = Bot::last_reply(&bot.say("alice", "!help", at(23, 9, 0)));
     let coordinator_help = Bot::last_reply(&bot.say("carla", "!help", at(23, 9, 0)));
-    assert!(ambassador_help.contains("!shared URL [ITEM]") && !ambassador_help.contains("post add"), "{ambassador_help}");
+    assert!(
+        ambassador_help.contains("!shared URL [ITEM]") && !ambassador_help.contains("post add"),
+        "{ambassador_help}"
+    );
     assert!(coordinator_help.contains("!post add"), "{coordinator_help}");
     let one = Bot::last_reply(&bot.say("alice", "!help tz", at(23, 9, 0)));
     assert!(one.contains("!tz ZONE"), "{one}");
@@ -316,7 +445,9 @@ fn the_daily_push_lists_todays_items_in_the_rooms_language() {
     let bot = Bot::new();
     bot.approved_post("Fleuve", "", at(23, 8, 0));
     let room = relais::domain::RoomRef::new(Platform::Console, "equipe");
-    let push = relais::app::daily_push(&bot.app(), &room, at(23, 9, 0)).unwrap().expect("a push");
+    let push = relais::app::daily_push(&bot.app(), &room, at(23, 9, 0))
+        .unwrap()
+        .expect("a push");
     match push {
         Effect::Post { text, items, key, .. } => {
             assert!(text.contains("rejoignez-nous"), "{text}");

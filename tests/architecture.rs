@@ -6,8 +6,20 @@ use std::path::{Path, PathBuf};
 
 const CORE: &[&str] = &["src/domain", "src/command", "src/app"];
 const FORBIDDEN: &[&str] = &[
-    "tokio", "sled", "matrix_sdk", "serenity", "poise", "Utc::now", "Local::now", "SystemTime::now", "Instant::now",
-    "std::fs", "std::net", "std::thread", "std::process", "reqwest",
+    "tokio",
+    "sled",
+    "matrix_sdk",
+    "serenity",
+    "poise",
+    "Utc::now",
+    "Local::now",
+    "SystemTime::now",
+    "Instant::now",
+    "std::fs",
+    "std::net",
+    "std::thread",
+    "std::process",
+    "reqwest",
 ];
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -51,7 +63,12 @@ fn every_module_starts_with_a_purpose_line() {
     rust_files(&root.join("src"), &mut files);
     let missing: Vec<String> = files
         .iter()
-        .filter(|f| !std::fs::read_to_string(f).unwrap_or_default().trim_start().starts_with("//!"))
+        .filter(|f| {
+            !std::fs::read_to_string(f)
+                .unwrap_or_default()
+                .trim_start()
+                .starts_with("//!")
+        })
         .map(|f| f.display().to_string())
         .collect();
     assert!(missing.is_empty(), "modules without a `//!` line: {missing:?}");

@@ -16,9 +16,18 @@ fn demo(store: &std::path::Path, script: &str) -> (String, String, bool) {
         .stderr(Stdio::piped())
         .spawn()
         .expect("relais starts");
-    child.stdin.take().expect("stdin").write_all(script.as_bytes()).expect("script written");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(script.as_bytes())
+        .expect("script written");
     let out = child.wait_with_output().expect("relais ends");
-    (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned(), out.status.success())
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        out.status.success(),
+    )
 }
 
 #[test]
@@ -54,21 +63,24 @@ kind: hot
     assert!(ok, "exit status; stderr: {err}\nstdout: {out}");
     let expect = [
         "Relais console",
-        "!post add",                      // help lists coordinator commands to carla
+        "!post add",                                           // help lists coordinator commands to carla
         "Living Rivers — à partager aujourd'hui (2026-11-23)", // the push, in the room's language
-        "x.com/intent/tweet",             // alice's personal share kit
-        "+15",                            // same-day reshare of c1
-        "already shared",                 // the second spelling of the same post
-        "relais reacts ✅",               // reaction claim
-        "Leaderboard, week 2026-W48",     // the board
-        "Did you mean `!shared`?",        // typo suggestion
-        "as a draft",                     // post add
-        "Report, week 2026-W48",          // coordinator report
+        "x.com/intent/tweet",                                  // alice's personal share kit
+        "+15",                                                 // same-day reshare of c1
+        "already shared",                                      // the second spelling of the same post
+        "relais reacts ✅",                                    // reaction claim
+        "Leaderboard, week 2026-W48",                          // the board
+        "Did you mean `!shared`?",                             // typo suggestion
+        "as a draft",                                          // post add
+        "Report, week 2026-W48",                               // coordinator report
     ];
     for e in expect {
         assert!(out.contains(e), "missing {e:?} in:\n{out}");
     }
-    assert!(!out.contains("[") || !out.contains("[reshare."), "no missing prompt keys:\n{out}");
+    assert!(
+        !out.contains("[") || !out.contains("[reshare."),
+        "no missing prompt keys:\n{out}"
+    );
     assert!(!err.contains("ERROR"), "no errors logged: {err}");
 }
 
@@ -86,7 +98,12 @@ fn the_demo_store_survives_a_restart_without_reseeding() {
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(b"/as zoe\n!shared https://x.com/zoe/status/99\n").unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"/as zoe\n!shared https://x.com/zoe/status/99\n")
+        .unwrap();
     let out = String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap();
     assert!(out.contains("already shared"), "the claim was on disk: {out}");
 }
@@ -108,7 +125,13 @@ fn a_second_process_on_the_same_store_gets_a_clear_error() {
     let mut stdout = first.stdout.take().unwrap();
     let mut banner = [0u8; 14];
     std::io::Read::read_exact(&mut stdout, &mut banner).unwrap();
-    let second = Command::new(BIN).current_dir(ROOT).args(["demo", "--store"]).arg(&store).stdin(Stdio::null()).output().unwrap();
+    let second = Command::new(BIN)
+        .current_dir(ROOT)
+        .args(["demo", "--store"])
+        .arg(&store)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
     drop(first.stdin.take());
     first.wait().unwrap();
     assert!(!second.status.success());
@@ -119,13 +142,26 @@ fn a_second_process_on_the_same_store_gets_a_clear_error() {
 #[test]
 fn check_config_accepts_the_shipped_files_and_lists_every_problem_of_a_bad_one() {
     for file in ["bot-config/relais.example.toml", "bot-config/demo.toml"] {
-        let out = Command::new(BIN).current_dir(ROOT).args(["check-config", file]).output().unwrap();
+        let out = Command::new(BIN)
+            .current_dir(ROOT)
+            .args(["check-config", file])
+            .output()
+            .unwrap();
         assert!(out.status.success(), "{file}: {}", String::from_utf8_lossy(&out.stderr));
     }
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("bad.toml");
-    std::fs::write(&bad, "[organisation]\nname = \"X\"\ntime-zone = \"Mars/Base\"\n\n[bot]\nprefix = \"\"\ncolour = \"red\"\n").unwrap();
-    let out = Command::new(BIN).current_dir(ROOT).arg("check-config").arg(&bad).output().unwrap();
+    std::fs::write(
+        &bad,
+        "[organisation]\nname = \"X\"\ntime-zone = \"Mars/Base\"\n\n[bot]\nprefix = \"\"\ncolour = \"red\"\n",
+    )
+    .unwrap();
+    let out = Command::new(BIN)
+        .current_dir(ROOT)
+        .arg("check-config")
+        .arg(&bad)
+        .output()
+        .unwrap();
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     for line in ["bad.toml:3:", "bad.toml:6:", "bad.toml:7:"] {
@@ -146,9 +182,17 @@ fn the_demo_clock_advances_and_runs_what_is_scheduled() {
         .spawn()
         .expect("relais starts");
     let script = "/as alice\n!nudges 23:00\n/advance 1d\n/advance 1d\n/advance soon\n";
-    child.stdin.take().expect("stdin").write_all(script.as_bytes()).expect("script written");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(script.as_bytes())
+        .expect("script written");
     let out = child.wait_with_output().expect("relais ends");
-    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
     assert!(out.status.success(), "{stderr}");
     for expected in [
         "23:00 tombe pendant les heures calmes (21:00-08:00)",
@@ -163,7 +207,11 @@ fn the_demo_clock_advances_and_runs_what_is_scheduled() {
     ] {
         assert!(stdout.contains(expected), "missing {expected:?} in:\n{stdout}");
     }
-    assert_eq!(stdout.matches("classement de la semaine").count(), 1, "the board once a week");
+    assert_eq!(
+        stdout.matches("classement de la semaine").count(),
+        1,
+        "the board once a week"
+    );
     assert!(!stderr.contains("ERROR"), "{stderr}");
 }
 
@@ -185,9 +233,17 @@ fn run_starts_the_scheduler_beside_the_console_and_stops_at_the_end_of_input() {
         .stderr(Stdio::piped())
         .spawn()
         .expect("relais starts");
-    child.stdin.take().expect("stdin").write_all(b"!urgent off\n/now\n").expect("script written");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"!urgent off\n/now\n")
+        .expect("script written");
     let out = child.wait_with_output().expect("relais ends");
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(stdout.contains("Urgent messages muted") && stdout.contains("It is "), "{stdout}");
+    assert!(
+        stdout.contains("Urgent messages muted") && stdout.contains("It is "),
+        "{stdout}"
+    );
 }

@@ -90,7 +90,10 @@ fn a_text_reads_exactly_as_written() {
     let prompts = Prompts::for_tests();
     let vars = json!({"max": 4000, "length": 5210});
     let text = prompts.render(Lang::En, "error.too_long", &vars);
-    assert_eq!(text, "That message is too long for me (5210 characters; 4000 at most). Could you send something shorter?");
+    assert_eq!(
+        text,
+        "That message is too long for me (5210 characters; 4000 at most). Could you send something shorter?"
+    );
 }
 
 #[test]

@@ -23,7 +23,10 @@ pub fn ambassadors(ctx: &mut Ctx) -> Result<Vec<Effect>, Failure> {
             "platforms": a.identities.iter().map(|i| i.platform.as_str()).collect::<Vec<_>>(),
         }));
     }
-    Ok(vec![ctx.reply("admin.ambassadors", json!({"rows": rows, "count": rows.len()}))])
+    Ok(vec![ctx.reply(
+        "admin.ambassadors",
+        json!({"rows": rows, "count": rows.len()}),
+    )])
 }
 
 fn is_coordinator(ctx: &Ctx, a: &Ambassador) -> bool {
@@ -33,13 +36,22 @@ fn is_coordinator(ctx: &Ctx, a: &Ambassador) -> bool {
 /// `role grant|revoke USER`.
 pub fn role(ctx: &mut Ctx, grant: bool, user: &str) -> Result<Vec<Effect>, Failure> {
     let mut target = find_person(ctx, user)?;
-    let by_config = target.identities.iter().any(|i| ctx.app.settings.coordinators.contains(i));
+    let by_config = target
+        .identities
+        .iter()
+        .any(|i| ctx.app.settings.coordinators.contains(i));
     if !grant && by_config {
-        return Err(Failure::user("admin.coordinator_by_config", json!({"name": target.display_name})));
+        return Err(Failure::user(
+            "admin.coordinator_by_config",
+            json!({"name": target.display_name}),
+        ));
     }
     let wanted = if grant { Role::Coordinator } else { Role::Ambassador };
     if target.role == wanted {
-        return Err(Failure::user("admin.role_unchanged", json!({"name": target.display_name, "coordinator": grant})));
+        return Err(Failure::user(
+            "admin.role_unchanged",
+            json!({"name": target.display_name, "coordinator": grant}),
+        ));
     }
     target.role = wanted;
     ctx.app.store.put_ambassador(&target)?;
@@ -47,7 +59,10 @@ pub fn role(ctx: &mut Ctx, grant: bool, user: &str) -> Result<Vec<Effect>, Failu
     if target.id == ctx.who.id {
         ctx.who.role = wanted;
     }
-    Ok(vec![ctx.reply("admin.role_changed", json!({"name": target.display_name, "coordinator": grant}))])
+    Ok(vec![ctx.reply(
+        "admin.role_changed",
+        json!({"name": target.display_name, "coordinator": grant}),
+    )])
 }
 
 /// Finds a person by a mention or id on the sender's platform, else by unique display name.
@@ -59,13 +74,20 @@ fn find_person(ctx: &Ctx, user: &str) -> Result<Ambassador, Failure> {
         return Ok(a);
     }
     let wanted = user.trim().trim_start_matches('@').to_lowercase();
-    let matches: Vec<Ambassador> = store.ambassadors()?.into_iter().filter(|a| a.display_name.to_lowercase() == wanted).collect();
+    let matches: Vec<Ambassador> = store
+        .ambassadors()?
+        .into_iter()
+        .filter(|a| a.display_name.to_lowercase() == wanted)
+        .collect();
     let count = matches.len();
     let mut found = matches.into_iter();
     match (found.next(), count) {
         (Some(a), 1) => Ok(a),
         (_, 0) => Err(Failure::user("admin.unknown_person", json!({"user": user}))),
-        _ => Err(Failure::user("admin.ambiguous_person", json!({"user": user, "count": count}))),
+        _ => Err(Failure::user(
+            "admin.ambiguous_person",
+            json!({"user": user, "count": count}),
+        )),
     }
 }
 
@@ -73,7 +95,11 @@ fn find_person(ctx: &Ctx, user: &str) -> Result<Ambassador, Failure> {
 fn user_id(platform: Platform, user: &str) -> String {
     let t = user.trim();
     match platform {
-        Platform::Discord => t.trim_start_matches("<@").trim_start_matches('!').trim_end_matches('>').to_string(),
+        Platform::Discord => t
+            .trim_start_matches("<@")
+            .trim_start_matches('!')
+            .trim_end_matches('>')
+            .to_string(),
         _ => t.to_string(),
     }
 }

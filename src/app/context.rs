@@ -25,7 +25,10 @@ pub struct Reply;
 
 impl Reply {
     pub fn text(text: String) -> Effect {
-        Effect::Reply { text, mentions: Vec::new() }
+        Effect::Reply {
+            text,
+            mentions: Vec::new(),
+        }
     }
 }
 
@@ -77,7 +80,12 @@ impl<'a, 'b> Ctx<'a, 'b> {
 
     /// Coordinator by role, or by being named in the configuration.
     pub fn is_coordinator(&self) -> bool {
-        self.who.is_coordinator() || self.who.identities.iter().any(|i| self.app.settings.coordinators.contains(i))
+        self.who.is_coordinator()
+            || self
+                .who
+                .identities
+                .iter()
+                .any(|i| self.app.settings.coordinators.contains(i))
     }
 
     /// Today's date in the organisation's time zone.
@@ -98,6 +106,8 @@ impl<'a, 'b> Ctx<'a, 'b> {
 
     /// Formats a UTC instant as a local date-time in the sender's zone (`2026-11-23 18:00`).
     pub fn local_time(&self, at: DateTime<Utc>) -> String {
-        at.with_timezone(&self.who.time_zone()).format("%Y-%m-%d %H:%M").to_string()
+        at.with_timezone(&self.who.time_zone())
+            .format("%Y-%m-%d %H:%M")
+            .to_string()
     }
 }

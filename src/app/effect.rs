@@ -16,12 +16,27 @@ pub enum Effect {
     /// Send a direct message to an ambassador (on the platform of their first identity that the
     /// adapter serves). `key`, when set, is a deterministic idempotency key (scheduled and urgent
     /// messages): an adapter never sends two messages with the same key.
-    Dm { to: AmbassadorId, text: String, key: Option<String> },
+    Dm {
+        to: AmbassadorId,
+        text: String,
+        key: Option<String>,
+    },
     /// Post to a room (scheduled posts, daily push). `items` lets the adapter map reactions on
     /// this message back to items; `key` is a deterministic idempotency key.
-    Post { room: RoomRef, text: String, items: Vec<ItemId>, key: String },
+    Post {
+        room: RoomRef,
+        text: String,
+        items: Vec<ItemId>,
+        key: String,
+    },
     /// Upload a file to a room (a report's chart or CSV). `key` is a deterministic idempotency key.
-    Upload { room: RoomRef, file_name: String, mime: String, bytes: Vec<u8>, key: String },
+    Upload {
+        room: RoomRef,
+        file_name: String,
+        mime: String,
+        bytes: Vec<u8>,
+        key: String,
+    },
 }
 
 impl Effect {

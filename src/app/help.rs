@@ -16,15 +16,28 @@ pub fn help_text(app: &App, lang: Lang, topic: Option<&str>, coordinator: bool) 
     let prefix = app.settings.prefix.as_str();
     if let Some(topic) = topic {
         let wanted = topic.trim().trim_start_matches(prefix).to_lowercase();
-        let found = spec(&wanted).or_else(|| COMMANDS.iter().find(|c| c.name.split(' ').next() == Some(wanted.as_str())));
+        let found = spec(&wanted).or_else(|| {
+            COMMANDS
+                .iter()
+                .find(|c| c.name.split(' ').next() == Some(wanted.as_str()))
+        });
         return match found {
             Some(c) => app.prompts.render(lang, "help.command", &command_vars(app, lang, c)),
-            None => app.prompts.render(lang, "help.unknown_topic", &json!({"topic": topic, "prefix": prefix})),
+            None => app
+                .prompts
+                .render(lang, "help.unknown_topic", &json!({"topic": topic, "prefix": prefix})),
         };
     }
-    let rows: Vec<Value> =
-        COMMANDS.iter().filter(|c| coordinator || !c.coordinator_only).map(|c| command_vars(app, lang, c)).collect();
-    app.prompts.render(lang, "help.list", &json!({"commands": rows, "prefix": prefix, "coordinator": coordinator}))
+    let rows: Vec<Value> = COMMANDS
+        .iter()
+        .filter(|c| coordinator || !c.coordinator_only)
+        .map(|c| command_vars(app, lang, c))
+        .collect();
+    app.prompts.render(
+        lang,
+        "help.list",
+        &json!({"commands": rows, "prefix": prefix, "coordinator": coordinator}),
+    )
 }
 
 fn command_vars(app: &App, lang: Lang, c: &CommandSpec) -> Value {
@@ -56,7 +69,10 @@ pub fn render_parse_error(app: &App, lang: Lang, e: &ParseError) -> String {
     let mut vars = serde_json::to_value(&e.kind).unwrap_or_else(|_| json!({}));
     if let Value::Object(map) = &mut vars {
         map.insert("prefix".into(), json!(app.settings.prefix));
-        map.insert("usage".into(), json!(e.command.and_then(spec).map(|c| usage(&app.settings.prefix, c))));
+        map.insert(
+            "usage".into(),
+            json!(e.command.and_then(spec).map(|c| usage(&app.settings.prefix, c))),
+        );
     }
     app.prompts.render(lang, &format!("parse.{}", e.kind.key()), &vars)
 }

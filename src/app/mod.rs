@@ -21,10 +21,10 @@ mod today;
 mod urgent;
 
 pub use context::{Incoming, Reply};
-pub use people::pseudonym_code;
-pub use today::daily_push;
 pub use effect::Effect;
+pub use people::pseudonym_code;
 pub use settings::{CampaignGoal, RoomSettings, ScheduleSettings, Settings};
+pub use today::daily_push;
 
 use crate::command::{self, Command};
 use crate::domain::{Ambassador, ItemId};
@@ -43,7 +43,11 @@ pub struct App<'a> {
 
 impl<'a> App<'a> {
     pub fn new(settings: &'a Settings, prompts: &'a Prompts, store: &'a dyn Store) -> Self {
-        App { settings, prompts, store }
+        App {
+            settings,
+            prompts,
+            store,
+        }
     }
 
     /// Handles one chat message: returns nothing when it is not addressed to Relais.
@@ -56,7 +60,11 @@ impl<'a> App<'a> {
         if length > self.settings.max_message_chars {
             let lang = self.guest_lang(msg);
             let max = self.settings.max_message_chars;
-            return vec![Reply::text(self.prompts.render(lang, "error.too_long", &json!({"max": max, "length": length})))];
+            return vec![Reply::text(self.prompts.render(
+                lang,
+                "error.too_long",
+                &json!({"max": max, "length": length}),
+            ))];
         }
         match command::parse(&msg.text, prefix) {
             None => Vec::new(),
@@ -89,7 +97,10 @@ impl<'a> App<'a> {
 
     fn run(&self, msg: &Incoming, cmd: Command, now: DateTime<Utc>) -> Vec<Effect> {
         // Commands that must not create a profile for a stranger.
-        if matches!(cmd, Command::Help { .. } | Command::ForgetMe { .. } | Command::MyData | Command::Link { code: Some(_) }) {
+        if matches!(
+            cmd,
+            Command::Help { .. } | Command::ForgetMe { .. } | Command::MyData | Command::Link { code: Some(_) }
+        ) {
             match self.store.ambassador_by_identity(&msg.from) {
                 Ok(None) => return self.run_as_guest(msg, &cmd, now),
                 Ok(Some(_)) => {}
@@ -122,7 +133,12 @@ impl<'a> App<'a> {
 
     /// Runs `f` with a context for the sender (registering them on first contact) and turns its
     /// result into effects: user failures become a reply, internal ones are logged.
-    fn with_ctx(&self, msg: &Incoming, now: DateTime<Utc>, f: impl FnOnce(&mut Ctx) -> Result<Vec<Effect>, Failure>) -> Vec<Effect> {
+    fn with_ctx(
+        &self,
+        msg: &Incoming,
+        now: DateTime<Utc>,
+        f: impl FnOnce(&mut Ctx) -> Result<Vec<Effect>, Failure>,
+    ) -> Vec<Effect> {
         let (who, is_new) = match self.sender(msg, now) {
             Ok(found) => found,
             Err(e) => return vec![self.internal_error(msg, &e)],
@@ -130,7 +146,10 @@ impl<'a> App<'a> {
         let mut ctx = Ctx::new(self, msg, who, now);
         let mut effects = Vec::new();
         if is_new {
-            effects.push(ctx.reply("welcome", json!({"name": ctx.who.display_name, "prefix": self.settings.prefix, "org": self.settings.org_name})));
+            effects.push(ctx.reply(
+                "welcome",
+                json!({"name": ctx.who.display_name, "prefix": self.settings.prefix, "org": self.settings.org_name}),
+            ));
         }
         match f(&mut ctx) {
             Ok(more) => effects.extend(more),
@@ -157,7 +176,10 @@ impl<'a> App<'a> {
         if let Ok(Some(a)) = self.store.ambassador_by_identity(&msg.from) {
             return a.lang;
         }
-        self.settings.room(&msg.room).map(|r| r.lang).unwrap_or(self.settings.default_lang)
+        self.settings
+            .room(&msg.room)
+            .map(|r| r.lang)
+            .unwrap_or(self.settings.default_lang)
     }
 
     fn internal_error(&self, msg: &Incoming, e: &dyn std::fmt::Display) -> Effect {

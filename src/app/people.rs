@@ -10,13 +10,24 @@ use serde_json::{json, Value};
 /// organisation's time zone, coordinator if the configuration names them.
 pub fn new_ambassador(app: &App, id: AmbassadorId, msg: &Incoming, now: DateTime<Utc>) -> Ambassador {
     let settings = app.settings;
-    let lang = settings.room(&msg.room).map(|r| r.lang).unwrap_or(settings.default_lang);
-    let role = if settings.coordinators.contains(&msg.from) { Role::Coordinator } else { Role::Ambassador };
+    let lang = settings
+        .room(&msg.room)
+        .map(|r| r.lang)
+        .unwrap_or(settings.default_lang);
+    let role = if settings.coordinators.contains(&msg.from) {
+        Role::Coordinator
+    } else {
+        Role::Ambassador
+    };
     let name = msg.display_name.trim();
     Ambassador {
         id,
         code: pseudonym_code(id, now),
-        display_name: if name.is_empty() { msg.from.user.clone() } else { name.chars().take(64).collect() },
+        display_name: if name.is_empty() {
+            msg.from.user.clone()
+        } else {
+            name.chars().take(64).collect()
+        },
         identities: vec![msg.from.clone()],
         lang,
         tz: settings.org_tz.name().to_string(),
@@ -73,8 +84,8 @@ pub fn board_vars(app: &App, week: WeekKey, asker: Option<&Ambassador>) -> Resul
             _ => {}
         }
     }
-    let you = asker.and_then(|who| ranked.iter().find(|s| s.ambassador == who.id).map(|s| (who, s))).map(|(who, s)| {
-        json!({"rank": s.rank, "points": s.total.points, "hidden": who.prefs.hidden})
-    });
+    let you = asker
+        .and_then(|who| ranked.iter().find(|s| s.ambassador == who.id).map(|s| (who, s)))
+        .map(|(who, s)| json!({"rank": s.rank, "points": s.total.points, "hidden": who.prefs.hidden}));
     Ok(json!({"week": week.to_string(), "rows": rows, "you": you, "total": ranked.len()}))
 }

@@ -2,8 +2,8 @@
 
 use super::context::{Ctx, Failure};
 use super::Effect;
-use crate::command::{NewKind, NewPost};
 use crate::command::PostFilter;
+use crate::command::{NewKind, NewPost};
 use crate::domain::week::local_midnight;
 use crate::domain::{Item, ItemId, ItemKind, ItemStatus};
 use chrono::{DateTime, Days, NaiveDateTime, TimeZone, Utc};
@@ -15,10 +15,16 @@ pub fn add(ctx: &mut Ctx, post: NewPost) -> Result<Vec<Effect>, Failure> {
     let publish = post.publish.unwrap_or_else(|| ctx.today_org());
     let kind = match post.kind {
         NewKind::Evergreen => ItemKind::Evergreen,
-        NewKind::Hot { expires: Some(local) } => ItemKind::Hot { expires: local_to_utc(local, tz) },
+        NewKind::Hot { expires: Some(local) } => ItemKind::Hot {
+            expires: local_to_utc(local, tz),
+        },
         NewKind::Hot { expires: None } => {
-            let last_day = publish.checked_add_days(Days::new(u64::from(ctx.app.settings.hot_default_days))).unwrap_or(publish);
-            ItemKind::Hot { expires: local_midnight(last_day.succ_opt().unwrap_or(last_day), tz) }
+            let last_day = publish
+                .checked_add_days(Days::new(u64::from(ctx.app.settings.hot_default_days)))
+                .unwrap_or(publish);
+            ItemKind::Hot {
+                expires: local_midnight(last_day.succ_opt().unwrap_or(last_day), tz),
+            }
         }
     };
     if let ItemKind::Hot { expires } = kind {
@@ -71,7 +77,10 @@ pub fn list(ctx: &mut Ctx, filter: PostFilter) -> Result<Vec<Effect>, Failure> {
         .map(|i| summary(ctx, i))
         .collect();
     let filter_key = format!("{filter:?}").to_lowercase();
-    Ok(vec![ctx.reply("post.list", json!({"items": rows, "filter": filter_key, "prefix": ctx.app.settings.prefix}))])
+    Ok(vec![ctx.reply(
+        "post.list",
+        json!({"items": rows, "filter": filter_key, "prefix": ctx.app.settings.prefix}),
+    )])
 }
 
 fn matches_filter(status: ItemStatus, filter: PostFilter) -> bool {
@@ -107,14 +116,29 @@ pub fn show(ctx: &mut Ctx, id: ItemId) -> Result<Vec<Effect>, Failure> {
     let item = find(ctx, id)?;
     let mut vars = summary(ctx, &item);
     vars["link"] = json!(item.link);
-    vars["texts"] = item.texts.iter().map(|(l, t)| json!({"lang": l.code(), "text": t})).collect();
+    vars["texts"] = item
+        .texts
+        .iter()
+        .map(|(l, t)| json!({"lang": l.code(), "text": t}))
+        .collect();
     vars["captions"] = item
         .captions
         .iter()
         .map(|c| json!({"network": c.network.name(), "lang": c.lang.map(|l| l.code()), "text": c.text}))
         .collect();
-    vars["hashtags"] = json!(item.hashtags.iter().map(|h| format!("#{h}")).collect::<Vec<_>>().join(" "));
-    vars["reshares"] = json!(ctx.app.store.reshares_between(item.created_at, ctx.now + chrono::Duration::seconds(1))?.iter().filter(|r| r.item == Some(id)).count());
+    vars["hashtags"] = json!(item
+        .hashtags
+        .iter()
+        .map(|h| format!("#{h}"))
+        .collect::<Vec<_>>()
+        .join(" "));
+    vars["reshares"] = json!(ctx
+        .app
+        .store
+        .reshares_between(item.created_at, ctx.now + chrono::Duration::seconds(1))?
+        .iter()
+        .filter(|r| r.item == Some(id))
+        .count());
     Ok(vec![ctx.reply("post.show", vars)])
 }
 
@@ -131,15 +155,24 @@ pub fn cancel(ctx: &mut Ctx, id: ItemId) -> Result<Vec<Effect>, Failure> {
 fn set_status(ctx: &mut Ctx, id: ItemId, status: ItemStatus, key: &str) -> Result<Vec<Effect>, Failure> {
     let mut item = find(ctx, id)?;
     if item.status == status {
-        return Err(Failure::user("post.already", json!({"id": id.to_string(), "status": status.key()})));
+        return Err(Failure::user(
+            "post.already",
+            json!({"id": id.to_string(), "status": status.key()}),
+        ));
     }
     item.status = status;
     ctx.app.store.put_item(&item)?;
     tracing::info!(item = %id, status = status.key(), by = %ctx.who.id, "item status changed");
     let expired = item.is_expired(ctx.now);
-    Ok(vec![ctx.reply(key, json!({"id": id.to_string(), "title": item.title, "expired": expired, "prefix": ctx.app.settings.prefix}))])
+    Ok(vec![ctx.reply(
+        key,
+        json!({"id": id.to_string(), "title": item.title, "expired": expired, "prefix": ctx.app.settings.prefix}),
+    )])
 }
 
 fn find(ctx: &Ctx, id: ItemId) -> Result<Item, Failure> {
-    ctx.app.store.item(id)?.ok_or_else(|| Failure::user("item.unknown", json!({"item": id.to_string()})))
+    ctx.app
+        .store
+        .item(id)?
+        .ok_or_else(|| Failure::user("item.unknown", json!({"item": id.to_string()})))
 }

@@ -12,11 +12,17 @@ use serde_json::json;
 pub fn link_code(ctx: &mut Ctx) -> Result<Vec<Effect>, Failure> {
     let minutes = ctx.app.settings.link_code_minutes;
     let code = one_time_code(ctx.who.id.0, ctx.now.timestamp_nanos_opt().unwrap_or_default() as u64);
-    let entry = LinkCode { ambassador: ctx.who.id, expires: ctx.now + Duration::minutes(i64::from(minutes)) };
+    let entry = LinkCode {
+        ambassador: ctx.who.id,
+        expires: ctx.now + Duration::minutes(i64::from(minutes)),
+    };
     ctx.app.store.put_link_code(&code, &entry)?;
     let dm = Effect::Dm {
         to: ctx.who.id,
-        text: ctx.text("link.code", json!({"code": code, "minutes": minutes, "prefix": ctx.app.settings.prefix})),
+        text: ctx.text(
+            "link.code",
+            json!({"code": code, "minutes": minutes, "prefix": ctx.app.settings.prefix}),
+        ),
         key: None,
     };
     let mut effects = vec![dm];
@@ -47,13 +53,21 @@ pub fn link_with_code(ctx: &mut Ctx, code: &str) -> Result<Vec<Effect>, Failure>
     let store = ctx.app.store;
     let entry = match store.take_link_code(&normalised)? {
         Some(e) if e.expires > ctx.now => e,
-        _ => return Err(Failure::user("link.invalid", json!({"code": normalised, "prefix": ctx.app.settings.prefix}))),
+        _ => {
+            return Err(Failure::user(
+                "link.invalid",
+                json!({"code": normalised, "prefix": ctx.app.settings.prefix}),
+            ))
+        }
     };
     if entry.ambassador == ctx.who.id {
         return Err(Failure::user("link.same", json!({})));
     }
     let Some(target) = store.ambassador(entry.ambassador)? else {
-        return Err(Failure::user("link.invalid", json!({"code": normalised, "prefix": ctx.app.settings.prefix})));
+        return Err(Failure::user(
+            "link.invalid",
+            json!({"code": normalised, "prefix": ctx.app.settings.prefix}),
+        ));
     };
     store.merge_ambassadors(ctx.who.id, target.id)?;
     tracing::info!(from = %ctx.who.id, into = %target.id, "identities linked");
@@ -65,7 +79,10 @@ pub fn link_with_code(ctx: &mut Ctx, code: &str) -> Result<Vec<Effect>, Failure>
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
         .collect();
-    Ok(vec![ctx.reply("link.done", json!({"name": target.display_name, "platforms": platforms}))])
+    Ok(vec![ctx.reply(
+        "link.done",
+        json!({"name": target.display_name, "platforms": platforms}),
+    )])
 }
 
 /// `my-data`: everything Relais keeps about the sender, sent privately.
@@ -102,7 +119,11 @@ pub fn my_data(ctx: &mut Ctx) -> Result<Vec<Effect>, Failure> {
         "reshares": reshares,
         "prefix": ctx.app.settings.prefix,
     });
-    let mut effects = vec![Effect::Dm { to: who.id, text: ctx.text("privacy.my_data", vars), key: None }];
+    let mut effects = vec![Effect::Dm {
+        to: who.id,
+        text: ctx.text("privacy.my_data", vars),
+        key: None,
+    }];
     if !ctx.msg.direct {
         effects.push(ctx.reply("privacy.sent_by_dm", json!({})));
     }
@@ -113,7 +134,10 @@ pub fn my_data(ctx: &mut Ctx) -> Result<Vec<Effect>, Failure> {
 pub fn forget_me(ctx: &mut Ctx, confirmed: bool) -> Result<Vec<Effect>, Failure> {
     if !confirmed {
         let reshares = ctx.app.store.stats(ctx.who.id)?.reshares;
-        return Ok(vec![ctx.reply("privacy.forget_confirm", json!({"reshares": reshares, "prefix": ctx.app.settings.prefix}))]);
+        return Ok(vec![ctx.reply(
+            "privacy.forget_confirm",
+            json!({"reshares": reshares, "prefix": ctx.app.settings.prefix}),
+        )]);
     }
     ctx.app.store.forget_ambassador(ctx.who.id)?;
     tracing::info!(ambassador = %ctx.who.id, "ambassador forgotten on request");
@@ -129,7 +153,9 @@ mod tests {
         let a = one_time_code(1, 1);
         assert_eq!(a.len(), 9);
         assert_eq!(a.chars().nth(4), Some('-'));
-        assert!(a.chars().all(|c| c == '-' || c.is_ascii_uppercase() || c.is_ascii_digit()));
+        assert!(a
+            .chars()
+            .all(|c| c == '-' || c.is_ascii_uppercase() || c.is_ascii_digit()));
         assert!(!a.contains(['0', 'O', '1', 'I']));
         assert_ne!(a, one_time_code(1, 2));
         assert_ne!(a, one_time_code(2, 1));

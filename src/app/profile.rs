@@ -54,15 +54,22 @@ fn nudge_text(ctx: &Ctx) -> String {
 pub fn set_lang(ctx: &mut Ctx, lang: Lang) -> Result<Vec<Effect>, Failure> {
     ctx.who.lang = lang;
     ctx.save()?;
-    Ok(vec![ctx.reply("lang.set", json!({"lang": lang.native_name(), "code": lang.code()}))])
+    Ok(vec![ctx.reply(
+        "lang.set",
+        json!({"lang": lang.native_name(), "code": lang.code()}),
+    )])
 }
 
 pub fn set_tz(ctx: &mut Ctx, zone: &str) -> Result<Vec<Effect>, Failure> {
-    let tz: chrono_tz::Tz = zone.parse().map_err(|_| Failure::user("tz.unknown", json!({"zone": zone})))?;
+    let tz: chrono_tz::Tz = zone
+        .parse()
+        .map_err(|_| Failure::user("tz.unknown", json!({"zone": zone})))?;
     ctx.who.tz = tz.name().to_string();
     ctx.save()?;
     let local = ctx.now.with_timezone(&tz).format("%H:%M").to_string();
-    Ok(vec![ctx.reply("tz.set", json!({"zone": tz.name(), "local_time": local}))])
+    Ok(vec![
+        ctx.reply("tz.set", json!({"zone": tz.name(), "local_time": local}))
+    ])
 }
 
 /// `nudges on|off|HH:MM`; a time inside the quiet hours is refused, naming them.
@@ -93,7 +100,10 @@ pub fn set_away(ctx: &mut Ctx, until: Option<NaiveDate>) -> Result<Vec<Effect>, 
     if let Some(date) = until {
         let today = ctx.today_local();
         if date < today {
-            return Err(Failure::user("away.in_past", json!({"date": date.to_string(), "today": today.to_string()})));
+            return Err(Failure::user(
+                "away.in_past",
+                json!({"date": date.to_string(), "today": today.to_string()}),
+            ));
         }
     }
     ctx.who.prefs.away_until = until;
@@ -107,7 +117,9 @@ pub fn set_away(ctx: &mut Ctx, until: Option<NaiveDate>) -> Result<Vec<Effect>, 
 pub fn set_hidden(ctx: &mut Ctx, hidden: bool) -> Result<Vec<Effect>, Failure> {
     ctx.who.prefs.hidden = hidden;
     ctx.save()?;
-    Ok(vec![ctx.reply(if hidden { "board.hidden" } else { "board.shown" }, json!({}))])
+    Ok(vec![
+        ctx.reply(if hidden { "board.hidden" } else { "board.shown" }, json!({}))
+    ])
 }
 
 pub fn set_mastodon(ctx: &mut Ctx, instance: Option<String>) -> Result<Vec<Effect>, Failure> {

@@ -54,10 +54,21 @@ pub fn withdraw_quick_claim(store: &dyn Store, who: AmbassadorId, item: ItemId) 
     Ok(withdrawn)
 }
 
-fn record(ctx: &mut Ctx, item: Option<&Item>, shared: Option<SharedUrl>, source: ReshareSource) -> Result<Vec<Effect>, Failure> {
+fn record(
+    ctx: &mut Ctx,
+    item: Option<&Item>,
+    shared: Option<SharedUrl>,
+    source: ReshareSource,
+) -> Result<Vec<Effect>, Failure> {
     let store = ctx.app.store;
     let before = store.stats(ctx.who.id)?;
-    let got = award(&ctx.app.settings.points, &before, ctx.today_local(), ctx.today_org(), item.map(|i| i.publish));
+    let got = award(
+        &ctx.app.settings.points,
+        &before,
+        ctx.today_local(),
+        ctx.today_org(),
+        item.map(|i| i.publish),
+    );
     let (url, network) = match shared {
         Some(s) => (Some(s.url), s.network),
         None => (None, Network::Other),
@@ -65,7 +76,12 @@ fn record(ctx: &mut Ctx, item: Option<&Item>, shared: Option<SharedUrl>, source:
     let dedup_key = match (&url, item) {
         (Some(u), _) => u.clone(),
         (None, Some(i)) => Reshare::quick_key(ctx.who.id, i.id),
-        (None, None) => return Err(Failure::user("reshare.bad_url", json!({"url": "", "reason": "not_a_url"}))),
+        (None, None) => {
+            return Err(Failure::user(
+                "reshare.bad_url",
+                json!({"url": "", "reason": "not_a_url"}),
+            ))
+        }
     };
     let reshare = Reshare {
         id: 0,
@@ -108,9 +124,10 @@ fn record(ctx: &mut Ctx, item: Option<&Item>, shared: Option<SharedUrl>, source:
 fn claimable_item(ctx: &Ctx, id: ItemId) -> Result<Item, Failure> {
     match ctx.app.store.item(id)? {
         None => Err(Failure::user("item.unknown", json!({"item": id.to_string()}))),
-        Some(item) if item.status != ItemStatus::Approved => {
-            Err(Failure::user("reshare.item_not_open", json!({"item": id.to_string(), "status": item.status.key()})))
-        }
+        Some(item) if item.status != ItemStatus::Approved => Err(Failure::user(
+            "reshare.item_not_open",
+            json!({"item": id.to_string(), "status": item.status.key()}),
+        )),
         Some(item) => Ok(item),
     }
 }
@@ -128,7 +145,10 @@ fn learn_mastodon_instance(ctx: &mut Ctx, shared: &SharedUrl) -> Result<(), Fail
 
 fn already_counted(ctx: &Ctx, existing: &crate::domain::Reshare) -> Effect {
     let by_you = existing.ambassador == ctx.who.id;
-    ctx.reply("reshare.already_counted", json!({"by_you": by_you, "when": ctx.local_time(existing.at)}))
+    ctx.reply(
+        "reshare.already_counted",
+        json!({"by_you": by_you, "when": ctx.local_time(existing.at)}),
+    )
 }
 
 fn react_done() -> Effect {
@@ -155,12 +175,20 @@ mod tests {
 
     #[test]
     fn a_withdrawn_reaction_takes_its_quick_claim_back_unless_a_url_was_given() {
-        let prompts = Prompts::load(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/prompts"))).expect("prompts").prompts;
-        let settings = Settings { coordinators: vec![Identity::new(Platform::Console, "carla")], ..Settings::default() };
+        let prompts = Prompts::load(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/prompts")))
+            .expect("prompts")
+            .prompts;
+        let settings = Settings {
+            coordinators: vec![Identity::new(Platform::Console, "carla")],
+            ..Settings::default()
+        };
         let store = MemoryStore::new();
         let app = App::new(&settings, &prompts, &store);
         let now = Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).single().expect("time");
-        for text in ["!post add\ntitle: A\nlink: https://example.org/a\ntext.en: a", "!post add\ntitle: B\nlink: https://example.org/b\ntext.en: b"] {
+        for text in [
+            "!post add\ntitle: A\nlink: https://example.org/a\ntext.en: a",
+            "!post add\ntitle: B\nlink: https://example.org/b\ntext.en: b",
+        ] {
             app.handle(&message("carla", text), now);
         }
         for id in ["c1", "c2"] {
@@ -170,15 +198,32 @@ mod tests {
         app.claim_by_reaction(&message("bob", ""), c1, now);
         app.claim_by_reaction(&message("bob", ""), c2, now);
         app.handle(&message("bob", "!shared https://x.com/bob/status/42 c2"), now);
-        let bob = store.ambassador_by_identity(&Identity::new(Platform::Console, "bob")).expect("store").expect("bob");
+        let bob = store
+            .ambassador_by_identity(&Identity::new(Platform::Console, "bob"))
+            .expect("store")
+            .expect("bob");
         assert_eq!(store.reshares_of(bob.id).expect("reshares").len(), 2);
 
-        let rows = [("bob", c1, 1, "the URL-less claim is withdrawn"), ("bob", c1, 1, "withdrawing twice does nothing"), ("bob", c2, 1, "a claim with a URL stays"), ("zoe", c2, 1, "a stranger withdraws nothing")];
+        let rows = [
+            ("bob", c1, 1, "the URL-less claim is withdrawn"),
+            ("bob", c1, 1, "withdrawing twice does nothing"),
+            ("bob", c2, 1, "a claim with a URL stays"),
+            ("zoe", c2, 1, "a stranger withdraws nothing"),
+        ];
         for (who, item, left, why) in rows {
-            assert!(app.withdraw_reaction_claim(&message(who, ""), item).is_empty(), "{why}: no message");
+            assert!(
+                app.withdraw_reaction_claim(&message(who, ""), item).is_empty(),
+                "{why}: no message"
+            );
             assert_eq!(store.reshares_of(bob.id).expect("reshares").len(), left, "{why}");
         }
-        assert!(store.ambassador_by_identity(&Identity::new(Platform::Console, "zoe")).expect("store").is_none(), "no profile for a stranger");
+        assert!(
+            store
+                .ambassador_by_identity(&Identity::new(Platform::Console, "zoe"))
+                .expect("store")
+                .is_none(),
+            "no profile for a stranger"
+        );
         assert_eq!(store.stats(bob.id).expect("stats").reshares, 1);
     }
 }

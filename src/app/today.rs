@@ -15,7 +15,10 @@ pub fn today(ctx: &mut Ctx) -> Result<Vec<Effect>, Failure> {
     if todays.is_empty() {
         return Ok(vec![ctx.reply("today.none", json!({}))]);
     }
-    let cards: Vec<Value> = todays.iter().map(|item| kit_vars(ctx.app, item, &ctx.who, ctx.now)).collect();
+    let cards: Vec<Value> = todays
+        .iter()
+        .map(|item| kit_vars(ctx.app, item, &ctx.who, ctx.now))
+        .collect();
     let vars = json!({"date": ctx.today_org().to_string(), "items": cards, "prefix": ctx.app.settings.prefix});
     Ok(vec![ctx.reply("today.kits", vars)])
 }
@@ -23,7 +26,11 @@ pub fn today(ctx: &mut Ctx) -> Result<Vec<Effect>, Failure> {
 /// The template variables of one item's share kit for one ambassador.
 pub fn kit_vars(app: &App, item: &Item, who: &Ambassador, now: DateTime<Utc>) -> Value {
     let kit = share_kit(item, who, app.settings.default_lang);
-    let links: Vec<Value> = kit.links.iter().map(|l| json!({"name": l.target.name(), "url": l.url})).collect();
+    let links: Vec<Value> = kit
+        .links
+        .iter()
+        .map(|l| json!({"name": l.target.name(), "url": l.url}))
+        .collect();
     json!({
         "id": item.id.to_string(),
         "title": item.title,
@@ -38,7 +45,9 @@ pub fn kit_vars(app: &App, item: &Item, who: &Ambassador, now: DateTime<Utc>) ->
 
 fn expires_text(item: &Item, now: DateTime<Utc>, tz: chrono_tz::Tz) -> Option<String> {
     match item.kind {
-        ItemKind::Hot { expires } if expires > now => Some(expires.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string()),
+        ItemKind::Hot { expires } if expires > now => {
+            Some(expires.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string())
+        }
         _ => None,
     }
 }
@@ -46,7 +55,11 @@ fn expires_text(item: &Item, now: DateTime<Utc>, tz: chrono_tz::Tz) -> Option<St
 /// The daily push for `room` at `now`: one post with today's items in the room's language, or
 /// nothing when there is nothing to push. The key makes the post idempotent per room and day.
 pub fn daily_push(app: &App, room: &RoomRef, now: DateTime<Utc>) -> Result<Option<Effect>, crate::store::StoreError> {
-    let lang = app.settings.room(room).map(|r| r.lang).unwrap_or(app.settings.default_lang);
+    let lang = app
+        .settings
+        .room(room)
+        .map(|r| r.lang)
+        .unwrap_or(app.settings.default_lang);
     let items = app.store.items()?;
     let todays = todays_items(&items, now, app.settings.org_tz);
     if todays.is_empty() {
@@ -54,7 +67,8 @@ pub fn daily_push(app: &App, room: &RoomRef, now: DateTime<Utc>) -> Result<Optio
     }
     let date = now.with_timezone(&app.settings.org_tz).date_naive();
     let cards: Vec<Value> = todays.iter().map(|item| room_card(app, item, lang, now)).collect();
-    let vars = json!({"date": date.to_string(), "org": app.settings.org_name, "items": cards, "prefix": app.settings.prefix});
+    let vars =
+        json!({"date": date.to_string(), "org": app.settings.org_name, "items": cards, "prefix": app.settings.prefix});
     Ok(Some(Effect::Post {
         room: room.clone(),
         text: app.prompts.render(lang, "push.daily", &vars),

@@ -158,31 +158,131 @@ pub struct CommandSpec {
 
 /// The command table, in the order `help` lists it.
 pub const COMMANDS: &[CommandSpec] = &[
-    CommandSpec { name: "help", args: "[COMMAND]", coordinator_only: false },
-    CommandSpec { name: "today", args: "", coordinator_only: false },
-    CommandSpec { name: "shared", args: "URL [ITEM]", coordinator_only: false },
-    CommandSpec { name: "me", args: "", coordinator_only: false },
-    CommandSpec { name: "top", args: "", coordinator_only: false },
-    CommandSpec { name: "lang", args: "en|fr|es|ca|pt", coordinator_only: false },
-    CommandSpec { name: "tz", args: "ZONE", coordinator_only: false },
-    CommandSpec { name: "nudges", args: "on|off|HH:MM", coordinator_only: false },
-    CommandSpec { name: "away", args: "until YYYY-MM-DD | off", coordinator_only: false },
-    CommandSpec { name: "hide", args: "", coordinator_only: false },
-    CommandSpec { name: "show", args: "", coordinator_only: false },
-    CommandSpec { name: "urgent", args: "on|off", coordinator_only: false },
-    CommandSpec { name: "mastodon", args: "HOST | off", coordinator_only: false },
-    CommandSpec { name: "link", args: "[CODE]", coordinator_only: false },
-    CommandSpec { name: "my-data", args: "", coordinator_only: false },
-    CommandSpec { name: "forget-me", args: "[confirm]", coordinator_only: false },
-    CommandSpec { name: "post add", args: "", coordinator_only: true },
-    CommandSpec { name: "post list", args: "[draft|approved|cancelled|all]", coordinator_only: true },
-    CommandSpec { name: "post show", args: "ITEM", coordinator_only: true },
-    CommandSpec { name: "post approve", args: "ITEM", coordinator_only: true },
-    CommandSpec { name: "post cancel", args: "ITEM", coordinator_only: true },
-    CommandSpec { name: "post push", args: "ITEM", coordinator_only: true },
-    CommandSpec { name: "report", args: "[YYYY-Www]", coordinator_only: true },
-    CommandSpec { name: "ambassadors", args: "", coordinator_only: true },
-    CommandSpec { name: "role", args: "grant|revoke USER", coordinator_only: true },
+    CommandSpec {
+        name: "help",
+        args: "[COMMAND]",
+        coordinator_only: false,
+    },
+    CommandSpec {
+        name: "today",
+        args: "",
+        coordinator_only: false,
+    },
+    CommandSpec {
+        name: "shared",
+        args: "URL [ITEM]",
+        coordinator_only: false,
+    },
+    CommandSpec {
+        name: "me",
+        args: "",
+        coordinator_only: false,
+    },
+    CommandSpec {
+        name: "top",
+        args: "",
+        coordinator_only: false,
+    },
+    CommandSpec {
+        name: "lang",
+        args: "en|fr|es|ca|pt",
+        coordinator_only: false,
+    },
+    CommandSpec {
+        name: "tz",
+        args: "ZONE",
+        coordinator_only: false,
+    },
+    CommandSpec {
+        name: "nudges",
+        args: "on|off|HH:MM",
+        coordinator_only: false,
+    },
+    CommandSpec {
+        name: "away",
+        args: "until YYYY-MM-DD | off",
+        coordinator_only: false,
+    },
+    CommandSpec {
+        name: "hide",
+        args: "",
+        coordinator_only: false,
+    },
+    CommandSpec {
+        name: "show",
+        args: "",
+        coordinator_only: false,
+    },
+    CommandSpec {
+        name: "urgent",
+        args: "on|off",
+        coordinator_only: false,
+    },
+    CommandSpec {
+        name: "mastodon",
+        args: "HOST | off",
+        coordinator_only: false,
+    },
+    CommandSpec {
+        name: "link",
+        args: "[CODE]",
+        coordinator_only: false,
+    },
+    CommandSpec {
+        name: "my-data",
+        args: "",
+        coordinator_only: false,
+    },
+    CommandSpec {
+        name: "forget-me",
+        args: "[confirm]",
+        coordinator_only: false,
+    },
+    CommandSpec {
+        name: "post add",
+        args: "",
+        coordinator_only: true,
+    },
+    CommandSpec {
+        name: "post list",
+        args: "[draft|approved|cancelled|all]",
+        coordinator_only: true,
+    },
+    CommandSpec {
+        name: "post show",
+        args: "ITEM",
+        coordinator_only: true,
+    },
+    CommandSpec {
+        name: "post approve",
+        args: "ITEM",
+        coordinator_only: true,
+    },
+    CommandSpec {
+        name: "post cancel",
+        args: "ITEM",
+        coordinator_only: true,
+    },
+    CommandSpec {
+        name: "post push",
+        args: "ITEM",
+        coordinator_only: true,
+    },
+    CommandSpec {
+        name: "report",
+        args: "[YYYY-Www]",
+        coordinator_only: true,
+    },
+    CommandSpec {
+        name: "ambassadors",
+        args: "",
+        coordinator_only: true,
+    },
+    CommandSpec {
+        name: "role",
+        args: "grant|revoke USER",
+        coordinator_only: true,
+    },
 ];
 
 /// Looks a command up in [`COMMANDS`] by its typed name.
@@ -205,6 +305,9 @@ pub fn opens_multiline(line: &str, prefix: &str) -> bool {
     !line.contains('\n')
         && matches!(
             parse(line, prefix),
-            Some(Err(ParseError { kind: ParseErrorKind::PostMissingField { .. }, .. }))
+            Some(Err(ParseError {
+                kind: ParseErrorKind::PostMissingField { .. },
+                ..
+            }))
         )
 }

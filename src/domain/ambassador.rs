@@ -39,7 +39,13 @@ pub struct Prefs {
 
 impl Default for Prefs {
     fn default() -> Self {
-        Prefs { nudges: NudgePref::On, away_until: None, hidden: false, mastodon_instance: None, urgent_muted: false }
+        Prefs {
+            nudges: NudgePref::On,
+            away_until: None,
+            hidden: false,
+            mastodon_instance: None,
+            urgent_muted: false,
+        }
     }
 }
 

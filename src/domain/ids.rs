@@ -93,7 +93,10 @@ pub struct Identity {
 
 impl Identity {
     pub fn new(platform: Platform, user: impl Into<String>) -> Self {
-        Identity { platform, user: user.into() }
+        Identity {
+            platform,
+            user: user.into(),
+        }
     }
 }
 
@@ -112,7 +115,10 @@ pub struct RoomRef {
 
 impl RoomRef {
     pub fn new(platform: Platform, room: impl Into<String>) -> Self {
-        RoomRef { platform, room: room.into() }
+        RoomRef {
+            platform,
+            room: room.into(),
+        }
     }
 }
 
@@ -128,7 +134,16 @@ mod tests {
 
     #[test]
     fn item_ids_parse_in_their_usual_spellings() {
-        for (text, want) in [("c12", Some(12)), ("C7", Some(7)), ("#c3", Some(3)), ("12", None), ("c", None), ("c-1", None), ("cx", None), ("c99999999999", None)] {
+        for (text, want) in [
+            ("c12", Some(12)),
+            ("C7", Some(7)),
+            ("#c3", Some(3)),
+            ("12", None),
+            ("c", None),
+            ("c-1", None),
+            ("cx", None),
+            ("c99999999999", None),
+        ] {
             assert_eq!(text.parse::<ItemId>().ok().map(|i| i.0), want, "{text}");
         }
         assert_eq!(ItemId(12).to_string(), "c12");

@@ -18,7 +18,12 @@ pub enum Intent {
 }
 
 impl Intent {
-    pub const ALL: [Intent; 4] = [Intent::Awareness, Intent::Appreciation, Intent::Action, Intent::Advocacy];
+    pub const ALL: [Intent; 4] = [
+        Intent::Awareness,
+        Intent::Appreciation,
+        Intent::Action,
+        Intent::Advocacy,
+    ];
 
     pub fn key(self) -> &'static str {
         match self {
@@ -42,7 +47,12 @@ impl FromStr for Intent {
         Intent::ALL
             .into_iter()
             .find(|i| i.key().eq_ignore_ascii_case(s.trim()))
-            .ok_or_else(|| format!("`{}` is not an intent (awareness, appreciation, action or advocacy)", s.trim()))
+            .ok_or_else(|| {
+                format!(
+                    "`{}` is not an intent (awareness, appreciation, action or advocacy)",
+                    s.trim()
+                )
+            })
     }
 }
 

@@ -72,7 +72,17 @@ mod tests {
 
     #[test]
     fn languages_parse_from_codes_tags_and_names() {
-        for (text, want) in [("fr", Some(Lang::Fr)), ("EN", Some(Lang::En)), ("pt-BR", Some(Lang::Pt)), ("ca_ES", Some(Lang::Ca)), ("español", Some(Lang::Es)), ("Français", Some(Lang::Fr)), ("de", None), ("", None), ("-", None)] {
+        for (text, want) in [
+            ("fr", Some(Lang::Fr)),
+            ("EN", Some(Lang::En)),
+            ("pt-BR", Some(Lang::Pt)),
+            ("ca_ES", Some(Lang::Ca)),
+            ("español", Some(Lang::Es)),
+            ("Français", Some(Lang::Fr)),
+            ("de", None),
+            ("", None),
+            ("-", None),
+        ] {
             assert_eq!(text.parse::<Lang>().ok(), want, "{text}");
         }
     }

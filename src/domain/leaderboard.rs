@@ -32,7 +32,15 @@ fn compare(a: &(AmbassadorId, WeekTotal), b: &(AmbassadorId, WeekTotal)) -> Orde
 pub fn rank(mut totals: Vec<(AmbassadorId, WeekTotal)>) -> Vec<Standing> {
     totals.retain(|(_, t)| t.points > 0 || t.reshares > 0);
     totals.sort_unstable_by(compare);
-    totals.into_iter().enumerate().map(|(i, (ambassador, total))| Standing { rank: i + 1, ambassador, total }).collect()
+    totals
+        .into_iter()
+        .enumerate()
+        .map(|(i, (ambassador, total))| Standing {
+            rank: i + 1,
+            ambassador,
+            total,
+        })
+        .collect()
 }
 
 /// The public board: the first `size` rows of `ranked` whose ambassador is not hidden,
@@ -49,7 +57,11 @@ pub fn public_top(ranked: &[Standing], size: usize, is_hidden: impl Fn(Ambassado
 
 /// The top `size` public rows without sorting everyone: partial selection over the totals,
 /// checking `is_hidden` only for candidates. Same order as `public_top(&rank(totals), ..)`.
-pub fn public_top_fast(mut totals: Vec<(AmbassadorId, WeekTotal)>, size: usize, is_hidden: impl Fn(AmbassadorId) -> bool) -> Vec<Standing> {
+pub fn public_top_fast(
+    mut totals: Vec<(AmbassadorId, WeekTotal)>,
+    size: usize,
+    is_hidden: impl Fn(AmbassadorId) -> bool,
+) -> Vec<Standing> {
     totals.retain(|(_, t)| t.points > 0 || t.reshares > 0);
     let mut wanted = size;
     loop {
@@ -61,7 +73,16 @@ pub fn public_top_fast(mut totals: Vec<(AmbassadorId, WeekTotal)>, size: usize, 
         head.sort_unstable_by(compare);
         let visible: Vec<_> = head.into_iter().filter(|(id, _)| !is_hidden(*id)).collect();
         if visible.len() >= size || k == totals.len() {
-            return visible.into_iter().take(size).enumerate().map(|(i, (ambassador, total))| Standing { rank: i + 1, ambassador, total }).collect();
+            return visible
+                .into_iter()
+                .take(size)
+                .enumerate()
+                .map(|(i, (ambassador, total))| Standing {
+                    rank: i + 1,
+                    ambassador,
+                    total,
+                })
+                .collect();
         }
         wanted = (wanted * 2).max(size + 1);
     }
@@ -78,7 +99,11 @@ mod tests {
     use chrono::{TimeZone, Utc};
 
     fn t(points: u64, reshares: u64, minute: Option<u32>) -> WeekTotal {
-        WeekTotal { points, reshares, reached_at: minute.map(|m| Utc.with_ymd_and_hms(2026, 11, 16, 10, m, 0).unwrap()) }
+        WeekTotal {
+            points,
+            reshares,
+            reached_at: minute.map(|m| Utc.with_ymd_and_hms(2026, 11, 16, 10, m, 0).unwrap()),
+        }
     }
 
     fn ids(rows: &[Standing]) -> Vec<u64> {
@@ -118,10 +143,16 @@ mod tests {
 
     #[test]
     fn fast_top_matches_the_full_sort() {
-        let totals: Vec<_> = (1..=500u64).map(|i| (AmbassadorId(i), t((i * 7919) % 97, i % 5, Some((i % 60) as u32)))).collect();
+        let totals: Vec<_> = (1..=500u64)
+            .map(|i| (AmbassadorId(i), t((i * 7919) % 97, i % 5, Some((i % 60) as u32))))
+            .collect();
         for size in [0, 1, 10, 499, 600] {
             let hidden = |id: AmbassadorId| id.0.is_multiple_of(3);
-            assert_eq!(public_top_fast(totals.clone(), size, hidden), public_top(&rank(totals.clone()), size, hidden), "size {size}");
+            assert_eq!(
+                public_top_fast(totals.clone(), size, hidden),
+                public_top(&rank(totals.clone()), size, hidden),
+                "size {size}"
+            );
         }
     }
 

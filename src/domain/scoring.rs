@@ -17,7 +17,12 @@ pub struct PointsRules {
 
 impl Default for PointsRules {
     fn default() -> Self {
-        PointsRules { reshare: 10, same_day_bonus: 5, streak_bonus: 3, streak_min_days: 2 }
+        PointsRules {
+            reshare: 10,
+            same_day_bonus: 5,
+            streak_bonus: 3,
+            streak_min_days: 2,
+        }
     }
 }
 
@@ -33,7 +38,13 @@ pub struct Award {
 /// Scores a reshare made on local day `today` (ambassador's zone) of an item published on
 /// `published` (organisation zone; `None` when no item is named), given the ambassador's stats
 /// before it. Also used for the `today_org` date comparison of the same-day bonus.
-pub fn award(rules: &PointsRules, before: &AmbassadorStats, today: NaiveDate, today_org: NaiveDate, published: Option<NaiveDate>) -> Award {
+pub fn award(
+    rules: &PointsRules,
+    before: &AmbassadorStats,
+    today: NaiveDate,
+    today_org: NaiveDate,
+    published: Option<NaiveDate>,
+) -> Award {
     let mut stats = before.clone();
     let first_today = stats.last_day != Some(today);
     if first_today {
@@ -47,10 +58,17 @@ pub fn award(rules: &PointsRules, before: &AmbassadorStats, today: NaiveDate, to
     stats.best_streak = stats.best_streak.max(stats.streak);
     let same_day = published == Some(today_org);
     let streak_bonus = first_today && stats.last_day == Some(today) && stats.streak >= rules.streak_min_days.max(2);
-    let points = rules.reshare + if same_day { rules.same_day_bonus } else { 0 } + if streak_bonus { rules.streak_bonus } else { 0 };
+    let points = rules.reshare
+        + if same_day { rules.same_day_bonus } else { 0 }
+        + if streak_bonus { rules.streak_bonus } else { 0 };
     stats.points += u64::from(points);
     stats.reshares += 1;
-    Award { points, same_day, streak_bonus, stats }
+    Award {
+        points,
+        same_day,
+        streak_bonus,
+        stats,
+    }
 }
 
 #[cfg(test)]
@@ -65,9 +83,24 @@ mod tests {
     fn points_table() {
         let r = PointsRules::default();
         let fresh = AmbassadorStats::default();
-        let yesterday = AmbassadorStats { streak: 1, best_streak: 1, last_day: Some(d(9)), ..Default::default() };
-        let earlier_today = AmbassadorStats { streak: 2, best_streak: 2, last_day: Some(d(10)), ..Default::default() };
-        let gap = AmbassadorStats { streak: 5, best_streak: 5, last_day: Some(d(7)), ..Default::default() };
+        let yesterday = AmbassadorStats {
+            streak: 1,
+            best_streak: 1,
+            last_day: Some(d(9)),
+            ..Default::default()
+        };
+        let earlier_today = AmbassadorStats {
+            streak: 2,
+            best_streak: 2,
+            last_day: Some(d(10)),
+            ..Default::default()
+        };
+        let gap = AmbassadorStats {
+            streak: 5,
+            best_streak: 5,
+            last_day: Some(d(7)),
+            ..Default::default()
+        };
         // (before, item published, points, streak after, same-day, streak bonus)
         type Row<'a> = (&'a AmbassadorStats, Option<NaiveDate>, u32, u32, bool, bool);
         let rows: [Row; 6] = [
@@ -80,7 +113,11 @@ mod tests {
         ];
         for (i, (before, published, points, streak, same_day, bonus)) in rows.into_iter().enumerate() {
             let a = award(&r, before, d(10), d(10), published);
-            assert_eq!((a.points, a.stats.streak, a.same_day, a.streak_bonus), (points, streak, same_day, bonus), "row {i}");
+            assert_eq!(
+                (a.points, a.stats.streak, a.same_day, a.streak_bonus),
+                (points, streak, same_day, bonus),
+                "row {i}"
+            );
             assert_eq!(a.stats.points, before.points + u64::from(points));
             assert!(a.stats.best_streak >= a.stats.streak);
         }
@@ -90,7 +127,12 @@ mod tests {
     #[test]
     fn a_claim_dated_before_the_last_day_keeps_the_streak() {
         let r = PointsRules::default();
-        let s = AmbassadorStats { streak: 3, best_streak: 3, last_day: Some(d(10)), ..Default::default() };
+        let s = AmbassadorStats {
+            streak: 3,
+            best_streak: 3,
+            last_day: Some(d(10)),
+            ..Default::default()
+        };
         let a = award(&r, &s, d(8), d(8), None);
         assert_eq!((a.stats.streak, a.stats.last_day, a.points), (3, Some(d(10)), 10));
     }

@@ -12,12 +12,20 @@ use chrono_tz::Tz;
 pub fn todays_items(items: &[Item], now: DateTime<Utc>, tz: Tz) -> Vec<&Item> {
     let today = now.with_timezone(&tz).date_naive();
     let live = |i: &&Item| i.status == ItemStatus::Approved && i.publish <= today && !i.is_expired(now);
-    let mut hot: Vec<&Item> = items.iter().filter(live).filter(|i| matches!(i.kind, ItemKind::Hot { .. })).collect();
+    let mut hot: Vec<&Item> = items
+        .iter()
+        .filter(live)
+        .filter(|i| matches!(i.kind, ItemKind::Hot { .. }))
+        .collect();
     if !hot.is_empty() {
         hot.sort_by(|a, b| b.publish.cmp(&a.publish).then(a.id.cmp(&b.id)));
         return hot;
     }
-    let mut evergreen: Vec<&Item> = items.iter().filter(live).filter(|i| i.kind == ItemKind::Evergreen).collect();
+    let mut evergreen: Vec<&Item> = items
+        .iter()
+        .filter(live)
+        .filter(|i| i.kind == ItemKind::Evergreen)
+        .collect();
     evergreen.sort_by_key(|i| i.id);
     match evergreen.len() {
         0 => Vec::new(),
@@ -28,7 +36,6 @@ pub fn todays_items(items: &[Item], now: DateTime<Utc>, tz: Tz) -> Vec<&Item> {
 fn day_number(date: NaiveDate) -> usize {
     usize::try_from(date.num_days_from_ce()).unwrap_or(0)
 }
-
 
 #[cfg(test)]
 mod tests {
@@ -56,7 +63,9 @@ mod tests {
     }
 
     fn hot_until(day: u32) -> ItemKind {
-        ItemKind::Hot { expires: Utc.with_ymd_and_hms(2026, 11, day, 12, 0, 0).unwrap() }
+        ItemKind::Hot {
+            expires: Utc.with_ymd_and_hms(2026, 11, day, 12, 0, 0).unwrap(),
+        }
     }
 
     fn ids(v: &[&Item]) -> Vec<u32> {

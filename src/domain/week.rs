@@ -22,7 +22,10 @@ impl WeekKey {
     /// The ISO week of a calendar date.
     pub fn of_date(date: NaiveDate) -> Self {
         let w = date.iso_week();
-        WeekKey { year: w.year(), week: w.week() }
+        WeekKey {
+            year: w.year(),
+            week: w.week(),
+        }
     }
 
     /// Monday of this week.
@@ -42,7 +45,10 @@ impl WeekKey {
 
     /// `[start, end)` of this week in UTC, where the week runs Monday 00:00 to Monday 00:00 in `tz`.
     pub fn bounds(self, tz: Tz) -> (DateTime<Utc>, DateTime<Utc>) {
-        (local_midnight(self.monday(), tz), local_midnight(self.next().monday(), tz))
+        (
+            local_midnight(self.monday(), tz),
+            local_midnight(self.next().monday(), tz),
+        )
     }
 
     /// A big-endian key for ordered stores (year then week).

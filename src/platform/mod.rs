@@ -2,5 +2,5 @@
 //! No business rules live here.
 
 pub mod console;
-pub mod ticker;
 pub mod matrix;
+pub mod ticker;

@@ -185,7 +185,10 @@ impl Store for MemoryStore {
         let mut rekeyed = Vec::new();
         for reshare in data.reshares.values_mut().filter(|r| r.ambassador == from) {
             reshare.ambassador = into;
-            if let Some(item) = reshare.item.filter(|i| reshare.dedup_key == Reshare::quick_key(from, *i)) {
+            if let Some(item) = reshare
+                .item
+                .filter(|i| reshare.dedup_key == Reshare::quick_key(from, *i))
+            {
                 rekeyed.push((reshare.id, reshare.dedup_key.clone(), Reshare::quick_key(into, item)));
             }
         }

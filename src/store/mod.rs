@@ -176,7 +176,11 @@ pub trait Store: Send + Sync {
     /// Records many states at once, atomically (all or nothing), with one flush.
     fn set_action_states(&self, records: &[(String, ActionRecord)]) -> Result<(), StoreError>;
     /// Skipped actions with `from <= due < to`, by due time (then key).
-    fn skipped_actions(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<(String, ActionRecord)>, StoreError>;
+    fn skipped_actions(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<(String, ActionRecord)>, StoreError>;
     /// Forgets every action record due before `before` (old records only guard against repeats
     /// within days); returns how many were removed.
     fn prune_actions(&self, before: DateTime<Utc>) -> Result<usize, StoreError>;

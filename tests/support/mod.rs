@@ -16,14 +16,18 @@ pub struct Bot {
 
 /// Monday 23 November 2026 at `h:m` UTC (10:00 in Paris at h = 9).
 pub fn at(day: u32, h: u32, m: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, day, h, m, 0).single().expect("valid test time")
+    Utc.with_ymd_and_hms(2026, 11, day, h, m, 0)
+        .single()
+        .expect("valid test time")
 }
 
 /// The repository's prompts, loaded once per test binary.
 pub fn prompts() -> &'static Prompts {
     static PROMPTS: std::sync::OnceLock<Prompts> = std::sync::OnceLock::new();
     PROMPTS.get_or_init(|| {
-        Prompts::load(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/prompts"))).expect("repository prompts load").prompts
+        Prompts::load(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/prompts")))
+            .expect("repository prompts load")
+            .prompts
     })
 }
 
@@ -50,7 +54,11 @@ impl Bot {
             ],
             ..Settings::default()
         };
-        Bot { settings, prompts: prompts(), store: MemoryStore::new() }
+        Bot {
+            settings,
+            prompts: prompts(),
+            store: MemoryStore::new(),
+        }
     }
 
     pub fn app(&self) -> App<'_> {
@@ -106,7 +114,11 @@ impl Bot {
         let text = format!("!post add\ntitle: {title}\nlink: https://example.org/{}\ntext.en: {title} — join us!\ntext.fr: {title} — rejoignez-nous !\n{extra}", title.to_lowercase().replace(' ', "-"));
         let added = Bot::last_reply(&self.say_in("carla", "coord", &text, now));
         let items = relais::store::Store::items(&self.store).expect("items");
-        let id = items.last().unwrap_or_else(|| panic!("no item added: {added}")).id.to_string();
+        let id = items
+            .last()
+            .unwrap_or_else(|| panic!("no item added: {added}"))
+            .id
+            .to_string();
         assert!(added.contains(&id), "{added}");
         let approved = Bot::last_reply(&self.say_in("carla", "coord", &format!("!post approve {id}"), now));
         assert!(approved.contains(&id), "{approved}");

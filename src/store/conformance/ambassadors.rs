@@ -322,14 +322,25 @@ pub fn quick_claims_follow_the_merged_person(store: &dyn Store) {
 
     store.merge_ambassadors(twin.id, keeper.id).unwrap();
 
-    let moved = store.reshare_by_key(&Reshare::quick_key(keeper.id, ItemId(7))).unwrap().expect("the claim moved");
+    let moved = store
+        .reshare_by_key(&Reshare::quick_key(keeper.id, ItemId(7)))
+        .unwrap()
+        .expect("the claim moved");
     assert_eq!((moved.id, moved.ambassador), (twin_claim.id, keeper.id));
-    assert_eq!(store.reshare_by_key(&Reshare::quick_key(twin.id, ItemId(7))).unwrap(), None);
+    assert_eq!(
+        store.reshare_by_key(&Reshare::quick_key(twin.id, ItemId(7))).unwrap(),
+        None
+    );
     let again = quick_reshare(keeper.id, 7, monday_plus(4), 10);
     let stats = stats_after(store, &again);
-    assert!(matches!(store.record_reshare(again, &stats).unwrap(), RecordOutcome::AlreadyCounted(r) if r.id == twin_claim.id));
+    assert!(
+        matches!(store.record_reshare(again, &stats).unwrap(), RecordOutcome::AlreadyCounted(r) if r.id == twin_claim.id)
+    );
     // Both had claimed item 8: both claims stay (each was counted), under distinct keys.
-    let kept = store.reshare_by_key(&Reshare::quick_key(twin.id, ItemId(8))).unwrap().expect("kept under its key");
+    let kept = store
+        .reshare_by_key(&Reshare::quick_key(twin.id, ItemId(8)))
+        .unwrap()
+        .expect("kept under its key");
     assert_eq!((kept.id, kept.ambassador), (both.id, keeper.id));
     assert_eq!(store.reshares_of(keeper.id).unwrap().len(), 3);
 }

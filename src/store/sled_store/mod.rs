@@ -331,7 +331,11 @@ impl Store for SledStore {
         self.write(|trees| actions::put_all(trees, records))
     }
 
-    fn skipped_actions(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<(String, ActionRecord)>, StoreError> {
+    fn skipped_actions(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<(String, ActionRecord)>, StoreError> {
         if from >= to {
             return Ok(Vec::new());
         }

@@ -241,7 +241,10 @@ pub fn merge_ambassadors(trees: &Trees, from: AmbassadorId, into: AmbassadorId) 
             };
             // Quick claims name their owner in their key: they follow the person, unless `into`
             // holds a quick claim for the same item already (then both stay, as they were counted).
-            if let Some(item) = reshare.item.filter(|i| reshare.dedup_key == Reshare::quick_key(from, *i)) {
+            if let Some(item) = reshare
+                .item
+                .filter(|i| reshare.dedup_key == Reshare::quick_key(from, *i))
+            {
                 let new_key = Reshare::quick_key(into, item);
                 if tx.reshare_keys.get(new_key.as_bytes())?.is_none() {
                     tx.reshare_keys.remove(reshare.dedup_key.as_bytes())?;
