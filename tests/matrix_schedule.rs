@@ -69,3 +69,40 @@ async fn the_daily_push_is_posted_once_at_its_time_and_not_again_after_a_restart
     running.stop().await.expect("orderly stop");
     assert_eq!(bot_messages_containing(&alice, &room, &bot.user_id, TITLE).len(), 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_push_due_while_the_homeserver_is_away_is_sent_once_when_it_is_back() {
+    let server: &'static Synapse = Box::leak(Box::new(Synapse::start()));
+    let (bot, running, carla, alice, room) =
+        team_on(server, "away", noon(), options_at(tomorrow_at(noon(), -3600))).await;
+    let add = format!("!post add\ntitle: {TITLE}\nlink: https://example.org/wetland\ntext.en: Come along!");
+    coordinator_says(&bot, &carla, &room, &add);
+    coordinator_says(&bot, &carla, &room, "!post approve c1");
+    running.stop().await.expect("orderly stop");
+
+    let running = bot.start_with(options_at(tomorrow_at(noon(), -12)), password());
+    sentinel(&bot, &alice, &room).await;
+    server.stop();
+    // The push comes due while the homeserver is down: it cannot be sent, so it is not confirmed.
+    tokio::time::sleep(Duration::from_secs(16)).await;
+    let key = format!("push:matrix:{room}:{}", tomorrow_at(noon(), 0).date_naive());
+    let record = bot.store.action_state(&key).expect("store");
+    assert_eq!(
+        record.map(|r| r.state),
+        Some(ActionState::Started),
+        "{key} not confirmed"
+    );
+    server.start_again();
+    eventually(Duration::from_secs(60), "the push once the homeserver is back", || {
+        bot_messages_containing(&alice, &room, &bot.user_id, TITLE)
+            .first()
+            .cloned()
+    })
+    .await;
+    sentinel(&bot, &alice, &room).await;
+    running.stop().await.expect("orderly stop");
+    assert_eq!(bot_messages_containing(&alice, &room, &bot.user_id, TITLE).len(), 1);
+    server.stop();
+    let record = bot.store.action_state(&key).expect("store");
+    assert_eq!(record.map(|r| r.state), Some(ActionState::Done), "{key} confirmed");
+}
