@@ -107,7 +107,8 @@ fn chat(bot: &TestBot, who: &User, room: &str, text: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reaction_on_the_daily_push_is_a_claim_and_taking_it_back_withdraws_it() {
     let server = Synapse::shared();
-    let (bot, running, carla, alice, room) = team_on(server, "push", midnight(), TestBot::options()).await;
+    let before = options_at(tomorrow_at(noon(), -3600));
+    let (bot, running, carla, alice, room) = team_on(server, "push", noon(), before).await;
     chat(
         &bot,
         &carla,
@@ -115,6 +116,10 @@ async fn a_reaction_on_the_daily_push_is_a_claim_and_taking_it_back_withdraws_it
         "!post add\ntitle: River clean-up\nlink: https://example.org/river\ntext.en: Join us!",
     );
     chat(&bot, &carla, &room, "!post approve c1");
+    running.stop().await.expect("orderly stop");
+    // Restarted two seconds before the push time: the scheduler posts the push.
+    let password = Some(Credentials::Password(BOT_PASSWORD.into()));
+    let running = bot.start_with(options_at(tomorrow_at(noon(), -2)), password);
     let push = eventually(Duration::from_secs(30), "the daily push", || {
         let events = alice.events(&room);
         let from_bot = messages_from(&events, &bot.user_id);

@@ -6,11 +6,12 @@
 #[path = "../support/synapse.rs"]
 pub mod synapse;
 
-use chrono::NaiveTime;
+use chrono::{DateTime, NaiveTime, Utc};
 use relais::app::{App, RoomSettings, Settings};
 use relais::config::Matrix as MatrixConfig;
 use relais::domain::{Identity, Lang, Platform, RoomRef};
 use relais::platform::matrix::{self, Credentials, MatrixError, MatrixOptions};
+use relais::platform::ticker::Clock;
 use relais::prompts::Prompts;
 use relais::store::MemoryStore;
 use serde_json::{json, Value};
@@ -269,6 +270,42 @@ pub fn midnight() -> NaiveTime {
 /// A push time that never comes today (no push during the test).
 pub fn never_today() -> NaiveTime {
     NaiveTime::from_hms_opt(23, 59, 59).expect("time")
+}
+
+/// A push time at noon (organisation zone: UTC in the test settings).
+pub fn noon() -> NaiveTime {
+    NaiveTime::from_hms_opt(12, 0, 0).expect("time")
+}
+
+/// Tomorrow (UTC) at `time` plus `seconds`: after every item approved today.
+pub fn tomorrow_at(time: NaiveTime, seconds: i64) -> DateTime<Utc> {
+    let date = Utc::now().date_naive() + chrono::Duration::days(1);
+    date.and_time(time).and_utc() + chrono::Duration::seconds(seconds)
+}
+
+/// The system clock moved so that it reads `at` now (and runs on from there).
+pub fn clock_reading(at: DateTime<Utc>) -> Clock {
+    let mut clock = Clock::system();
+    clock.advance(at - Utc::now());
+    clock
+}
+
+/// Test options whose scheduler clock reads `at` now.
+pub fn options_at(at: DateTime<Utc>) -> MatrixOptions {
+    MatrixOptions {
+        clock: clock_reading(at),
+        ..TestBot::options()
+    }
+}
+
+/// The bot's messages in `room` (as `user` sees them) whose body contains `text`.
+pub fn bot_messages_containing(user: &User, room: &str, bot: &str, text: &str) -> Vec<Value> {
+    let events = user.events(room);
+    messages_from(&events, bot)
+        .into_iter()
+        .filter(|e| e["content"]["body"].as_str().is_some_and(|b| b.contains(text)))
+        .cloned()
+        .collect()
 }
 
 impl TestBot {

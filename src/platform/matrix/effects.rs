@@ -156,7 +156,12 @@ impl Adapter<'_> {
             .map(|i| i.user.clone())
     }
 
-    async fn direct_message(&self, to: AmbassadorId, text: &str, txn: OwnedTransactionId) -> Result<(), Retry> {
+    pub(super) async fn direct_message(
+        &self,
+        to: AmbassadorId,
+        text: &str,
+        txn: OwnedTransactionId,
+    ) -> Result<(), Retry> {
         let Some(user) = self.matrix_user(to) else {
             tracing::info!(ambassador = %to, "direct message for someone without a Matrix account: not sent here");
             return Ok(());
@@ -219,7 +224,7 @@ impl Adapter<'_> {
         Ok(())
     }
 
-    async fn upload(
+    pub(super) async fn upload(
         &mut self,
         room: &RoomRef,
         file_name: &str,

@@ -39,6 +39,8 @@ impl Adapter<'_> {
             .incoming(room, &message.sender, room_ref, direct, message.text)
             .await;
         let effects = blocking(|| self.app.handle(&incoming, event_time(message.origin_ts)));
+        // A new ambassador, a new zone or reminder time: their reminder is queued again.
+        self.schedule.refresh(self.app, &incoming.from);
         let origin = Origin {
             room: room.clone(),
             event_id: Some(message.event_id.clone()),
@@ -73,6 +75,7 @@ impl Adapter<'_> {
         for item in &push.items {
             effects.extend(blocking(|| self.app.claim_by_reaction(&incoming, *item, now)));
         }
+        self.schedule.refresh(self.app, &incoming.from);
         // A reaction cannot be reacted to: the answer is a reply in the push's thread.
         effects.retain(|e| !matches!(e, Effect::React { .. }));
         let origin = Origin {

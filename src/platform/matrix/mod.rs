@@ -2,16 +2,18 @@
 //! Matrix messages. No programme rules live here.
 //!
 //! One task does everything in order: sync, hand each new event to the core, carry out the
-//! effects, then record the event as handled (see [`state`]). Between syncs it posts the daily
-//! pushes that are due. A failed sync is retried with exponential backoff and clear log lines.
+//! effects, then record the event as handled (see [`state`]). Between syncs it runs the core
+//! scheduler (daily pushes, reminders, weekly leaderboard and report; see `schedule`): a sync
+//! long-polls no longer than until the next action is due. A failed sync is retried with
+//! exponential backoff and clear log lines.
 
 mod effects;
 mod events;
 mod handlers;
 mod policy;
-mod push;
 mod render;
 mod rooms;
+mod schedule;
 pub mod session;
 pub mod state;
 mod sync;
@@ -40,6 +42,8 @@ pub enum MatrixError {
     Session(String),
     #[error(transparent)]
     State(#[from] state::StateError),
+    #[error("the scheduler could not start: {0}")]
+    Scheduler(#[from] crate::store::StoreError),
 }
 
 impl MatrixError {
@@ -65,6 +69,8 @@ pub struct MatrixOptions {
     pub first_backoff: Duration,
     /// Events per room and sync; a longer gap is fetched with `/messages`.
     pub timeline_limit: u32,
+    /// The scheduler's clock (the system clock; tests move it).
+    pub clock: crate::platform::ticker::Clock,
 }
 
 impl Default for MatrixOptions {
@@ -76,6 +82,7 @@ impl Default for MatrixOptions {
             max_backoff: Duration::from_secs(60),
             first_backoff: Duration::from_secs(1),
             timeline_limit: 50,
+            clock: crate::platform::ticker::Clock::system(),
         }
     }
 }

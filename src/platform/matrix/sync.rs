@@ -2,10 +2,11 @@
 //! out the effects, record the event as handled, and only then move the saved position.
 
 use super::events::{classify, RoomEvent};
+use super::schedule::Schedule;
 use super::state::AdapterState;
 use super::{MatrixConfig, MatrixError, MatrixOptions};
 use crate::app::App;
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, TimeZone, Utc};
 use matrix_sdk::config::SyncSettings;
 use matrix_sdk::deserialized_responses::TimelineEvent;
 use matrix_sdk::room::MessagesOptions;
@@ -77,8 +78,8 @@ pub struct Adapter<'a> {
     state_path: PathBuf,
     /// Joined room id → the id the configuration uses for it (a room id or an alias).
     pub(super) rooms: HashMap<OwnedRoomId, String>,
-    /// Configured room → the local date of its last daily push (posted or already sent).
-    pub(super) pushed_on: HashMap<String, NaiveDate>,
+    /// The core scheduler and the adapter's clock.
+    pub(super) schedule: Schedule,
 }
 
 impl<'a> Adapter<'a> {
@@ -103,7 +104,7 @@ impl<'a> Adapter<'a> {
             state,
             state_path,
             rooms: HashMap::new(),
-            pushed_on: HashMap::new(),
+            schedule: Schedule::start(app, options.clock)?,
         })
     }
 
@@ -112,7 +113,12 @@ impl<'a> Adapter<'a> {
         tokio::pin!(shutdown);
         self.join_configured_rooms().await;
         let mut backoff = Backoff::new(self.options.first_backoff, self.options.max_backoff);
+        let mut synced = false;
         loop {
+            // Scheduled messages go out once the rooms are known (after a first sync).
+            if synced {
+                self.run_due_actions().await;
+            }
             let settings = self.sync_settings();
             let response = tokio::select! {
                 _ = &mut shutdown => break,
@@ -124,7 +130,8 @@ impl<'a> Adapter<'a> {
                     if failures > 0 {
                         tracing::info!(failures, "Matrix sync works again");
                     }
-                    let done = self.process(response).await? && self.post_due_pushes().await.is_ok();
+                    let done = self.process(response).await?;
+                    synced = true;
                     if done {
                         continue;
                     }
@@ -137,6 +144,7 @@ impl<'a> Adapter<'a> {
             tokio::select! {
                 _ = &mut shutdown => break,
                 _ = tokio::time::sleep(wait) => {}
+                _ = tokio::time::sleep(self.schedule.until_next_due()), if synced => {}
             }
         }
         tracing::info!("Matrix adapter stopped");
@@ -154,7 +162,10 @@ impl<'a> Adapter<'a> {
         match &self.state.next_batch {
             // The first sync only learns the rooms (and is not long-polled).
             None => settings,
-            Some(token) => settings.token(token.clone()).timeout(self.options.sync_timeout),
+            // Long-polled no longer than until the next scheduled action is due.
+            Some(token) => settings
+                .token(token.clone())
+                .timeout(self.options.sync_timeout.min(self.schedule.until_next_due())),
         }
     }
 

@@ -1,0 +1,152 @@
+//! Drives the core scheduler from the sync loop: daily pushes, personal reminders, the weekly
+//! leaderboard and report are sent through the adapter's own sending code (transaction ids from
+//! the effect keys, so a retry or a restart never posts twice), then confirmed. A handout that
+//! could not be sent (the homeserver is away) is not confirmed and is tried again on the next
+//! round, while it is within the grace window. Which actions are due is the core's business.
+
+use super::effects::{transaction_id, Retry};
+use super::handlers::blocking;
+use super::sync::Adapter;
+use crate::app::scheduler::{Handout, Scheduler};
+use crate::app::{App, Effect};
+use crate::domain::Identity;
+use crate::platform::ticker::{Clock, MAX_SLEEP};
+use crate::store::StoreError;
+use chrono::{DateTime, Utc};
+use std::time::Duration;
+
+/// How soon handouts that could not be sent are tried again.
+const UNSENT_RETRY: Duration = Duration::from_secs(5);
+
+/// The scheduler, the adapter's clock and the handouts not sent yet.
+pub struct Schedule {
+    scheduler: Scheduler,
+    clock: Clock,
+    unsent: Vec<Handout>,
+}
+
+impl Schedule {
+    /// Starts the core scheduler at the clock's time.
+    pub fn start(app: &App, clock: Clock) -> Result<Self, StoreError> {
+        Ok(Schedule {
+            scheduler: blocking(|| Scheduler::start(app, clock.now()))?,
+            clock,
+            unsent: Vec::new(),
+        })
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// How long until something is due (or unsent handouts are tried again), at most [`MAX_SLEEP`].
+    pub fn until_next_due(&self) -> Duration {
+        let now = self.now();
+        let scheduled = self
+            .scheduler
+            .next_due()
+            .map(|due| (due - now).to_std().unwrap_or(Duration::ZERO))
+            .unwrap_or(MAX_SLEEP)
+            .min(MAX_SLEEP);
+        if self.unsent.is_empty() {
+            scheduled
+        } else {
+            scheduled.min(UNSENT_RETRY)
+        }
+    }
+
+    /// Re-queues the reminder of the owner of `identity` (after each command they sent).
+    pub fn refresh(&mut self, app: &App, identity: &Identity) {
+        let now = self.now();
+        if let Err(error) = blocking(|| self.scheduler.refresh_identity(app, identity, now)) {
+            tracing::error!(%error, "refreshing a reminder failed");
+        }
+    }
+
+    /// The handouts to send now: those left unsent (still within the grace window), then the
+    /// newly due ones.
+    fn take_due(&mut self, app: &App) -> Vec<Handout> {
+        let now = self.now();
+        let grace = app.settings.schedule.grace;
+        let mut due: Vec<Handout> = std::mem::take(&mut self.unsent);
+        due.retain(|handout| {
+            let keep = now - handout.due <= grace;
+            if !keep {
+                tracing::warn!(key = %handout.key, "a scheduled message could not be sent within the grace window: given up");
+            }
+            keep
+        });
+        match blocking(|| self.scheduler.run_due(app, now)) {
+            Ok(handouts) => due.extend(handouts),
+            Err(error) => tracing::error!(%error, "the scheduler could not run; it will try again"),
+        }
+        due
+    }
+
+    fn confirm(&mut self, app: &App, keys: &[&str]) {
+        if keys.is_empty() {
+            return;
+        }
+        let now = self.now();
+        if let Err(error) = blocking(|| self.scheduler.confirm_all(app, keys, now)) {
+            tracing::error!(%error, "confirming scheduled messages failed; they will be confirmed after a restart");
+        }
+    }
+}
+
+impl Adapter<'_> {
+    /// Sends what the scheduler has due and confirms what was sent; returns how many handouts
+    /// were sent. What could not be sent waits for the next round.
+    pub(super) async fn run_due_actions(&mut self) -> usize {
+        let handouts = self.schedule.take_due(self.app);
+        let mut delivered = Vec::new();
+        let mut unsent = Vec::new();
+        for mut handout in handouts {
+            match self.send_handout(&mut handout).await {
+                Ok(()) => delivered.push(handout.key),
+                Err(Retry) => unsent.push(handout),
+            }
+        }
+        if let Err(e) = self.save_state() {
+            tracing::error!(error = %e, "could not save the adapter state after scheduled messages");
+        }
+        let keys: Vec<&str> = delivered.iter().map(String::as_str).collect();
+        self.schedule.confirm(self.app, &keys);
+        self.schedule.unsent.extend(unsent);
+        delivered.len()
+    }
+
+    /// Sends a handout's effects in order; on failure the handout keeps only the effects not sent.
+    async fn send_handout(&mut self, handout: &mut Handout) -> Result<(), Retry> {
+        while let Some(effect) = handout.effects.first().cloned() {
+            self.send_scheduled(&handout.key, effect).await?;
+            handout.effects.remove(0);
+        }
+        Ok(())
+    }
+
+    /// Sends one scheduled effect; its key (or the action's) is its transaction id.
+    async fn send_scheduled(&mut self, action: &str, effect: Effect) -> Result<(), Retry> {
+        match effect {
+            Effect::Post { room, text, items, key } => self.post(&room, &text, items, &key).await,
+            Effect::Upload {
+                room,
+                file_name,
+                mime,
+                bytes,
+                key,
+            } => self.upload(&room, &file_name, &mime, bytes, &key).await,
+            Effect::Dm { to, text, key } => {
+                let txn = transaction_id(key.as_deref().unwrap_or(action));
+                self.direct_message(to, &text, txn).await
+            }
+            Effect::Reply { .. } | Effect::React { .. } => {
+                tracing::warn!(
+                    key = action,
+                    "a scheduled reply or reaction has nothing to answer: dropped"
+                );
+                Ok(())
+            }
+        }
+    }
+}

@@ -1,0 +1,108 @@
+//! The Matrix adapter drives the core scheduler, on a real Synapse: the daily push is posted once
+//! when its time comes (by the bot's injected clock) and not again after a restart.
+
+#[path = "matrix_support/mod.rs"]
+mod matrix_support;
+
+use chrono::Utc;
+use matrix_support::synapse::Synapse;
+use matrix_support::*;
+use relais::app::Incoming;
+use relais::domain::{Identity, Platform, RoomRef};
+use relais::platform::matrix::Credentials;
+use relais::store::{ActionState, Store};
+use std::time::Duration;
+
+const TITLE: &str = "Wetland walk";
+
+fn coordinator_says(bot: &TestBot, who: &User, room: &str, text: &str) {
+    let msg = Incoming {
+        from: Identity::new(Platform::Matrix, who.id.clone()),
+        display_name: "Carla".into(),
+        room: RoomRef::new(Platform::Matrix, room),
+        direct: false,
+        text: text.into(),
+    };
+    bot.app.handle(&msg, Utc::now());
+}
+
+fn password() -> Option<Credentials> {
+    Some(Credentials::Password(BOT_PASSWORD.into()))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_daily_push_is_posted_once_at_its_time_and_not_again_after_a_restart() {
+    let server = Synapse::shared();
+    // Set up an hour before tomorrow's noon push: nothing is due yet.
+    let (bot, running, carla, alice, room) =
+        team_on(server, "sched", noon(), options_at(tomorrow_at(noon(), -3600))).await;
+    let add = format!("!post add\ntitle: {TITLE}\nlink: https://example.org/wetland\ntext.en: Come along!");
+    coordinator_says(&bot, &carla, &room, &add);
+    coordinator_says(&bot, &carla, &room, "!post approve c1");
+    sentinel(&bot, &alice, &room).await;
+    assert!(
+        bot_messages_containing(&alice, &room, &bot.user_id, TITLE).is_empty(),
+        "no push before its time"
+    );
+    running.stop().await.expect("orderly stop");
+
+    // The bot's clock three seconds before the push time: exactly one push appears.
+    let running = bot.start_with(options_at(tomorrow_at(noon(), -3)), password());
+    let push = eventually(Duration::from_secs(40), "the daily push", || {
+        bot_messages_containing(&alice, &room, &bot.user_id, TITLE)
+            .first()
+            .cloned()
+    })
+    .await;
+    assert_eq!(push["content"]["msgtype"], "m.notice", "{push}");
+    sentinel(&bot, &alice, &room).await;
+    running.stop().await.expect("orderly stop");
+    let key = format!("push:matrix:{room}:{}", tomorrow_at(noon(), 0).date_naive());
+    let record = bot.store.action_state(&key).expect("store");
+    assert_eq!(record.map(|r| r.state), Some(ActionState::Done), "{key} confirmed");
+
+    // Restarted with the same state after the push (within the grace window): still one push.
+    let running = bot.start_with(options_at(tomorrow_at(noon(), 30)), password());
+    sentinel(&bot, &alice, &room).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    sentinel(&bot, &alice, &room).await;
+    running.stop().await.expect("orderly stop");
+    assert_eq!(bot_messages_containing(&alice, &room, &bot.user_id, TITLE).len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_push_due_while_the_homeserver_is_away_is_sent_once_when_it_is_back() {
+    let server: &'static Synapse = Box::leak(Box::new(Synapse::start()));
+    let (bot, running, carla, alice, room) =
+        team_on(server, "away", noon(), options_at(tomorrow_at(noon(), -3600))).await;
+    let add = format!("!post add\ntitle: {TITLE}\nlink: https://example.org/wetland\ntext.en: Come along!");
+    coordinator_says(&bot, &carla, &room, &add);
+    coordinator_says(&bot, &carla, &room, "!post approve c1");
+    running.stop().await.expect("orderly stop");
+
+    let running = bot.start_with(options_at(tomorrow_at(noon(), -12)), password());
+    sentinel(&bot, &alice, &room).await;
+    server.stop();
+    // The push comes due while the homeserver is down: it cannot be sent, so it is not confirmed.
+    tokio::time::sleep(Duration::from_secs(16)).await;
+    let key = format!("push:matrix:{room}:{}", tomorrow_at(noon(), 0).date_naive());
+    let record = bot.store.action_state(&key).expect("store");
+    assert_eq!(
+        record.map(|r| r.state),
+        Some(ActionState::Started),
+        "{key} not confirmed"
+    );
+    server.start_again();
+    eventually(Duration::from_secs(60), "the push once the homeserver is back", || {
+        bot_messages_containing(&alice, &room, &bot.user_id, TITLE)
+            .first()
+            .cloned()
+    })
+    .await;
+    sentinel(&bot, &alice, &room).await;
+    running.stop().await.expect("orderly stop");
+    assert_eq!(bot_messages_containing(&alice, &room, &bot.user_id, TITLE).len(), 1);
+    server.stop();
+    let record = bot.store.action_state(&key).expect("store");
+    assert_eq!(record.map(|r| r.state), Some(ActionState::Done), "{key} confirmed");
+}
