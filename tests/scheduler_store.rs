@@ -8,6 +8,7 @@ use chrono_tz::Europe::Paris;
 use relais::app::scheduler::{Scheduler, SINCE_KEY};
 use relais::app::App;
 use relais::domain::NudgePref;
+use relais::store::sled_store::lock::wait_until_released;
 use relais::store::{SledOptions, SledStore, Store, StoreError, SCHEMA_VERSION};
 use sim::{add, evergreen_post, run, settings, utc, FakePlatform};
 use std::path::Path;
@@ -42,6 +43,9 @@ fn a_database_from_before_the_scheduler_opens_and_schedules_from_then_on() {
             db.drop_tree(tree).expect("drop tree");
         }
         db.flush().expect("flush");
+        drop(db);
+        let released = wait_until_released(&dir.path().join("db"), std::time::Duration::from_secs(10));
+        assert!(released, "sled kept the lock after close");
     }
     let store = open(dir.path());
     assert_eq!(

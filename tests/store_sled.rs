@@ -8,12 +8,25 @@ use relais::domain::{
     Ambassador, AmbassadorId, Identity, ItemId, Lang, Network, Platform, Prefs, Reshare, ReshareSource, Role, WeekKey,
 };
 use relais::store::conformance::{add_ambassador, item, linkedin, monday_plus, quick_reshare, record, url_reshare};
+use relais::store::sled_store::lock::wait_until_released;
 use relais::store::{Durability, LinkCode, SledOptions, SledStore, Store, StoreError, SCHEMA_VERSION};
 use std::path::Path;
 use tempfile::TempDir;
 
 fn open(path: &Path) -> Result<SledStore, StoreError> {
     SledStore::open(path, SledOptions::default())
+}
+
+/// Closes a database opened with raw `sled::open` and waits until sled's background threads
+/// have let go of its file lock, so that `SledStore::open` does not see it as in use.
+fn close_raw(db: sled::Db, path: &Path) {
+    db.flush().unwrap();
+    drop(db);
+    assert!(
+        wait_until_released(&path.join("db"), std::time::Duration::from_secs(10)),
+        "sled kept the lock of {} after close",
+        path.display()
+    );
 }
 
 #[test]
@@ -195,7 +208,8 @@ fn write_schema_1(path: &Path, ambassadors: &[Ambassador], reshares: &[Reshare])
             .insert([r.ambassador.0.to_be_bytes(), id].concat(), &[])
             .unwrap();
     }
-    db.flush().unwrap();
+    drop(meta);
+    close_raw(db, path);
 }
 
 #[test]
@@ -264,14 +278,12 @@ fn a_schema_1_database_is_migrated() {
 #[test]
 fn a_newer_schema_is_refused() {
     let dir = TempDir::new().unwrap();
-    {
-        let db = sled::open(dir.path()).unwrap();
-        db.open_tree("meta")
-            .unwrap()
-            .insert("schema_version", &(SCHEMA_VERSION + 1).to_be_bytes())
-            .unwrap();
-        db.flush().unwrap();
-    }
+    let db = sled::open(dir.path()).unwrap();
+    db.open_tree("meta")
+        .unwrap()
+        .insert("schema_version", &(SCHEMA_VERSION + 1).to_be_bytes())
+        .unwrap();
+    close_raw(db, dir.path());
     match open(dir.path()) {
         Err(StoreError::TooNew { found, supported }) => {
             assert_eq!((found, supported), (SCHEMA_VERSION + 1, SCHEMA_VERSION))

@@ -42,19 +42,29 @@ impl ReleaseWait {
 
 impl Drop for ReleaseWait {
     fn drop(&mut self) {
-        let Ok(file) = File::open(&self.db_file) else {
-            return;
-        };
-        let started = Instant::now();
-        while file.try_lock_exclusive().is_err() {
-            if started.elapsed() > RELEASE_TIMEOUT {
-                tracing::warn!(path = %self.db_file.display(), "sled still holds the database lock after close");
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(2));
-        }
-        if let Err(error) = FileExt::unlock(&file) {
-            tracing::warn!(%error, "releasing the database lock failed");
+        if !wait_until_released(&self.db_file, RELEASE_TIMEOUT) {
+            tracing::warn!(path = %self.db_file.display(), "sled still holds the database lock after close");
         }
     }
+}
+
+/// Waits (at most `timeout`) until the sled file `db_file` (`<path>/db`) can be locked, that is
+/// until every sled handle on it has been closed, then unlocks it again. Returns false on
+/// timeout; true at once if the file does not exist. Also for code that opened the database
+/// with raw `sled::open` (tests writing old schemas) and must let it go before `SledStore::open`.
+pub fn wait_until_released(db_file: &Path, timeout: Duration) -> bool {
+    let Ok(file) = File::open(db_file) else {
+        return true;
+    };
+    let started = Instant::now();
+    while file.try_lock_exclusive().is_err() {
+        if started.elapsed() > timeout {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    if let Err(error) = FileExt::unlock(&file) {
+        tracing::warn!(%error, "releasing the database lock failed");
+    }
+    true
 }

@@ -5,7 +5,7 @@
 
 mod actions;
 pub mod codec;
-mod lock;
+pub mod lock;
 pub(crate) mod tx;
 mod week_cache;
 mod writes;
