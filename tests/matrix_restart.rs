@@ -27,15 +27,19 @@ fn answer_counts(user: &User, room: &str, bot: &str, events: &[String]) -> Vec<u
     events.iter().map(|e| answers_to(&all, bot, e).len()).collect()
 }
 
-/// Rewrites the adapter's saved state: `next_batch` set back, `handled` kept or emptied.
-fn rewind(bot: &TestBot, next_batch: &Value, keep_handled: bool) {
-    let path = bot.state_file();
-    let mut state: Value = serde_json::from_slice(&std::fs::read(&path).expect("state file")).expect("state json");
-    state["next_batch"] = next_batch.clone();
-    if !keep_handled {
-        state["handled"] = Value::Array(Vec::new());
-    }
-    std::fs::write(&path, serde_json::to_vec(&state).expect("json")).expect("write state");
+/// Rewrites the adapter's sync journal: the position set back to `position`, the handled event
+/// ids kept or forgotten.
+fn rewind(bot: &TestBot, position: &str, keep_handled: bool) {
+    let path = bot.sync_journal();
+    let journal = std::fs::read_to_string(&path).expect("sync journal");
+    let mut lines: Vec<&str> = if keep_handled {
+        journal.lines().filter(|l| l.starts_with("E ")).collect()
+    } else {
+        Vec::new()
+    };
+    let position = format!("P {position}");
+    lines.push(&position);
+    std::fs::write(&path, lines.join("\n") + "\n").expect("write journal");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -43,9 +47,7 @@ async fn claims_sent_while_the_bot_is_down_are_all_recorded_exactly_once() {
     let (bot, running, _carla, alice, room) = team("down").await;
     sentinel(&bot, &alice, &room).await;
     running.stop().await.expect("orderly stop");
-    let saved: Value = serde_json::from_slice(&std::fs::read(bot.state_file()).expect("state")).expect("json");
-    let position_before = saved["next_batch"].clone();
-    assert!(position_before.is_string(), "{saved}");
+    let position_before = bot.saved_position().expect("a saved sync position");
 
     let claims: Vec<String> = (1..=20)
         .map(|n| alice.say(&room, &format!("!shared https://x.com/alice/status/{n}")))

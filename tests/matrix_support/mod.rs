@@ -379,9 +379,19 @@ impl TestBot {
         .await
     }
 
-    /// The adapter's saved state file.
-    pub fn state_file(&self) -> PathBuf {
-        self.state_dir.join("relais-sync.json")
+    /// The adapter's sync journal (handled event ids and sync positions, one per line).
+    pub fn sync_journal(&self) -> PathBuf {
+        self.state_dir.join(relais::platform::matrix::state::JOURNAL_FILE)
+    }
+
+    /// The last sync position the adapter saved.
+    pub fn saved_position(&self) -> Option<String> {
+        let journal = std::fs::read_to_string(self.sync_journal()).ok()?;
+        journal
+            .lines()
+            .filter_map(|line| line.strip_prefix("P "))
+            .last()
+            .map(String::from)
     }
 }
 

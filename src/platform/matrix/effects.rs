@@ -18,6 +18,15 @@ use serde_json::{json, Value};
 #[derive(Debug)]
 pub struct Retry;
 
+/// A post that was sent, to be remembered (its idempotency key; a daily push's items, whose
+/// reactions are claims).
+#[derive(Debug)]
+pub struct Posted {
+    pub key: String,
+    pub event_id: String,
+    pub push: Option<PushRecord>,
+}
+
 /// How a notice relates to the event it answers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Relation {
@@ -70,8 +79,10 @@ fn send_failed(what: &str, e: &matrix_sdk::Error) -> Result<(), Retry> {
 }
 
 impl Adapter<'_> {
-    /// Carries out `effects` in order. `Err(Retry)` when the homeserver could not be reached.
-    pub(super) async fn apply(&mut self, origin: &Origin, effects: Vec<Effect>) -> Result<(), Retry> {
+    /// Carries out `effects` in order; returns the posts sent, for [`Adapter::remember_posted`].
+    /// `Err(Retry)` when the homeserver could not be reached.
+    pub(super) async fn apply(&self, origin: &Origin, effects: Vec<Effect>) -> Result<Vec<Posted>, Retry> {
+        let mut posted = Vec::new();
         for (index, effect) in effects.into_iter().enumerate() {
             let txn = transaction_id(&format!("{}#{index}", origin.cause));
             match effect {
@@ -82,17 +93,27 @@ impl Adapter<'_> {
                     let txn = key.map(|k| transaction_id(&k)).unwrap_or(txn);
                     self.direct_message(to, &text, txn).await?
                 }
-                Effect::Post { room, text, items, key } => self.post(&room, &text, items, &key).await?,
+                Effect::Post { room, text, items, key } => posted.extend(self.post(&room, &text, items, &key).await?),
                 Effect::Upload {
                     room,
                     file_name,
                     mime,
                     bytes,
                     key,
-                } => self.upload(&room, &file_name, &mime, bytes, &key).await?,
+                } => posted.extend(self.upload(&room, &file_name, &mime, bytes, &key).await?),
             }
         }
-        Ok(())
+        Ok(posted)
+    }
+
+    /// Remembers posts that were sent: their keys (never posted twice) and the daily pushes.
+    pub(super) fn remember_posted(&mut self, posted: Vec<Posted>) {
+        for post in posted {
+            self.state.record_posted(&post.key, &post.event_id);
+            if let Some(push) = post.push {
+                self.state.record_push(push);
+            }
+        }
     }
 
     async fn reply(
@@ -190,18 +211,18 @@ impl Adapter<'_> {
     }
 
     pub(super) async fn post(
-        &mut self,
+        &self,
         room: &RoomRef,
         text: &str,
         items: Vec<crate::domain::ItemId>,
         key: &str,
-    ) -> Result<(), Retry> {
+    ) -> Result<Option<Posted>, Retry> {
         if self.state.posted(key).is_some() {
-            return Ok(());
+            return Ok(None);
         }
         let Some(target) = self.configured_room(room) else {
             tracing::warn!(%room, "post for a room the bot has not joined: not sent");
-            return Ok(());
+            return Ok(None);
         };
         let content = notice_content(text, &[], &Relation::None);
         let sent = match target
@@ -210,43 +231,45 @@ impl Adapter<'_> {
             .await
         {
             Ok(sent) => sent,
-            Err(e) => return send_failed("post", &e),
+            Err(e) => return send_failed("post", &e).map(|()| None),
         };
         let event_id = sent.response.event_id.to_string();
-        self.state.record_posted(key, &event_id);
-        if !items.is_empty() {
-            self.state.record_push(PushRecord {
-                event_id,
-                room: room.room.clone(),
-                items,
-            });
-        }
-        Ok(())
+        let push = (!items.is_empty()).then(|| PushRecord {
+            event_id: event_id.clone(),
+            room: room.room.clone(),
+            items,
+        });
+        Ok(Some(Posted {
+            key: key.to_string(),
+            event_id,
+            push,
+        }))
     }
 
     pub(super) async fn upload(
-        &mut self,
+        &self,
         room: &RoomRef,
         file_name: &str,
         mime: &str,
         bytes: Vec<u8>,
         key: &str,
-    ) -> Result<(), Retry> {
+    ) -> Result<Option<Posted>, Retry> {
         if self.state.posted(key).is_some() {
-            return Ok(());
+            return Ok(None);
         }
         let Some(target) = self.configured_room(room) else {
             tracing::warn!(%room, "upload for a room the bot has not joined: not sent");
-            return Ok(());
+            return Ok(None);
         };
         let content_type: mime::Mime = mime.parse().unwrap_or(mime::APPLICATION_OCTET_STREAM);
         let config = AttachmentConfig::new().txn_id(transaction_id(key));
         match target.send_attachment(file_name, &content_type, bytes, config).await {
-            Ok(sent) => {
-                self.state.record_posted(key, sent.event_id.as_str());
-                Ok(())
-            }
-            Err(e) => send_failed("upload", &e),
+            Ok(sent) => Ok(Some(Posted {
+                key: key.to_string(),
+                event_id: sent.event_id.to_string(),
+                push: None,
+            })),
+            Err(e) => send_failed("upload", &e).map(|()| None),
         }
     }
 }

@@ -1,7 +1,8 @@
 //! Turning room events into core calls: commands, claim reactions on daily pushes, and the
-//! redaction of such a reaction; which rooms are served and who is listened to.
+//! redaction of such a reaction; which rooms are served and who is listened to. Each handler
+//! returns the core's effects as a [`Planned`] answer; the sync loop sends them (concurrently
+//! for different senders) and only then records the event as handled.
 
-use super::effects::Retry;
 use super::events::Message;
 use super::policy;
 use super::state::ReactionClaim;
@@ -20,20 +21,30 @@ pub(super) fn blocking<T>(f: impl FnOnce() -> T) -> T {
     }
 }
 
+/// The answer to one event, decided by the core, not sent yet.
+pub(super) struct Planned {
+    /// The event answered.
+    pub event_id: String,
+    pub origin: Origin,
+    pub effects: Vec<Effect>,
+    /// A claim made by a reaction, remembered once the answers are out.
+    pub claim: Option<ReactionClaim>,
+}
+
 impl Adapter<'_> {
     pub(super) fn listens_to(&self, sender: &str) -> bool {
         !policy::ignored_sender(sender, &self.own_user, &self.options.ignored_users)
     }
 
-    pub(super) async fn on_message(&mut self, room: &Room, message: Message) -> Result<(), Retry> {
+    pub(super) async fn on_message(&mut self, room: &Room, message: Message) -> Option<Planned> {
         if !self.listens_to(&message.sender)
             || !message.text.trim_start().starts_with(self.app.settings.prefix.as_str())
         {
-            return Ok(());
+            return None;
         }
         let Some((room_ref, direct)) = self.served_room(room).await else {
             tracing::info!(room = %room.room_id(), sender = %message.sender, "command in a room Relais does not serve: ignored");
-            return Ok(());
+            return None;
         };
         let incoming = self
             .incoming(room, &message.sender, room_ref, direct, message.text)
@@ -47,9 +58,14 @@ impl Adapter<'_> {
             thread_root: message.thread_root,
             sender: message.sender,
             direct,
-            cause: message.event_id,
+            cause: message.event_id.clone(),
         };
-        self.apply(&origin, effects).await
+        Some(Planned {
+            event_id: message.event_id,
+            origin,
+            effects,
+            claim: None,
+        })
     }
 
     pub(super) async fn on_reaction(
@@ -59,16 +75,12 @@ impl Adapter<'_> {
         sender: &str,
         target: &str,
         key: &str,
-    ) -> Result<(), Retry> {
+    ) -> Option<Planned> {
         if !self.listens_to(sender) || !policy::is_claim_reaction(key, &self.options.claim_reactions) {
-            return Ok(());
+            return None;
         }
-        let Some(push) = self.state.push(target).cloned() else {
-            return Ok(());
-        };
-        let Some((room_ref, direct)) = self.served_room(room).await else {
-            return Ok(());
-        };
+        let push = self.state.push(target).cloned()?;
+        let (room_ref, direct) = self.served_room(room).await?;
         let incoming = self.incoming(room, sender, room_ref, direct, String::new()).await;
         let now = Utc::now();
         let mut effects = Vec::new();
@@ -86,32 +98,37 @@ impl Adapter<'_> {
             direct,
             cause: reaction_id.to_string(),
         };
-        self.apply(&origin, effects).await?;
         let claim = ReactionClaim {
             reaction_event_id: reaction_id.into(),
             sender: sender.into(),
             room: push.room,
             items: push.items,
         };
-        self.state.record_reaction_claim(claim);
-        Ok(())
+        Some(Planned {
+            event_id: reaction_id.to_string(),
+            origin,
+            effects,
+            claim: Some(claim),
+        })
     }
 
-    pub(super) async fn on_redaction(&mut self, room: &Room, sender: &str, redacts: &str) -> Result<(), Retry> {
-        let Some(claim) = self.state.take_reaction_claim(redacts) else {
-            return Ok(());
-        };
+    pub(super) async fn on_redaction(
+        &mut self,
+        room: &Room,
+        redaction_id: &str,
+        sender: &str,
+        redacts: &str,
+    ) -> Option<Planned> {
+        let claim = self.state.take_reaction_claim(redacts)?;
         if claim.sender != sender {
             tracing::info!(
                 reaction = redacts,
                 by = sender,
                 "a claim reaction was removed by a moderator: the claim stays"
             );
-            return Ok(());
+            return None;
         }
-        let Some((room_ref, direct)) = self.served_room(room).await else {
-            return Ok(());
-        };
+        let (room_ref, direct) = self.served_room(room).await?;
         let incoming = self.incoming(room, sender, room_ref, direct, String::new()).await;
         let origin = Origin {
             room: room.clone(),
@@ -121,11 +138,16 @@ impl Adapter<'_> {
             direct,
             cause: redacts.to_string(),
         };
+        let mut effects = Vec::new();
         for item in claim.items {
-            let effects = blocking(|| self.app.withdraw_reaction_claim(&incoming, item));
-            self.apply(&origin, effects).await?;
+            effects.extend(blocking(|| self.app.withdraw_reaction_claim(&incoming, item)));
         }
-        Ok(())
+        Some(Planned {
+            event_id: redaction_id.to_string(),
+            origin,
+            effects,
+            claim: None,
+        })
     }
 
     /// The room as the core knows it, and whether it is a direct chat; `None` for rooms Relais

@@ -128,14 +128,22 @@ impl Adapter<'_> {
     /// Sends one scheduled effect; its key (or the action's) is its transaction id.
     async fn send_scheduled(&mut self, action: &str, effect: Effect) -> Result<(), Retry> {
         match effect {
-            Effect::Post { room, text, items, key } => self.post(&room, &text, items, &key).await,
+            Effect::Post { room, text, items, key } => {
+                let posted = self.post(&room, &text, items, &key).await?;
+                self.remember_posted(posted.into_iter().collect());
+                Ok(())
+            }
             Effect::Upload {
                 room,
                 file_name,
                 mime,
                 bytes,
                 key,
-            } => self.upload(&room, &file_name, &mime, bytes, &key).await,
+            } => {
+                let posted = self.upload(&room, &file_name, &mime, bytes, &key).await?;
+                self.remember_posted(posted.into_iter().collect());
+                Ok(())
+            }
             Effect::Dm { to, text, key } => {
                 let txn = transaction_id(key.as_deref().unwrap_or(action));
                 self.direct_message(to, &text, txn).await

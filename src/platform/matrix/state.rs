@@ -1,28 +1,37 @@
-//! The adapter's own persisted state (`state-dir/relais-sync.json`): the sync position after
-//! which every event has been handled, recently handled event ids, and what the bot posted.
+//! The adapter's own persisted state in `state-dir`: the sync position after which every event
+//! has been handled and the recently handled event ids (`relais-sync.log`, an append-only
+//! journal), and what the bot posted (`relais-posts.json`: daily pushes, reaction claims,
+//! idempotency keys of sent posts).
 //!
 //! matrix-sdk saves its sync token before event handlers run, so a crash could skip an event.
-//! This file is written only AFTER an event's effects were carried out: on restart the adapter
-//! syncs again from here (at least once) and skips event ids already handled (de-duplication).
+//! The journal is appended only AFTER a batch's effects were carried out: on restart the adapter
+//! syncs again from the last position and skips event ids already handled (de-duplication).
+//! One append and one `fdatasync` per sync batch, whatever the size of the history; the journal
+//! is compacted (rewritten atomically) when it grows past a bound.
 
 use crate::domain::ItemId;
 use serde::{Deserialize, Serialize};
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// How many handled event ids are remembered (far more than one sync batch).
 const HANDLED_KEPT: usize = 5000;
 /// How many posted messages (pushes, reaction claims, idempotency keys) are remembered.
 const POSTS_KEPT: usize = 1000;
+/// Journal lines beyond which it is compacted.
+const JOURNAL_MAX_LINES: usize = 4 * HANDLED_KEPT;
+/// File names in the state directory.
+pub const JOURNAL_FILE: &str = "relais-sync.log";
+pub const POSTS_FILE: &str = "relais-posts.json";
 
-/// Why the state file could not be read or written.
+/// Why the state files could not be read or written.
 #[derive(Debug, thiserror::Error)]
 pub enum StateError {
     #[error("cannot read or write {path}: {source}")]
     Io { path: String, source: std::io::Error },
-    #[error("{path} is not valid adapter state ({source}); move it away to start over from the current sync position")]
-    Corrupt { path: String, source: serde_json::Error },
+    #[error("{path} is not valid adapter state ({reason}); move it away to start over from the current sync position")]
+    Corrupt { path: String, reason: String },
 }
 
 /// A push message the bot posted, whose reactions are quick claims.
@@ -42,78 +51,173 @@ pub struct ReactionClaim {
     pub items: Vec<ItemId>,
 }
 
-/// Everything the adapter keeps between runs (the Matrix session is in its own file).
+/// What the bot posted (`relais-posts.json`), rewritten only when it changes.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
-pub struct AdapterState {
-    /// The sync position whose events have all been handled.
-    pub next_batch: Option<String>,
-    /// Recently handled event ids, oldest first.
-    pub handled: VecDeque<String>,
+pub struct Posts {
     pub pushes: VecDeque<PushRecord>,
     pub reaction_claims: VecDeque<ReactionClaim>,
     /// Idempotency keys of posts already sent, with the event id they got.
     pub posted: VecDeque<(String, String)>,
 }
 
+/// Everything the adapter keeps between runs (the Matrix session is in its own file).
+#[derive(Debug, Default)]
+pub struct AdapterState {
+    dir: PathBuf,
+    /// The sync position whose events have all been handled.
+    pub next_batch: Option<String>,
+    /// The position last written to the journal.
+    saved_batch: Option<String>,
+    /// Recently handled event ids, oldest first, and the same as a set.
+    handled: VecDeque<String>,
+    handled_set: HashSet<String>,
+    /// Handled since the last save (to be appended to the journal).
+    unsaved: Vec<String>,
+    journal_lines: usize,
+    posts: Posts,
+    posts_dirty: bool,
+}
+
 impl AdapterState {
-    /// Reads the state; a missing file is a fresh start.
-    pub fn load(path: &Path) -> Result<Self, StateError> {
-        match std::fs::read(path) {
-            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|source| StateError::Corrupt {
-                path: path.display().to_string(),
-                source,
-            }),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
-            Err(source) => Err(StateError::Io {
-                path: path.display().to_string(),
-                source,
-            }),
+    /// Reads the state from `dir`; missing files are a fresh start.
+    pub fn load(dir: &Path) -> Result<Self, StateError> {
+        let mut state = AdapterState {
+            dir: dir.to_path_buf(),
+            ..AdapterState::default()
+        };
+        let journal = dir.join(JOURNAL_FILE);
+        if let Some(text) = read_optional(&journal)? {
+            state.replay(&journal, &text)?;
         }
+        let posts = dir.join(POSTS_FILE);
+        if let Some(text) = read_optional(&posts)? {
+            state.posts = serde_json::from_str(&text).map_err(|e| corrupt(&posts, e.to_string()))?;
+        }
+        Ok(state)
     }
 
-    /// Writes the state atomically (a temporary file, flushed, then renamed over the old one).
-    pub fn save(&self, path: &Path) -> Result<(), StateError> {
-        let bytes = serde_json::to_vec(self).map_err(|source| StateError::Corrupt {
-            path: path.display().to_string(),
-            source,
-        })?;
-        write_atomically(path, &bytes)
+    fn replay(&mut self, path: &Path, text: &str) -> Result<(), StateError> {
+        for (n, line) in text.split_inclusive('\n').enumerate() {
+            // A torn last line (a crash in the middle of an append) was never acknowledged.
+            let Some(line) = line.strip_suffix('\n') else { break };
+            match line.split_once(' ') {
+                Some(("P", token)) => self.next_batch = Some(token.to_string()),
+                Some(("E", event_id)) => self.remember(event_id.to_string()),
+                _ => return Err(corrupt(path, format!("line {}: {line:?}", n + 1))),
+            }
+            self.journal_lines += 1;
+        }
+        self.saved_batch = self.next_batch.clone();
+        Ok(())
+    }
+
+    /// Makes what changed durable: the posts file if it changed, then the events handled and
+    /// the position (one append and one `fdatasync`). Nothing is written when nothing changed.
+    pub fn save(&mut self) -> Result<(), StateError> {
+        if self.posts_dirty {
+            let bytes =
+                serde_json::to_vec(&self.posts).map_err(|e| corrupt(&self.dir.join(POSTS_FILE), e.to_string()))?;
+            write_atomically(&self.dir.join(POSTS_FILE), &bytes)?;
+            self.posts_dirty = false;
+        }
+        if self.unsaved.is_empty() && self.saved_batch == self.next_batch {
+            return Ok(());
+        }
+        let path = self.dir.join(JOURNAL_FILE);
+        if self.journal_lines + self.unsaved.len() + 1 > JOURNAL_MAX_LINES {
+            self.unsaved.clear();
+            return self.compact(&path);
+        }
+        let mut lines = String::new();
+        for id in self.unsaved.drain(..) {
+            lines.push_str("E ");
+            lines.push_str(&id);
+            lines.push('\n');
+            self.journal_lines += 1;
+        }
+        if let Some(token) = self
+            .next_batch
+            .as_ref()
+            .filter(|t| Some(*t) != self.saved_batch.as_ref())
+        {
+            lines.push_str("P ");
+            lines.push_str(token);
+            lines.push('\n');
+            self.journal_lines += 1;
+        }
+        append_durably(&path, lines.as_bytes())?;
+        self.saved_batch = self.next_batch.clone();
+        Ok(())
+    }
+
+    /// Rewrites the journal with only the position and the remembered event ids.
+    fn compact(&mut self, path: &Path) -> Result<(), StateError> {
+        let mut text = String::new();
+        for id in &self.handled {
+            text.push_str(&format!("E {id}\n"));
+        }
+        if let Some(token) = &self.next_batch {
+            text.push_str(&format!("P {token}\n"));
+        }
+        write_atomically(path, text.as_bytes())?;
+        self.journal_lines = self.handled.len() + 1;
+        self.saved_batch = self.next_batch.clone();
+        Ok(())
     }
 
     pub fn is_handled(&self, event_id: &str) -> bool {
-        self.handled.iter().rev().any(|id| id == event_id)
+        self.handled_set.contains(event_id)
     }
 
     pub fn mark_handled(&mut self, event_id: &str) {
-        push_bounded(&mut self.handled, event_id.to_string(), HANDLED_KEPT);
+        if !self.is_handled(event_id) {
+            self.remember(event_id.to_string());
+            self.unsaved.push(event_id.to_string());
+        }
+    }
+
+    fn remember(&mut self, event_id: String) {
+        if self.handled_set.insert(event_id.clone()) {
+            self.handled.push_back(event_id);
+        }
+        while self.handled.len() > HANDLED_KEPT {
+            if let Some(old) = self.handled.pop_front() {
+                self.handled_set.remove(&old);
+            }
+        }
     }
 
     pub fn record_push(&mut self, push: PushRecord) {
-        push_bounded(&mut self.pushes, push, POSTS_KEPT);
+        push_bounded(&mut self.posts.pushes, push, POSTS_KEPT);
+        self.posts_dirty = true;
     }
 
     /// The push message `event_id`, if the bot posted it.
     pub fn push(&self, event_id: &str) -> Option<&PushRecord> {
-        self.pushes.iter().rev().find(|p| p.event_id == event_id)
+        self.posts.pushes.iter().rev().find(|p| p.event_id == event_id)
     }
 
     pub fn record_reaction_claim(&mut self, claim: ReactionClaim) {
-        push_bounded(&mut self.reaction_claims, claim, POSTS_KEPT);
+        push_bounded(&mut self.posts.reaction_claims, claim, POSTS_KEPT);
+        self.posts_dirty = true;
     }
 
     /// Removes and returns the claim made by reaction `reaction_event_id`.
     pub fn take_reaction_claim(&mut self, reaction_event_id: &str) -> Option<ReactionClaim> {
         let at = self
+            .posts
             .reaction_claims
             .iter()
             .position(|c| c.reaction_event_id == reaction_event_id)?;
-        self.reaction_claims.remove(at)
+        self.posts_dirty = true;
+        self.posts.reaction_claims.remove(at)
     }
 
     /// The event id a post with idempotency `key` got, if it was sent already.
     pub fn posted(&self, key: &str) -> Option<&str> {
-        self.posted
+        self.posts
+            .posted
             .iter()
             .rev()
             .find(|(k, _)| k == key)
@@ -121,7 +225,36 @@ impl AdapterState {
     }
 
     pub fn record_posted(&mut self, key: &str, event_id: &str) {
-        push_bounded(&mut self.posted, (key.to_string(), event_id.to_string()), POSTS_KEPT);
+        push_bounded(
+            &mut self.posts.posted,
+            (key.to_string(), event_id.to_string()),
+            POSTS_KEPT,
+        );
+        self.posts_dirty = true;
+    }
+}
+
+fn corrupt(path: &Path, reason: String) -> StateError {
+    StateError::Corrupt {
+        path: path.display().to_string(),
+        reason,
+    }
+}
+
+fn io_error(path: &Path) -> impl Fn(std::io::Error) -> StateError + '_ {
+    move |source| StateError::Io {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
+fn read_optional(path: &Path) -> Result<Option<String>, StateError> {
+    match std::fs::read(path) {
+        Ok(bytes) => String::from_utf8(bytes)
+            .map(Some)
+            .map_err(|e| corrupt(path, e.to_string())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(source) => Err(io_error(path)(source)),
     }
 }
 
@@ -132,18 +265,27 @@ fn push_bounded<T>(queue: &mut VecDeque<T>, value: T, max: usize) {
     }
 }
 
+/// Appends `bytes` to `path` (created if missing) and waits until they are on disk.
+fn append_durably(path: &Path, bytes: &[u8]) -> Result<(), StateError> {
+    let io = io_error(path);
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .map_err(&io)?;
+    file.write_all(bytes).map_err(&io)?;
+    file.sync_data().map_err(&io)
+}
+
 /// Writes `bytes` to `path` so that a crash leaves either the old file or the new one.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), StateError> {
-    let io = |source| StateError::Io {
-        path: path.display().to_string(),
-        source,
-    };
+    let io = io_error(path);
     let tmp = path.with_extension("tmp");
-    let mut file = std::fs::File::create(&tmp).map_err(io)?;
-    file.write_all(bytes).map_err(io)?;
-    file.sync_all().map_err(io)?;
+    let mut file = std::fs::File::create(&tmp).map_err(&io)?;
+    file.write_all(bytes).map_err(&io)?;
+    file.sync_all().map_err(&io)?;
     drop(file);
-    std::fs::rename(&tmp, path).map_err(io)?;
+    std::fs::rename(&tmp, path).map_err(&io)?;
     if let Some(dir) = path.parent().and_then(|d| std::fs::File::open(d).ok()) {
         let _ = dir.sync_all();
     }
@@ -154,54 +296,102 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), StateError> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn state_survives_a_round_trip_and_a_missing_file_is_a_fresh_start() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let path = dir.path().join("relais-sync.json");
-        assert_eq!(
-            AdapterState::load(&path).expect("missing file"),
-            AdapterState::default()
-        );
-        let mut state = AdapterState {
-            next_batch: Some("s72_1".into()),
-            ..AdapterState::default()
-        };
-        state.mark_handled("$a");
-        state.record_push(PushRecord {
-            event_id: "$p".into(),
+    fn push(event_id: &str) -> PushRecord {
+        PushRecord {
+            event_id: event_id.into(),
             room: "!r:x".into(),
             items: vec![ItemId(3)],
-        });
+        }
+    }
+
+    #[test]
+    fn state_survives_a_round_trip_and_missing_files_are_a_fresh_start() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let fresh = AdapterState::load(dir.path()).expect("missing files");
+        assert_eq!(fresh.next_batch, None);
+        assert!(!fresh.is_handled("$a"));
+
+        let mut state = AdapterState::load(dir.path()).expect("load");
+        state.next_batch = Some("s72_1".into());
+        state.mark_handled("$a");
+        state.record_push(push("$p"));
         state.record_posted("push:matrix:!r:x:2026-11-23", "$p");
-        state.save(&path).expect("save");
-        let loaded = AdapterState::load(&path).expect("load");
-        assert_eq!(loaded, state);
+        state.save().expect("save");
+        let loaded = AdapterState::load(dir.path()).expect("load");
+        assert_eq!(loaded.next_batch.as_deref(), Some("s72_1"));
         assert!(loaded.is_handled("$a") && !loaded.is_handled("$b"));
         assert_eq!(loaded.push("$p").map(|p| p.items.clone()), Some(vec![ItemId(3)]));
         assert_eq!(loaded.posted("push:matrix:!r:x:2026-11-23"), Some("$p"));
         assert!(
-            !path.with_extension("tmp").exists(),
+            !dir.path().join("relais-posts.tmp").exists(),
             "the temporary file is renamed away"
         );
     }
 
     #[test]
-    fn a_corrupt_file_is_an_error_not_a_silent_restart() {
+    fn each_save_appends_only_what_changed() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let path = dir.path().join("relais-sync.json");
-        std::fs::write(&path, b"{not json").expect("write");
-        assert!(matches!(AdapterState::load(&path), Err(StateError::Corrupt { .. })));
+        let mut state = AdapterState::load(dir.path()).expect("load");
+        state.next_batch = Some("s1".into());
+        state.mark_handled("$a");
+        state.save().expect("save");
+        state.save().expect("nothing changed");
+        state.next_batch = Some("s2".into());
+        state.save().expect("save");
+        let journal = std::fs::read_to_string(dir.path().join(JOURNAL_FILE)).expect("journal");
+        assert_eq!(journal, "E $a\nP s1\nP s2\n");
+        assert!(!dir.path().join(POSTS_FILE).exists(), "no posts, no posts file");
     }
 
     #[test]
-    fn memory_is_bounded_and_keeps_the_newest() {
-        let mut state = AdapterState::default();
-        for i in 0..HANDLED_KEPT + 10 {
+    fn a_torn_last_line_is_ignored_and_a_garbled_one_is_an_error() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join(JOURNAL_FILE);
+        std::fs::write(&path, "E $a\nP s1_2\nP s1_3").expect("write");
+        let state = AdapterState::load(dir.path()).expect("torn line");
+        assert_eq!(
+            state.next_batch.as_deref(),
+            Some("s1_2"),
+            "the unfinished position is not trusted"
+        );
+        assert!(state.is_handled("$a"));
+
+        std::fs::write(&path, "E $a\nsomething else\n").expect("write");
+        let err = AdapterState::load(dir.path()).expect_err("garbled");
+        assert!(err.to_string().contains("line 2"), "{err}");
+        std::fs::write(dir.path().join(POSTS_FILE), "{not json").expect("write");
+        std::fs::remove_file(&path).expect("rm");
+        assert!(matches!(
+            AdapterState::load(dir.path()),
+            Err(StateError::Corrupt { .. })
+        ));
+    }
+
+    #[test]
+    fn memory_is_bounded_and_the_journal_is_compacted() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut state = AdapterState::load(dir.path()).expect("load");
+        for i in 0..JOURNAL_MAX_LINES + 10 {
             state.mark_handled(&format!("${i}"));
+            state.next_batch = Some(format!("s{i}"));
+            if i % 100 == 0 {
+                state.save().expect("save");
+            }
         }
+        state.save().expect("save");
         assert_eq!(state.handled.len(), HANDLED_KEPT);
         assert!(!state.is_handled("$0"));
-        assert!(state.is_handled(&format!("${}", HANDLED_KEPT + 9)));
+        let journal = std::fs::read_to_string(dir.path().join(JOURNAL_FILE)).expect("journal");
+        assert!(
+            journal.lines().count() <= JOURNAL_MAX_LINES,
+            "{} lines",
+            journal.lines().count()
+        );
+        let loaded = AdapterState::load(dir.path()).expect("load");
+        let last = JOURNAL_MAX_LINES + 9;
+        assert_eq!(loaded.next_batch, Some(format!("s{last}")));
+        assert!(loaded.is_handled(&format!("${last}")) && !loaded.is_handled("$0"));
+        assert_eq!(loaded.handled.len(), HANDLED_KEPT);
     }
 
     #[test]

@@ -1,7 +1,11 @@
-//! The sync loop: sync from the adapter's own position, hand each new event to the core, carry
-//! out the effects, record the event as handled, and only then move the saved position.
+//! The sync loop: sync from the adapter's own position, hand each new event to the core (in
+//! order), carry out the effects (concurrently for different senders, in order for each), record
+//! the events as handled, and only then move the saved position.
 
+use super::effects::Retry;
 use super::events::{classify, RoomEvent};
+use super::handlers::blocking;
+use super::handlers::Planned;
 use super::schedule::Schedule;
 use super::state::AdapterState;
 use super::{MatrixConfig, MatrixError, MatrixOptions};
@@ -18,7 +22,6 @@ use matrix_sdk::{Client, Room};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::future::Future;
-use std::path::PathBuf;
 use std::time::Duration;
 
 /// Exponential backoff: `first`, doubled after each failure, at most `max`; `reset` on success.
@@ -75,7 +78,6 @@ pub struct Adapter<'a> {
     pub(super) options: &'a MatrixOptions,
     pub(super) own_user: String,
     pub(super) state: AdapterState,
-    state_path: PathBuf,
     /// Joined room id → the id the configuration uses for it (a room id or an alias).
     pub(super) rooms: HashMap<OwnedRoomId, String>,
     /// The core scheduler and the adapter's clock.
@@ -93,8 +95,7 @@ impl<'a> Adapter<'a> {
             .user_id()
             .map(|u| u.to_string())
             .ok_or_else(|| MatrixError::Session("not logged in".into()))?;
-        let state_path = config.state_dir.join("relais-sync.json");
-        let state = AdapterState::load(&state_path)?;
+        let state = AdapterState::load(&config.state_dir)?;
         Ok(Adapter {
             app,
             client,
@@ -102,7 +103,6 @@ impl<'a> Adapter<'a> {
             options,
             own_user,
             state,
-            state_path,
             rooms: HashMap::new(),
             schedule: Schedule::start(app, options.clock)?,
         })
@@ -156,8 +156,11 @@ impl<'a> Adapter<'a> {
         timeline.limit = Some(UInt::from(self.options.timeline_limit));
         let mut room = RoomFilter::default();
         room.timeline = timeline;
+        // Typing notices and read receipts would wake the bot for nothing.
+        room.ephemeral = RoomEventFilter::ignore_all();
         let mut filter = FilterDefinition::default();
         filter.room = room;
+        filter.presence = matrix_sdk::ruma::api::client::filter::Filter::ignore_all();
         let settings = SyncSettings::default().filter(Filter::FilterDefinition(filter));
         match &self.state.next_batch {
             // The first sync only learns the rooms (and is not long-polled).
@@ -169,8 +172,8 @@ impl<'a> Adapter<'a> {
         }
     }
 
-    pub(super) fn save_state(&self) -> Result<(), MatrixError> {
-        Ok(self.state.save(&self.state_path)?)
+    pub(super) fn save_state(&mut self) -> Result<(), MatrixError> {
+        Ok(blocking(|| self.state.save())?)
     }
 
     /// Handles a sync response; `Ok(false)` when an answer could not be sent (the saved position
@@ -186,6 +189,7 @@ impl<'a> Adapter<'a> {
                 "first Matrix sync: earlier messages are not answered"
             );
         }
+        let mut planned = Vec::new();
         for (room_id, update) in &response.rooms.joined {
             self.note_joined(room_id);
             let Some(room) = self.client.get_room(room_id) else {
@@ -209,14 +213,15 @@ impl<'a> Adapter<'a> {
                 None => 0,
             };
             for (event_id, value) in events.iter().skip(skip) {
-                if !self.handle_event(&room, event_id, value).await? {
-                    return Ok(false);
-                }
+                planned.extend(self.plan(&room, event_id, value).await);
             }
         }
-        self.state.next_batch = Some(response.next_batch);
+        let done = self.carry_out(planned).await;
+        if done {
+            self.state.next_batch = Some(response.next_batch);
+        }
         self.save_state()?;
-        Ok(true)
+        Ok(done)
     }
 
     /// The timeline was cut: fetch what came between the saved position and the timeline's start.
@@ -234,10 +239,14 @@ impl<'a> Adapter<'a> {
                     return Ok(false);
                 }
             };
+            let mut planned = Vec::new();
             for (event_id, value) in page.chunk.iter().filter_map(event_json) {
-                if !self.handle_event(room, &event_id, &value).await? {
-                    return Ok(false);
-                }
+                planned.extend(self.plan(room, &event_id, &value).await);
+            }
+            let done = self.carry_out(planned).await;
+            self.save_state()?;
+            if !done {
+                return Ok(false);
             }
             match page.end {
                 Some(end) if !page.chunk.is_empty() => from = Some(end),
@@ -248,13 +257,12 @@ impl<'a> Adapter<'a> {
         Ok(true)
     }
 
-    /// Handles one event at most once: effects first, then the event is recorded as handled.
-    /// `Ok(false)` when its answers could not be sent (it stays unhandled).
-    async fn handle_event(&mut self, room: &Room, event_id: &str, value: &Value) -> Result<bool, MatrixError> {
+    /// Hands one event not handled yet to the core; its answer, if it has one.
+    async fn plan(&mut self, room: &Room, event_id: &str, value: &Value) -> Option<Planned> {
         if self.state.is_handled(event_id) {
-            return Ok(true);
+            return None;
         }
-        let outcome = match classify(value, &self.own_user) {
+        match classify(value, &self.own_user) {
             RoomEvent::Message(message) => self.on_message(room, message).await,
             RoomEvent::Reaction {
                 event_id,
@@ -262,19 +270,64 @@ impl<'a> Adapter<'a> {
                 target,
                 key,
             } => self.on_reaction(room, &event_id, &sender, &target, &key).await,
-            RoomEvent::Redaction { sender, redacts, .. } => self.on_redaction(room, &sender, &redacts).await,
-            RoomEvent::OwnJoin => Ok(()),
+            RoomEvent::Redaction {
+                event_id,
+                sender,
+                redacts,
+            } => self.on_redaction(room, &event_id, &sender, &redacts).await,
+            RoomEvent::OwnJoin => None,
             RoomEvent::Ignored(reason) => {
                 tracing::trace!(event = event_id, ?reason, "event ignored");
-                Ok(())
+                None
             }
-        };
-        if outcome.is_err() {
-            return Ok(false);
         }
-        self.state.mark_handled(event_id);
-        self.save_state()?;
-        Ok(true)
+    }
+
+    /// Sends the planned answers: one sender's in order, different senders' at the same time.
+    /// Each event whose answers all went out is recorded as handled (not saved yet). `false`
+    /// when some could not be sent: those events, and the later ones of the same sender, stay
+    /// unhandled and come again with the next sync from the saved position.
+    async fn carry_out(&mut self, planned: Vec<Planned>) -> bool {
+        if planned.is_empty() {
+            return true;
+        }
+        let mut queues: Vec<Vec<Planned>> = Vec::new();
+        for answer in planned {
+            let same = |q: &&mut Vec<Planned>| {
+                q.first().is_some_and(|p| {
+                    p.origin.sender == answer.origin.sender && p.origin.room.room_id() == answer.origin.room.room_id()
+                })
+            };
+            match queues.iter_mut().find(same) {
+                Some(queue) => queue.push(answer),
+                None => queues.push(vec![answer]),
+            }
+        }
+        let this = &*self;
+        let sent = futures_util::future::join_all(queues.into_iter().map(|queue| async move {
+            let mut done = Vec::new();
+            for mut answer in queue {
+                let effects = std::mem::take(&mut answer.effects);
+                match this.apply(&answer.origin, effects).await {
+                    Ok(posted) => done.push((answer, posted)),
+                    Err(Retry) => return (done, false),
+                }
+            }
+            (done, true)
+        }))
+        .await;
+        let mut all_sent = true;
+        for (done, complete) in sent {
+            all_sent &= complete;
+            for (answer, posted) in done {
+                self.remember_posted(posted);
+                if let Some(claim) = answer.claim {
+                    self.state.record_reaction_claim(claim);
+                }
+                self.state.mark_handled(&answer.event_id);
+            }
+        }
+        all_sent
     }
 }
 
