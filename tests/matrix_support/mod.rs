@@ -389,8 +389,8 @@ impl TestBot {
         let journal = std::fs::read_to_string(self.sync_journal()).ok()?;
         journal
             .lines()
-            .filter_map(|line| line.strip_prefix("P "))
-            .last()
+            .rev()
+            .find_map(|line| line.strip_prefix("P "))
             .map(String::from)
     }
 }
