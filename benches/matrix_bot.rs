@@ -1,8 +1,9 @@
 //! Benchmark of the Matrix bot (`relais run`, release build) on a real Synapse on this machine:
-//! command→reply latency (p50/p99) with 1, 10 and 50 ambassadors talking at once, against the
-//! homeserver's own relay latency (a message from one user seen by another); the bot's CPU time per
-//! command; its resident memory over a store of 1,000 ambassadors and 100,000 reshares.
-//! Prints Markdown tables. `cargo bench --bench matrix_bot` (a few minutes).
+//! command→reply latency (p50/p99) with 1, 10 and 50 ambassadors talking at once, each in a room
+//! with the bot and a peer, against the homeserver's own relay latency under the same load (the
+//! same ambassadors sending plain messages at once, each seen by their peer); the ratio reply p50
+//! / relay p50; the bot's CPU time per command; its resident memory over a store of 1,000
+//! ambassadors and 100,000 reshares. Prints Markdown tables. `cargo bench --bench matrix_bot`.
 
 #[path = "../tests/support/synapse.rs"]
 mod synapse;
@@ -169,15 +170,30 @@ fn proc_field(pid: u32, file: &str, name: &str) -> u64 {
         .unwrap_or(0)
 }
 
-/// User plus system CPU time of `pid`, in milliseconds.
+/// CPU time of `pid` in milliseconds: the sum over its threads of the nanosecond run time in
+/// `/proc/PID/task/TID/schedstat` (the clock ticks of `/proc/PID/stat` are 10 ms, too coarse for
+/// a fraction of a millisecond per command).
 fn cpu_ms(pid: u32) -> f64 {
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return 0.0;
+    };
+    let nanos: u64 = tasks
+        .flatten()
+        .filter_map(|task| std::fs::read_to_string(task.path().join("schedstat")).ok())
+        .filter_map(|stat| stat.split_whitespace().next().and_then(|ns| ns.parse::<u64>().ok()))
+        .sum();
+    nanos as f64 / 1e6
+}
+
+/// User plus system CPU time of `pid` in milliseconds from `/proc/PID/stat` (10 ms ticks; it
+/// also counts threads that have exited, which the schedstat sum does not).
+fn cpu_ms_ticks(pid: u32) -> f64 {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
     let after_name = stat.rsplit_once(')').map(|(_, rest)| rest).unwrap_or("");
     let fields: Vec<&str> = after_name.split_whitespace().collect();
     // After the name: state (0), …, utime (11) and stime (12), in clock ticks (100 per second).
     let tick = |i: usize| fields.get(i).and_then(|f| f.parse::<u64>().ok()).unwrap_or(0);
-    let ticks = tick(11) + tick(12);
-    ticks as f64 * 10.0
+    (tick(11) + tick(12)) as f64 * 10.0
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
@@ -188,11 +204,15 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[rank.min(sorted.len() - 1)]
 }
 
-fn start_bot(dir: &Path, server: &Synapse, bot: &str, room: &str) -> Child {
+fn start_bot(dir: &Path, server: &Synapse, bot: &str, rooms: &[String]) -> Child {
     let prompts = concat!(env!("CARGO_MANIFEST_DIR"), "/prompts");
+    let rooms: String = rooms
+        .iter()
+        .map(|room| format!("[[rooms]]\nplatform = \"matrix\"\nid = \"{room}\"\n\n"))
+        .collect();
     let config = format!(
         "[organisation]\nname = \"Bench\"\n\n[bot]\nprompts-dir = \"{prompts}\"\n\n[store]\npath = \"{store}\"\n\n\
-         [[rooms]]\nplatform = \"matrix\"\nid = \"{room}\"\n\n[matrix]\nhomeserver = \"{hs}\"\nuser-id = \"{bot}\"\n\
+         {rooms}[matrix]\nhomeserver = \"{hs}\"\nuser-id = \"{bot}\"\n\
          password-env = \"{PASSWORD_ENV}\"\nstate-dir = \"{state}\"\n",
         store = dir.join("store").display(),
         hs = server.base_url(),
@@ -211,35 +231,59 @@ fn start_bot(dir: &Path, server: &Synapse, bot: &str, room: &str) -> Child {
         .expect("relais run")
 }
 
-/// `users` ambassadors each send `rounds` commands at once; latencies in ms and the bot's CPU ms.
-fn command_round(
+/// Nanoseconds since the epoch: makes transaction ids unique across bench runs.
+fn unique_nanos() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default()
+}
+
+/// One ambassador and their peer, in a room with the bot.
+struct Pair {
+    ambassador: User,
+    peer: User,
+    room: String,
+}
+
+/// Each pair's ambassador sends `rounds` messages (`text`), all pairs at once; each message's
+/// latency is until `seen` says the awaited event arrived (at the peer, or the ambassador).
+/// Returns the latencies in ms and the bot's CPU ms over the round.
+fn round(
     server: &'static Synapse,
-    users: &mut [User],
-    room: &str,
-    bot: &str,
+    pairs: &mut [Pair],
     rounds: usize,
+    bot: &str,
     pid: u32,
+    command: bool,
 ) -> (Vec<f64>, f64) {
-    for user in users.iter_mut() {
-        user.catch_up(server);
+    for pair in pairs.iter_mut() {
+        pair.ambassador.catch_up(server);
+        pair.peer.catch_up(server);
     }
     let cpu_before = cpu_ms(pid);
     let latencies = std::thread::scope(|scope| {
-        let handles: Vec<_> = users
+        let handles: Vec<_> = pairs
             .iter_mut()
             .enumerate()
-            .map(|(i, user)| {
+            .map(|(i, pair)| {
                 scope.spawn(move || {
                     let mut mine = Vec::new();
                     for r in 0..rounds {
                         let sent_at = Instant::now();
-                        let event = user.send(
-                            server,
-                            room,
-                            "!me",
-                            &format!("bench-{i}-{r}-{}", sent_at.elapsed().as_nanos()),
-                        );
-                        let seen = user.wait_for(server, room, answers(bot, &event));
+                        let txn = format!("bench-{command}-{i}-{r}-{}", unique_nanos());
+                        let text = if command {
+                            "!me".to_string()
+                        } else {
+                            format!("hello {r}")
+                        };
+                        let event = pair.ambassador.send(server, &pair.room, &text, &txn);
+                        let seen = if command {
+                            pair.ambassador.wait_for(server, &pair.room, answers(bot, &event))
+                        } else {
+                            pair.peer
+                                .wait_for(server, &pair.room, |e| e["event_id"] == event.as_str())
+                        };
                         mine.push(seen.duration_since(sent_at).as_secs_f64() * 1000.0);
                     }
                     mine
@@ -254,6 +298,48 @@ fn command_round(
     (latencies, cpu_ms(pid) - cpu_before)
 }
 
+/// 50 rooms, each with an ambassador, their peer and (invited) the bot.
+fn pairs(server: &Synapse, bot: &str) -> Vec<Pair> {
+    (0..50)
+        .map(|n| {
+            let ambassador = User::new(server, &format!("bench_user{n}"));
+            let peer = User::new(server, &format!("bench_peer{n}"));
+            let created = call(
+                server,
+                "POST",
+                "/_matrix/client/v3/createRoom",
+                &ambassador.token,
+                Some(&json!({"preset": "private_chat", "invite": [peer.id, bot]})),
+            );
+            let room = created["room_id"].as_str().expect("room").to_string();
+            call(
+                server,
+                "POST",
+                &format!("/_matrix/client/v3/join/{room}"),
+                &peer.token,
+                Some(&json!({})),
+            );
+            Pair { ambassador, peer, room }
+        })
+        .collect()
+}
+
+fn wait_until_joined(server: &Synapse, pairs: &[Pair], bot: &str) {
+    let started = Instant::now();
+    for pair in pairs {
+        let path = format!("/_matrix/client/v3/rooms/{}/state/m.room.member/{bot}", pair.room);
+        while server
+            .request("GET", &path, Some(&pair.ambassador.token), None)
+            .map(|a| a.json()["membership"] == "join")
+            .ok()
+            != Some(true)
+        {
+            assert!(started.elapsed() < Duration::from_secs(120), "the bot did not join");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
 fn main() {
     let server: &'static Synapse = Box::leak(Box::new(Synapse::start()));
     let dir = tempfile::tempdir().expect("tempdir");
@@ -264,88 +350,42 @@ fn main() {
         SEEDED_AMBASSADORS * RESHARES_EACH,
         started.elapsed().as_secs_f64()
     );
-
     let (bot, _) = server.register("bench_relais", BOT_PASSWORD, false);
-    let mut users: Vec<User> = (0..50).map(|n| User::new(server, &format!("bench_user{n}"))).collect();
-    let mut observer = User::new(server, "bench_observer");
-    let invite: Vec<&str> = users
-        .iter()
-        .map(|u| u.id.as_str())
-        .chain([observer.id.as_str(), bot.as_str()])
-        .collect();
-    let created = call(
-        server,
-        "POST",
-        "/_matrix/client/v3/createRoom",
-        &users[0].token,
-        Some(&json!({"preset": "private_chat", "invite": invite})),
-    );
-    let room = created["room_id"].as_str().expect("room").to_string();
-    for user in users.iter().skip(1).chain([&observer]) {
-        call(
-            server,
-            "POST",
-            &format!("/_matrix/client/v3/join/{room}"),
-            &user.token,
-            Some(&json!({})),
-        );
-    }
-
-    let mut child = start_bot(dir.path(), server, &bot, &room);
+    let mut pairs = pairs(server, &bot);
+    let rooms: Vec<String> = pairs.iter().map(|p| p.room.clone()).collect();
+    let mut child = start_bot(dir.path(), server, &bot, &rooms);
     let pid = child.id();
-    let joined = Instant::now();
-    while server
-        .request(
-            "GET",
-            &format!("/_matrix/client/v3/rooms/{room}/state/m.room.member/{bot}"),
-            Some(&users[0].token),
-            None,
-        )
-        .map(|a| a.json()["membership"] == "join")
-        .ok()
-        != Some(true)
-    {
-        assert!(joined.elapsed() < Duration::from_secs(60), "the bot did not join");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    // Warm-up: every user's first command (it creates their profile and gets a welcome).
-    let (_, _) = command_round(server, &mut users, &room, &bot, 1, pid);
+    wait_until_joined(server, &pairs, &bot);
+    // Warm-up: every ambassador's first command (it creates their profile and gets a welcome).
+    round(server, &mut pairs, 1, &bot, pid, true);
     let rss_idle = proc_field(pid, "status", "VmRSS:");
 
-    // The homeserver alone: a plain message from one user seen by another.
-    observer.catch_up(server);
-    let mut relay = Vec::new();
-    for n in 0..30 {
-        let sent_at = Instant::now();
-        let event = users[0].send(server, &room, &format!("hello {n}"), &format!("relay-{n}"));
-        let seen = observer.wait_for(server, &room, |e| e["event_id"] == event.as_str());
-        relay.push(seen.duration_since(sent_at).as_secs_f64() * 1000.0);
-    }
-    relay.sort_by(f64::total_cmp);
-
     println!(
-        "\nMatrix bot on Synapse {} (2 cores; bot = `relais run` release build over sled)\n",
+        "\nMatrix bot on Synapse {} (2 cores; bot = `relais run` release build over sled; each ambassador in a room with the bot and a peer)\n",
         synapse::SYNAPSE_VERSION
     );
-    println!("| scenario | commands | p50 ms | p99 ms | bot CPU ms / command |");
-    println!("|---|---|---|---|---|");
-    println!(
-        "| homeserver relay (message seen by another user) | {} | {:.1} | {:.1} | – |",
-        relay.len(),
-        percentile(&relay, 50.0),
-        percentile(&relay, 99.0)
-    );
-    for (ambassadors, rounds) in [(1usize, 30usize), (10, 5), (50, 2)] {
-        let (mut latencies, cpu) = command_round(server, &mut users[..ambassadors], &room, &bot, rounds, pid);
-        latencies.sort_by(f64::total_cmp);
-        let count = latencies.len();
+    println!("| ambassadors at once | commands | relay p50 ms | relay p99 ms | reply p50 ms | reply p99 ms | ratio reply/relay p50 | bot CPU ms / command |");
+    println!("|---|---|---|---|---|---|---|---|");
+    for (ambassadors, rounds) in [(1usize, 40usize), (10, 8), (50, 4)] {
+        let (mut relay, _) = round(server, &mut pairs[..ambassadors], rounds, &bot, pid, false);
+        let (mut replies, cpu) = round(server, &mut pairs[..ambassadors], rounds, &bot, pid, true);
+        relay.sort_by(f64::total_cmp);
+        replies.sort_by(f64::total_cmp);
+        let (relay50, reply50) = (percentile(&relay, 50.0), percentile(&replies, 50.0));
         println!(
-            "| `!me` from {ambassadors} ambassador(s) at once | {count} | {:.1} | {:.1} | {:.2} |",
-            percentile(&latencies, 50.0),
-            percentile(&latencies, 99.0),
-            cpu / count as f64
+            "| {ambassadors} | {} | {relay50:.1} | {:.1} | {reply50:.1} | {:.1} | {:.2} | {:.3} |",
+            replies.len(),
+            percentile(&relay, 99.0),
+            percentile(&replies, 99.0),
+            reply50 / relay50,
+            cpu / replies.len() as f64
         );
     }
+    println!(
+        "\n(bot CPU over the whole run: {:.0} ms by thread run times, {:.0} ms by the process's clock ticks)",
+        cpu_ms(pid),
+        cpu_ms_ticks(pid)
+    );
     let rss_after = proc_field(pid, "status", "VmRSS:");
     let peak = proc_field(pid, "status", "VmHWM:");
     println!(
