@@ -170,7 +170,10 @@ async fn confirm(client: &Client, user_id: &OwnedUserId, device_id: &OwnedDevice
             tracing::info!(device = %device_id, master_key = %master, "cross-signing set up: the bot's device is signed by its self-signing key");
         }
         Ok(published) => {
-            tracing::warn!(?published, "cross-signing keys were uploaded but the bot's device does not show as signed")
+            tracing::warn!(
+                ?published,
+                "cross-signing keys were uploaded but the bot's device does not show as signed"
+            )
         }
         Err(e) => tracing::warn!(error = %e, "cross-signing keys were uploaded but could not be checked"),
     }
@@ -208,7 +211,10 @@ async fn query(
     let response = client.send(request).await?;
     let json = |raw: &str| serde_json::from_str::<Value>(raw).ok();
     let master = response.master_keys.get(user_id).and_then(|k| json(k.json().get()));
-    let self_signing = response.self_signing_keys.get(user_id).and_then(|k| json(k.json().get()));
+    let self_signing = response
+        .self_signing_keys
+        .get(user_id)
+        .and_then(|k| json(k.json().get()));
     let device = response
         .device_keys
         .get(user_id)
@@ -234,10 +240,8 @@ mod tests {
     }
 
     fn device(signers: &[&str]) -> Value {
-        let signatures: serde_json::Map<String, Value> = signers
-            .iter()
-            .map(|s| (format!("ed25519:{s}"), json!("sig")))
-            .collect();
+        let signatures: serde_json::Map<String, Value> =
+            signers.iter().map(|s| (format!("ed25519:{s}"), json!("sig"))).collect();
         json!({"device_id": "DEV", "signatures": {USER: signatures}})
     }
 
@@ -247,10 +251,30 @@ mod tests {
         // (master, self-signing, device, expected)
         let rows = [
             (None, None, Some(device(&["DEV"])), (None, None, false)),
-            (Some(&master), Some(&ssk), Some(device(&["DEV"])), (Some("MASTER"), Some("SSK"), false)),
-            (Some(&master), Some(&ssk), Some(device(&["DEV", "SSK"])), (Some("MASTER"), Some("SSK"), true)),
-            (Some(&master), Some(&ssk), Some(device(&["DEV", "MASTER"])), (Some("MASTER"), Some("SSK"), false)),
-            (Some(&master), None, Some(device(&["DEV", "SSK"])), (Some("MASTER"), None, false)),
+            (
+                Some(&master),
+                Some(&ssk),
+                Some(device(&["DEV"])),
+                (Some("MASTER"), Some("SSK"), false),
+            ),
+            (
+                Some(&master),
+                Some(&ssk),
+                Some(device(&["DEV", "SSK"])),
+                (Some("MASTER"), Some("SSK"), true),
+            ),
+            (
+                Some(&master),
+                Some(&ssk),
+                Some(device(&["DEV", "MASTER"])),
+                (Some("MASTER"), Some("SSK"), false),
+            ),
+            (
+                Some(&master),
+                None,
+                Some(device(&["DEV", "SSK"])),
+                (Some("MASTER"), None, false),
+            ),
             (Some(&master), Some(&ssk), None, (Some("MASTER"), Some("SSK"), false)),
         ];
         for (row, (master, ssk, device, (want_master, want_ssk, want_signed))) in rows.into_iter().enumerate() {

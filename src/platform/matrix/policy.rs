@@ -104,7 +104,10 @@ mod tests {
         ];
         for (sender, want) in rows {
             assert_eq!(ignored_sender(sender, own, &ignored), want, "{sender}");
-            assert!(!ignored_sender(sender, own, &[]) || sender == own, "{sender} ignored without a list");
+            assert!(
+                !ignored_sender(sender, own, &[]) || sender == own,
+                "{sender} ignored without a list"
+            );
         }
     }
 
