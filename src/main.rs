@@ -242,6 +242,7 @@ fn run_matrix(app: &App, matrix: &config::Matrix) -> Result<()> {
         .context("starting the async runtime")?;
     let options = MatrixOptions {
         claim_reactions: matrix.claim_reactions.clone(),
+        ignored_users: matrix.ignored_users.clone(),
         ..MatrixOptions::default()
     };
     runtime.block_on(relais::platform::matrix::run(

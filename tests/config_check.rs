@@ -161,6 +161,11 @@ const BAD_SNIPPETS: &[(&str, usize, usize, &str)] = &[
     ("[organisation]\nname = \"X\"\n[matrix]\nhomeserver = \"https://m.org\"\nuser-id = \"relais\"\npassword-env = \"P\"\n", 5, 11, "`relais` is not a Matrix user id"),
     ("[organisation]\nname = \"X\"\n[matrix]\nhomeserver = \"https://m.org\"\nuser-id = \"@r:m.org\"\naccess-token-env = \"P\"\nallowed-inviters = [\"@a:m.org\", \"m.org\"]\n", 7, 33, "`m.org` is not a Matrix user id"),
     ("[organisation]\nname = \"X\"\n[discord]\ntoken-env = \"T\"\nguilds = [\"abc\"]\n", 5, 11, "`abc` is not a Discord id"),
+    ("[organisation]\nname = \"X\"\n[matrix]\nhomeserver = \"https://m.org\"\nuser-id = \"@r:m.org\"\npassword-env = \"P\"\nignored-users = [\"@a:m.org\", \"announcer\"]\n", 7, 30, "`announcer` is not a Matrix user id"),
+    ("[organisation]\nname = \"X\"\n[matrix]\nhomeserver = \"https://m.org\"\nuser-id = \"@r:m.org\"\npassword-env = \"P\"\nignored-users = [\":m.org\"]\n", 7, 18, "`:m.org` is not a Matrix user id"),
+    ("[organisation]\nname = \"X\"\n[matrix]\nhomeserver = \"https://m.org\"\nuser-id = \"@r:m.org\"\npassword-env = \"P\"\nignored-users = [\"@a:m.org\", 7]\n", 7, 30, "expected a string"),
+    ("[organisation]\nname = \"X\"\n[matrix]\nhomeserver = \"https://m.org\"\nuser-id = \"@r:m.org\"\npassword-env = \"P\"\nignored-users = \"@a:m.org\"\n", 7, 17, "expected a sequence"),
+    ("[organisation]\nname = \"X\"\n[matrix]\nhomeserver = \"https://m.org\"\nuser-id = \"@r:m.org\"\npassword-env = \"P\"\nignore-users = [\"@a:m.org\"]\n", 7, 1, "did you mean `ignored-users`?"),
     ("[organisation]\nname = \"X\"\n[discord]\ntoken-env = \"T\"\napi-base = \"localhost\"\n", 5, 12, "is not a web address"),
     ("[organisation]\nname = \"X\"\n[discord]\ntoken = \"T\"\ntoken-env = \"T\"\n", 4, 1, "name that variable with `token-env`"),
     ("[organisation]\nname = \"X\"\n[demo]\n[[demo.items]]\ntitle = \"t\"\nlink = \"https://x.org\"\ntexts = {}\n", 7, 9, "needs a text in at least one language"),
@@ -457,4 +462,24 @@ fn without_quiet_hours_any_time_is_allowed() {
     let config = check_str(&text, "off.toml").unwrap_or_else(|p| panic!("{}", lines(&p)));
     assert!(config.settings().schedule.quiet_hours.is_none());
     assert_eq!(config.settings().rooms[0].push_time, time(2, 30));
+}
+
+#[test]
+fn matrix_ignored_users_are_read_in_order_and_default_to_none() {
+    let section = "[matrix]\nhomeserver = \"https://m.org\"\nuser-id = \"@r:m.org\"\npassword-env = \"P\"\n";
+    // (the `ignored-users` line, the list read)
+    let rows: [(&str, &[&str]); 3] = [
+        ("", &[]),
+        ("ignored-users = []\n", &[]),
+        (
+            "ignored-users = [\"@announcer:m.org\", \"@news_feed:other.net\"]\n",
+            &["@announcer:m.org", "@news_feed:other.net"],
+        ),
+    ];
+    for (line, want) in rows {
+        let text = format!("{ORG}{section}{line}");
+        let config = check_str(&text, "ignored.toml").unwrap_or_else(|p| panic!("{line:?}\n{}", lines(&p)));
+        let matrix = config.matrix.expect("[matrix]");
+        assert_eq!(matrix.ignored_users, want, "{line:?}");
+    }
 }

@@ -251,6 +251,19 @@ pub(super) fn matrix_user<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::
     parsed(d, parse_matrix_user)
 }
 
+/// Each entry is a Matrix user id; every entry is its own value so each bad one is reported.
+pub(super) fn matrix_users<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    Vec::<MatrixUser>::deserialize(d).map(|v| v.into_iter().map(|u| u.0).collect())
+}
+
+struct MatrixUser(String);
+
+impl<'de> Deserialize<'de> for MatrixUser {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        parsed(d, parse_matrix_user).map(MatrixUser)
+    }
+}
+
 /// Each entry is a Matrix user id or `:server`; every entry is its own value so each bad one is reported.
 pub(super) fn matrix_inviters<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
     Vec::<Inviter>::deserialize(d).map(|v| v.into_iter().map(|i| i.0).collect())

@@ -252,6 +252,9 @@ pub struct Matrix {
     /// Users (`@carla:example.org`) or whole servers (`:example.org`) whose invitations the bot accepts.
     #[serde(default, deserialize_with = "fields::matrix_inviters")]
     pub allowed_inviters: Vec<String>,
+    /// Users (`@announcer:example.org`) whose messages the bot ignores, besides itself and bot-named users.
+    #[serde(default, deserialize_with = "fields::matrix_users")]
+    pub ignored_users: Vec<String>,
     /// Where the Matrix session and encryption keys are kept (default `relais-matrix`).
     #[serde(default = "fields::matrix_state_dir", deserialize_with = "fields::path")]
     pub state_dir: PathBuf,

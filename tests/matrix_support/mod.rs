@@ -326,6 +326,7 @@ impl TestBot {
             password_env: Some("RELAIS_TEST_UNUSED".into()),
             access_token_env: None,
             allowed_inviters: allowed_inviters.iter().map(|s| s.to_string()).collect(),
+            ignored_users: Vec::new(),
             state_dir: state_dir.clone(),
             claim_reactions: MatrixOptions::default().claim_reactions,
         };

@@ -7,6 +7,7 @@
 //! long-polls no longer than until the next action is due. A failed sync is retried with
 //! exponential backoff and clear log lines.
 
+mod cross_signing;
 mod effects;
 mod events;
 mod handlers;

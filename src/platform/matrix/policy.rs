@@ -91,6 +91,27 @@ mod tests {
     }
 
     #[test]
+    fn ignored_users_are_matched_by_exact_user_id() {
+        let own = "@relais:example.org";
+        let ignored = vec!["@announcer:example.org".to_string(), "@feed:partner.net".to_string()];
+        let rows = [
+            ("@announcer:example.org", true),
+            ("@feed:partner.net", true),
+            ("@Announcer:example.org", false),
+            ("@announcer:example.org.evil", false),
+            ("@feed:example.org", false),
+            ("@announcer2:example.org", false),
+        ];
+        for (sender, want) in rows {
+            assert_eq!(ignored_sender(sender, own, &ignored), want, "{sender}");
+            assert!(
+                !ignored_sender(sender, own, &[]) || sender == own,
+                "{sender} ignored without a list"
+            );
+        }
+    }
+
+    #[test]
     fn claim_reactions_ignore_modifiers() {
         let keys: Vec<String> = DEFAULT_CLAIM_REACTIONS.iter().map(|k| k.to_string()).collect();
         let rows = [

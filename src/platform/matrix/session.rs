@@ -1,7 +1,9 @@
 //! Logging in and keeping the Matrix session: `state-dir/session.json` (user id, device id,
 //! tokens, written atomically) is restored on restart so the bot keeps its device and its
 //! encryption keys (in `state-dir/sdk`, matrix-sdk's SQLite store); refreshed tokens are saved.
+//! After connecting, the bot's device is cross-signed where the account allows it.
 
+use super::cross_signing;
 use super::state::write_atomically;
 use super::MatrixError;
 use crate::config::Matrix as MatrixConfig;
@@ -125,34 +127,55 @@ async fn build_client(config: &MatrixConfig, store: Option<&Path>) -> Result<Cli
 }
 
 /// A logged-in client: the saved session if there is one for this user and homeserver, else a
-/// fresh login with `credentials` (a new device, so the SDK store starts over).
+/// fresh login with `credentials` (a new device, so the SDK store starts over). Either way the
+/// bot's device is then cross-signed where the account allows it (see [`cross_signing`]).
 pub async fn connect(config: &MatrixConfig, credentials: Option<&Credentials>) -> Result<Client, MatrixError> {
     let state_dir = &config.state_dir;
     std::fs::create_dir_all(state_dir)
         .map_err(|e| MatrixError::Session(format!("cannot create {}: {e}", state_dir.display())))?;
-    let path = session_path(state_dir);
-    if let Some(saved) =
-        SavedSession::load(&path)?.filter(|s| s.user_id == config.user_id && s.homeserver == config.homeserver)
-    {
-        let client = build_client(config, Some(&sdk_store_path(state_dir))).await?;
-        client
-            .restore_session(saved.matrix_session()?)
-            .await
-            .map_err(|e| MatrixError::Session(e.to_string()))?;
-        match client.whoami().await {
-            Ok(_) => {
-                tracing::info!(user = %saved.user_id, device = %saved.device_id, "restored the saved Matrix session");
-                return Ok(client);
-            }
-            Err(e) if token_rejected(&e) => {
-                tracing::warn!(device = %saved.device_id, "the saved Matrix session was rejected (token revoked or expired); logging in again as a new device");
-            }
-            Err(e) => return Err(MatrixError::Connect(format!("checking the saved session: {e}"))),
+    let client = match restore_saved(config).await? {
+        Some(client) => client,
+        None => log_in(config, credentials.ok_or(MatrixError::NoCredentials)?).await?,
+    };
+    let password = match credentials {
+        Some(Credentials::Password(password)) => Some(password.as_str()),
+        _ => None,
+    };
+    cross_signing::ensure(&client, password, state_dir).await;
+    Ok(client)
+}
+
+/// The saved session's client, if there is a saved session for this user and homeserver and the
+/// homeserver still accepts its token.
+async fn restore_saved(config: &MatrixConfig) -> Result<Option<Client>, MatrixError> {
+    let state_dir = &config.state_dir;
+    let Some(saved) = SavedSession::load(&session_path(state_dir))?
+        .filter(|s| s.user_id == config.user_id && s.homeserver == config.homeserver)
+    else {
+        return Ok(None);
+    };
+    let client = build_client(config, Some(&sdk_store_path(state_dir))).await?;
+    client
+        .restore_session(saved.matrix_session()?)
+        .await
+        .map_err(|e| MatrixError::Session(e.to_string()))?;
+    match client.whoami().await {
+        Ok(_) => {
+            tracing::info!(user = %saved.user_id, device = %saved.device_id, "restored the saved Matrix session");
+            Ok(Some(client))
         }
+        Err(e) if token_rejected(&e) => {
+            tracing::warn!(device = %saved.device_id, "the saved Matrix session was rejected (token revoked or expired); logging in again as a new device");
+            Ok(None)
+        }
+        Err(e) => Err(MatrixError::Connect(format!("checking the saved session: {e}"))),
     }
-    let credentials = credentials.ok_or(MatrixError::NoCredentials)?;
+}
+
+/// A fresh login with `credentials`, in a new SDK store; the session is saved.
+async fn log_in(config: &MatrixConfig, credentials: &Credentials) -> Result<Client, MatrixError> {
     let fresh = fresh_session(config, credentials).await?;
-    let store = sdk_store_path(state_dir);
+    let store = sdk_store_path(&config.state_dir);
     if store.exists() {
         std::fs::remove_dir_all(&store)
             .map_err(|e| MatrixError::Session(format!("cannot reset {}: {e}", store.display())))?;
@@ -162,7 +185,7 @@ pub async fn connect(config: &MatrixConfig, credentials: Option<&Credentials>) -
         .restore_session(fresh.matrix_session()?)
         .await
         .map_err(|e| MatrixError::Session(e.to_string()))?;
-    fresh.save(&path)?;
+    fresh.save(&session_path(&config.state_dir))?;
     tracing::info!(user = %fresh.user_id, device = %fresh.device_id, "logged in to Matrix; session saved");
     Ok(client)
 }
@@ -290,6 +313,7 @@ mod tests {
             password_env: password_env.map(String::from),
             access_token_env: token_env.map(String::from),
             allowed_inviters: Vec::new(),
+            ignored_users: Vec::new(),
             state_dir: PathBuf::from("unused"),
             claim_reactions: Vec::new(),
         }
