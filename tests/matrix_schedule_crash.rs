@@ -147,7 +147,11 @@ async fn restart_after_a_crash(prefix: &str, crash: Crash) -> AfterTheRestart {
     let (key, post) = crash_during_the_push(&bot, &room, due, due + seconds(1));
     let sent_before = (crash == Crash::AfterTheSend).then(|| send_as_the_bot(&bot, &post));
     let before = bot_messages_containing(&alice, &room, &bot.user_id, TITLE);
-    assert_eq!(before.len(), usize::from(sent_before.is_some()), "{crash:?}: {before:?}");
+    assert_eq!(
+        before.len(),
+        usize::from(sent_before.is_some()),
+        "{crash:?}: {before:?}"
+    );
 
     let running = bot.start_with(options_at(due + seconds(2)), password());
     eventually(Duration::from_secs(60), "the push confirmed after the restart", || {
@@ -187,9 +191,13 @@ async fn claim_by_reaction(after: &AfterTheRestart, push: &str) -> Vec<(ReshareS
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_push_sent_just_before_a_crash_is_not_posted_again_and_a_reaction_on_it_is_a_claim() {
     let after = restart_after_a_crash("crashsent", Crash::AfterTheSend).await;
-    let sent_before = after.sent_before.clone().expect("sent before the crash");
-    assert_eq!(after.pushes, [sent_before.clone()], "one push in the room: the one sent before the crash");
-    let claims = claim_by_reaction(&after, &sent_before).await;
+    let sent_before = after.sent_before.as_deref().expect("sent before the crash");
+    assert_eq!(
+        after.pushes,
+        [sent_before],
+        "one push in the room: the one sent before the crash"
+    );
+    let claims = claim_by_reaction(&after, sent_before).await;
     assert_eq!(claims, [(ReshareSource::Reaction, None)], "one claim by reaction");
     after.running.stop().await.expect("orderly stop");
 }
