@@ -366,7 +366,9 @@ fn main() {
     );
     println!("| ambassadors at once | commands | relay p50 ms | relay p99 ms | reply p50 ms | reply p99 ms | ratio reply/relay p50 | bot CPU ms / command |");
     println!("|---|---|---|---|---|---|---|---|");
-    for (ambassadors, rounds) in [(1usize, 40usize), (10, 8), (50, 4)] {
+    let profiling = std::env::var("RELAIS_BENCH_PERF").is_ok();
+    let runs: &[(usize, usize)] = if profiling { &[] } else { &[(1, 40), (10, 8), (50, 4)] };
+    for &(ambassadors, rounds) in runs {
         let (mut relay, _) = round(server, &mut pairs[..ambassadors], rounds, &bot, pid, false);
         let (mut replies, cpu) = round(server, &mut pairs[..ambassadors], rounds, &bot, pid, true);
         relay.sort_by(f64::total_cmp);
@@ -380,6 +382,34 @@ fn main() {
             reply50 / relay50,
             cpu / replies.len() as f64
         );
+    }
+    if let Ok(path) = std::env::var("RELAIS_BENCH_PERF") {
+        // Profiling on request: `perf record` of the bot over 200 single-ambassador commands.
+        let mut perf = Command::new("perf")
+            .args([
+                "record",
+                "-F",
+                "1000",
+                "--call-graph",
+                "dwarf,32768",
+                "-o",
+                &path,
+                "-p",
+                &pid.to_string(),
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("perf (Debian package linux-perf)");
+        std::thread::sleep(Duration::from_millis(500));
+        let (replies, cpu) = round(server, &mut pairs[..1], 200, &bot, pid, true);
+        println!(
+            "profiled {} commands: {:.3} bot CPU ms / command",
+            replies.len(),
+            cpu / replies.len() as f64
+        );
+        let _ = Command::new("kill").args(["-INT", &perf.id().to_string()]).status();
+        let _ = perf.wait();
     }
     println!(
         "\n(bot CPU over the whole run: {:.0} ms by thread run times, {:.0} ms by the process's clock ticks)",

@@ -3,7 +3,8 @@
 //! it, and, in one case, the bot's own device has already sent it (its saved session, the
 //! transaction id of the push's key, the content the adapter sends). Restarted, the bot sends it
 //! again with the same transaction id: the room holds one push, the action is done, and a
-//! reaction on that push is a claim.
+//! reaction on that push is a claim. When the session was lost in between (a new device, whose
+//! transaction ids are new to the homeserver), the bot finds its earlier push by its key.
 
 #[path = "matrix_support/mod.rs"]
 mod matrix_support;
@@ -15,7 +16,7 @@ use relais::app::scheduler::Scheduler;
 use relais::app::{Effect, Incoming};
 use relais::domain::{Identity, Platform, ReshareSource, RoomRef};
 use relais::platform::matrix::session::{session_path, SavedSession};
-use relais::platform::matrix::{render, transaction_id, Credentials};
+use relais::platform::matrix::{render, transaction_id, Credentials, KEY_FIELD};
 use relais::store::{ActionState, Store};
 use serde_json::json;
 use std::time::Duration;
@@ -29,6 +30,9 @@ enum Crash {
     AfterTheSend,
     /// The bot died after recording the push as started, before its request reached the homeserver.
     BeforeTheSend,
+    /// As `AfterTheSend`, and the saved session was revoked meanwhile: the bot comes back as a
+    /// new device.
+    AfterTheSendOnAnotherDevice,
 }
 
 fn password() -> Option<Credentials> {
@@ -114,6 +118,7 @@ fn send_as_the_bot(bot: &TestBot, post: &Effect) -> String {
         "format": "org.matrix.custom.html",
         "formatted_body": rendered.html,
         "m.mentions": {"user_ids": []},
+        KEY_FIELD: key,
     });
     let path = format!(
         "/_matrix/client/v3/rooms/{}/send/m.room.message/{}",
@@ -126,6 +131,23 @@ fn send_as_the_bot(bot: &TestBot, post: &Effect) -> String {
         .expect("HTTP to Synapse");
     assert_eq!(answer.status, 200, "the push sent with the bot's session: {answer:?}");
     answer.json()["event_id"].as_str().expect("event id").to_string()
+}
+
+/// Logs the bot's saved session out: its access token and device are gone.
+fn revoke_the_saved_session(bot: &TestBot) {
+    let session = SavedSession::load(&session_path(&bot.state_dir))
+        .expect("the session file")
+        .expect("the bot saved its session");
+    let answer = bot
+        .server
+        .request(
+            "POST",
+            "/_matrix/client/v3/logout",
+            Some(&session.access_token),
+            Some(&json!({})),
+        )
+        .expect("HTTP to Synapse");
+    assert_eq!(answer.status, 200, "logout: {answer:?}");
 }
 
 /// What the tests look at after the restart: the bot (still running), the room and its
@@ -145,7 +167,10 @@ async fn restart_after_a_crash(prefix: &str, crash: Crash) -> AfterTheRestart {
     let (bot, alice, room) = team_with_a_push_due(prefix).await;
     let due = tomorrow_at(noon(), 0);
     let (key, post) = crash_during_the_push(&bot, &room, due, due + seconds(1));
-    let sent_before = (crash == Crash::AfterTheSend).then(|| send_as_the_bot(&bot, &post));
+    let sent_before = (crash != Crash::BeforeTheSend).then(|| send_as_the_bot(&bot, &post));
+    if crash == Crash::AfterTheSendOnAnotherDevice {
+        revoke_the_saved_session(&bot);
+    }
     let before = bot_messages_containing(&alice, &room, &bot.user_id, TITLE);
     assert_eq!(
         before.len(),
@@ -227,4 +252,22 @@ async fn a_push_interrupted_before_it_reached_the_homeserver_is_sent_once_after_
     sentinel(&bot, &alice, &room).await;
     running.stop().await.expect("orderly stop");
     assert_eq!(bot_messages_containing(&alice, &room, &bot.user_id, TITLE).len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_push_sent_just_before_a_crash_is_found_again_by_a_new_device_and_not_posted_twice() {
+    let after = restart_after_a_crash("crashdevice", Crash::AfterTheSendOnAnotherDevice).await;
+    let sent_before = after.sent_before.as_deref().expect("sent before the crash");
+    assert_eq!(
+        after.pushes,
+        [sent_before],
+        "one push in the room although the new device's transaction ids are new"
+    );
+    let claims = claim_by_reaction(&after, sent_before).await;
+    assert_eq!(
+        claims,
+        [(ReshareSource::Reaction, None)],
+        "the earlier push is the bot's push"
+    );
+    after.running.stop().await.expect("orderly stop");
 }

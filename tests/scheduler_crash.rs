@@ -407,3 +407,25 @@ fn store_failures_hand_out_nothing_and_are_retried_without_losing_the_schedule()
     }
     assert_eq!(platform.duplicates_refused, 0);
 }
+
+#[test]
+fn a_handout_retried_after_an_interruption_says_so_and_a_first_one_does_not() {
+    let world = world(Db::memory());
+    let round = utc(PUSH_ROUND);
+    let key = round_keys(&world, PUSH_ROUND).remove(0);
+    let app = App::new(&world.settings, sim::prompts(), world.db.store());
+    let mut scheduler = Scheduler::start(&app, round - Duration::minutes(1)).expect("start");
+    let first = scheduler.run_due(&app, round).expect("round");
+    let first = first.iter().find(|h| h.key == key).expect("the push is handed out");
+    assert!(!first.interrupted, "a first attempt is not a retry");
+    // The process stops before confirming; the next one hands the push out again, flagged.
+    let later = round + Duration::minutes(2);
+    let mut restarted = Scheduler::start(&app, later).expect("restart");
+    let again = restarted.run_due(&app, later).expect("retry");
+    let again = again
+        .iter()
+        .find(|h| h.key == key)
+        .expect("the push is handed out again");
+    assert!(again.interrupted, "the retry of a Started action is flagged");
+    assert_eq!(again.effects, first.effects, "the same messages, with the same keys");
+}

@@ -51,6 +51,7 @@ pub fn homeserver_yaml(dir: &Path, port: u16, shared_secret: &str, log_config: &
          suppress_key_server_warning: true\n\
          url_preview_enabled: false\n\
          presence:\n  enabled: false\n\
+         caches:\n  sync_response_cache_duration: 0\n\
          {rate_limits}\
          rc_login:\n  address: {unlimited}\n  account: {unlimited}\n  failed_attempts: {unlimited}\n\
          rc_joins:\n  local: {unlimited}\n  remote: {unlimited}\n\

@@ -68,6 +68,10 @@ pub struct Handout {
     pub key: String,
     pub due: DateTime<Utc>,
     pub effects: Vec<Effect>,
+    /// An earlier attempt was handed out and never confirmed (a crash, or a stop before the
+    /// confirmation): its messages may have been sent already. Adapters whose de-duplication of
+    /// sends does not survive a new session should look for them before sending again.
+    pub interrupted: bool,
 }
 
 /// The queue of scheduled occurrences (see the module documentation).

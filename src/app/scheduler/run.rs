@@ -80,7 +80,8 @@ pub(super) fn run(
         return Ok(None);
     }
     let late = batch.now - slot.due > app.settings.schedule.grace;
-    match app.store.action_state(&key)?.map(|r| r.state) {
+    let state = app.store.action_state(&key)?.map(|r| r.state);
+    match state {
         Some(ActionState::Done | ActionState::Skipped) => return Ok(None),
         Some(ActionState::Started) if late => {
             batch.record(key, ActionState::Skipped, slot.due, Some(INTERRUPTED));
@@ -110,6 +111,7 @@ pub(super) fn run(
                 key,
                 due: slot.due,
                 effects: with_keys(action, effects),
+                interrupted: state == Some(ActionState::Started),
             }))
         }
     }

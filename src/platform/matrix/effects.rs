@@ -9,6 +9,7 @@ use super::sync::{Adapter, Origin};
 use crate::app::Effect;
 use crate::domain::{AmbassadorId, Platform, RoomRef};
 use matrix_sdk::attachment::AttachmentConfig;
+use matrix_sdk::room::MessagesOptions;
 use matrix_sdk::ruma::api::error::ErrorKind;
 use matrix_sdk::ruma::{OwnedTransactionId, UserId};
 use matrix_sdk::Room;
@@ -58,6 +59,13 @@ pub fn notice_content(text: &str, mentions: &[String], relation: &Relation) -> V
     content
 }
 
+/// The content field that carries a scheduled message's idempotency key, so that the message can
+/// be found again after a crash (transaction ids only de-duplicate within one device's session).
+pub const KEY_FIELD: &str = "io.relais.key";
+
+/// How many of its own latest messages the bot looks through for an interrupted post.
+const LOOK_BACK: u32 = 100;
+
 /// A transaction id derived from `seed` (hex, so any key is URL-safe and distinct keys stay distinct).
 pub fn transaction_id(seed: &str) -> OwnedTransactionId {
     let hex: String = seed.bytes().map(|b| format!("{b:02x}")).collect();
@@ -90,8 +98,8 @@ impl Adapter<'_> {
                 Effect::React { emoji } => self.react(origin, &emoji, txn).await?,
                 Effect::Dm { to, text, key } => {
                     // A scheduled message brings its own idempotency key; a reply's comes from its cause.
-                    let txn = key.map(|k| transaction_id(&k)).unwrap_or(txn);
-                    self.direct_message(to, &text, txn).await?
+                    let txn = key.as_deref().map(transaction_id).unwrap_or(txn);
+                    self.direct_message(to, &text, txn, key.as_deref()).await?
                 }
                 Effect::Post { room, text, items, key } => posted.extend(self.post(&room, &text, items, &key).await?),
                 Effect::Upload {
@@ -182,6 +190,7 @@ impl Adapter<'_> {
         to: AmbassadorId,
         text: &str,
         txn: OwnedTransactionId,
+        key: Option<&str>,
     ) -> Result<(), Retry> {
         let Some(user) = self.matrix_user(to) else {
             tracing::info!(ambassador = %to, "direct message for someone without a Matrix account: not sent here");
@@ -197,11 +206,43 @@ impl Adapter<'_> {
                 Err(e) => return send_failed("direct chat creation", &e),
             },
         };
-        let content = notice_content(text, &[], &Relation::None);
+        let mut content = notice_content(text, &[], &Relation::None);
+        if let Some(key) = key {
+            content[KEY_FIELD] = json!(key);
+        }
         match room.send_raw("m.room.message", content).with_transaction_id(&txn).await {
             Ok(_) => Ok(()),
             Err(e) => send_failed("direct message", &e),
         }
+    }
+
+    /// The direct chat with ambassador `to`, if there is one.
+    pub(super) fn dm_room(&self, to: AmbassadorId) -> Option<Room> {
+        let user = self.matrix_user(to)?;
+        let user_id = <&UserId>::try_from(user.as_str()).ok()?;
+        self.client.get_dm_room(user_id)
+    }
+
+    /// The event id of the bot's message with idempotency `key` among its latest messages in
+    /// `room`, if it is there (a post sent just before a crash, by an earlier session).
+    pub(super) async fn find_posted(&self, room: &Room, key: &str) -> Option<String> {
+        let mut options = MessagesOptions::backward();
+        options.limit = LOOK_BACK.into();
+        options.filter.senders = Some(vec![<&UserId>::try_from(self.own_user.as_str()).ok()?.to_owned()]);
+        let page = match room.messages(options).await {
+            Ok(page) => page,
+            Err(e) => {
+                tracing::warn!(room = %room.room_id(), error = %e, "could not look for an interrupted post; sending it");
+                return None;
+            }
+        };
+        page.chunk.iter().find_map(|event| {
+            let value: Value = serde_json::from_str(event.raw().json().get()).ok()?;
+            let found = value.pointer(&format!("/content/{KEY_FIELD}")).and_then(Value::as_str) == Some(key);
+            found
+                .then(|| value.get("event_id").and_then(Value::as_str).map(String::from))
+                .flatten()
+        })
     }
 
     /// The joined room the configuration calls `room`.
@@ -224,7 +265,8 @@ impl Adapter<'_> {
             tracing::warn!(%room, "post for a room the bot has not joined: not sent");
             return Ok(None);
         };
-        let content = notice_content(text, &[], &Relation::None);
+        let mut content = notice_content(text, &[], &Relation::None);
+        content[KEY_FIELD] = json!(key);
         let sent = match target
             .send_raw("m.room.message", content)
             .with_transaction_id(&transaction_id(key))

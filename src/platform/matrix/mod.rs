@@ -19,7 +19,7 @@ pub mod session;
 pub mod state;
 mod sync;
 
-pub use effects::transaction_id;
+pub use effects::{transaction_id, KEY_FIELD};
 pub use policy::DEFAULT_CLAIM_REACTIONS;
 pub use render::{render, Rendered};
 pub use session::Credentials;

@@ -4,8 +4,9 @@
 //! could not be sent (the homeserver is away) is not confirmed and is tried again on the next
 //! round, while it is within the grace window. Which actions are due is the core's business.
 
-use super::effects::{transaction_id, Retry};
+use super::effects::{transaction_id, Posted, Retry};
 use super::handlers::blocking;
+use super::state::PushRecord;
 use super::sync::Adapter;
 use crate::app::scheduler::{Handout, Scheduler};
 use crate::app::{App, Effect};
@@ -119,10 +120,44 @@ impl Adapter<'_> {
     /// Sends a handout's effects in order; on failure the handout keeps only the effects not sent.
     async fn send_handout(&mut self, handout: &mut Handout) -> Result<(), Retry> {
         while let Some(effect) = handout.effects.first().cloned() {
-            self.send_scheduled(&handout.key, effect).await?;
+            if !(handout.interrupted && self.sent_before(&effect).await) {
+                self.send_scheduled(&handout.key, effect).await?;
+            }
             handout.effects.remove(0);
         }
         Ok(())
+    }
+
+    /// Whether a message of an interrupted handout is already in its room (sent by an earlier
+    /// session, whose transaction ids a new device does not share); remembered if so.
+    async fn sent_before(&mut self, effect: &Effect) -> bool {
+        let (room, key, items) = match effect {
+            Effect::Post { room, key, items, .. } => (self.configured_room(room), key.as_str(), items.clone()),
+            Effect::Dm { to, key: Some(key), .. } => (self.dm_room(*to), key.as_str(), Vec::new()),
+            _ => return false,
+        };
+        if self.state.posted(key).is_some() {
+            return false;
+        }
+        let Some(room) = room else { return false };
+        let Some(event_id) = self.find_posted(&room, key).await else {
+            return false;
+        };
+        tracing::info!(key, event = %event_id, "an interrupted scheduled message was sent before: not sent again");
+        let push = match effect {
+            Effect::Post { room, .. } if !items.is_empty() => Some(PushRecord {
+                event_id: event_id.clone(),
+                room: room.room.clone(),
+                items,
+            }),
+            _ => None,
+        };
+        self.remember_posted(vec![Posted {
+            key: key.to_string(),
+            event_id,
+            push,
+        }]);
+        true
     }
 
     /// Sends one scheduled effect; its key (or the action's) is its transaction id.
@@ -145,8 +180,8 @@ impl Adapter<'_> {
                 Ok(())
             }
             Effect::Dm { to, text, key } => {
-                let txn = transaction_id(key.as_deref().unwrap_or(action));
-                self.direct_message(to, &text, txn).await
+                let key = key.as_deref().unwrap_or(action);
+                self.direct_message(to, &text, transaction_id(key), Some(key)).await
             }
             Effect::Reply { .. } | Effect::React { .. } => {
                 tracing::warn!(
