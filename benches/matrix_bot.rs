@@ -196,6 +196,29 @@ fn cpu_ms_ticks(pid: u32) -> f64 {
     (tick(11) + tick(12)) as f64 * 10.0
 }
 
+/// Prints the ten mappings of `pid` with the most resident memory (on request, for diagnosis).
+fn largest_mappings(pid: u32) {
+    let smaps = std::fs::read_to_string(format!("/proc/{pid}/smaps")).unwrap_or_default();
+    let mut mappings: Vec<(u64, String)> = Vec::new();
+    let mut current = String::new();
+    for line in smaps.lines() {
+        if let Some(kb) = line.strip_prefix("Rss:") {
+            let kb = kb.trim().trim_end_matches(" kB").trim().parse().unwrap_or(0);
+            mappings.push((kb, current.clone()));
+        } else if line
+            .split_whitespace()
+            .next()
+            .is_some_and(|f| f.contains('-') && !f.ends_with(':'))
+        {
+            current = line.split_whitespace().skip(5).collect::<Vec<_>>().join(" ");
+        }
+    }
+    mappings.sort_by(|a, b| b.0.cmp(&a.0));
+    for (kb, name) in mappings.iter().take(10) {
+        println!("| {kb} kB | {} |", if name.is_empty() { "[anonymous]" } else { name });
+    }
+}
+
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
@@ -367,7 +390,8 @@ fn main() {
     println!("| ambassadors at once | commands | relay p50 ms | relay p99 ms | reply p50 ms | reply p99 ms | ratio reply/relay p50 | bot CPU ms / command |");
     println!("|---|---|---|---|---|---|---|---|");
     let profiling = std::env::var("RELAIS_BENCH_PERF").is_ok();
-    let runs: &[(usize, usize)] = if profiling { &[] } else { &[(1, 40), (10, 8), (50, 4)] };
+    let quick = profiling || std::env::var("RELAIS_BENCH_SMAPS").is_ok();
+    let runs: &[(usize, usize)] = if quick { &[] } else { &[(1, 40), (10, 8), (50, 4)] };
     for &(ambassadors, rounds) in runs {
         let (mut relay, _) = round(server, &mut pairs[..ambassadors], rounds, &bot, pid, false);
         let (mut replies, cpu) = round(server, &mut pairs[..ambassadors], rounds, &bot, pid, true);
@@ -418,12 +442,19 @@ fn main() {
     );
     let rss_after = proc_field(pid, "status", "VmRSS:");
     let peak = proc_field(pid, "status", "VmHWM:");
+    let (anon, file) = (
+        proc_field(pid, "status", "RssAnon:"),
+        proc_field(pid, "status", "RssFile:"),
+    );
     println!(
         "\n| bot memory ({SEEDED_AMBASSADORS} ambassadors, {} reshares in the store) | kB |",
         SEEDED_AMBASSADORS * RESHARES_EACH
     );
-    println!("|---|---|\n| VmRSS after joining and a first command per user | {rss_idle} |\n| VmRSS after the runs | {rss_after} |\n| VmHWM (peak) | {peak} |");
+    println!("|---|---|\n| VmRSS after joining and a first command per user | {rss_idle} |\n| VmRSS after the runs | {rss_after} |\n| VmHWM (peak) | {peak} |\n| of which anonymous (heap, stacks) at the end | {anon} |\n| of which file-backed (the program's own pages) at the end | {file} |");
 
+    if std::env::var("RELAIS_BENCH_SMAPS").is_ok() {
+        largest_mappings(pid);
+    }
     let _ = Command::new("kill").args(["-TERM", &pid.to_string()]).status();
     let _ = child.wait();
     server.stop();

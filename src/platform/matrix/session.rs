@@ -110,6 +110,13 @@ fn sdk_store_path(state_dir: &Path) -> PathBuf {
     state_dir.join("sdk")
 }
 
+/// Connections per SDK database (the minimum: one writer and one reader).
+const SQLITE_CONNECTIONS: usize = 2;
+/// SQLite page cache per connection.
+const SQLITE_CACHE_BYTES: u32 = 512 * 1024;
+/// The write-ahead log is truncated back to this size after checkpoints.
+const SQLITE_JOURNAL_LIMIT_BYTES: u32 = 2 * 1024 * 1024;
+
 async fn build_client(config: &MatrixConfig, store: Option<&Path>) -> Result<Client, MatrixError> {
     // matrix-sdk retries a failed request a little (rate limits, `M_LIMIT_EXCEEDED`, wait for
     // their `retry_after`); longer outages surface to the sync loop, which logs and backs off.
@@ -121,7 +128,13 @@ async fn build_client(config: &MatrixConfig, store: Option<&Path>) -> Result<Cli
         .request_config(requests)
         .handle_refresh_tokens();
     if let Some(path) = store {
-        builder = builder.sqlite_store(path, None);
+        // Two connections per database (one writer, one reader) and small page caches: a bot
+        // needs little of the SDK's state at once, and every connection's cache is resident.
+        let sqlite = matrix_sdk::SqliteStoreConfig::new(path)
+            .pool_max_size(SQLITE_CONNECTIONS)
+            .cache_size(SQLITE_CACHE_BYTES)
+            .journal_size_limit(SQLITE_JOURNAL_LIMIT_BYTES);
+        builder = builder.sqlite_store_with_config_and_cache_path(sqlite, None::<&Path>);
     }
     builder.build().await.map_err(|e| MatrixError::Connect(e.to_string()))
 }
