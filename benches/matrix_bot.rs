@@ -213,7 +213,7 @@ fn largest_mappings(pid: u32) {
             current = line.split_whitespace().skip(5).collect::<Vec<_>>().join(" ");
         }
     }
-    mappings.sort_by(|a, b| b.0.cmp(&a.0));
+    mappings.sort_by_key(|m| std::cmp::Reverse(m.0));
     for (kb, name) in mappings.iter().take(10) {
         println!("| {kb} kB | {} |", if name.is_empty() { "[anonymous]" } else { name });
     }
