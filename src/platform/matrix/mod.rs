@@ -1,8 +1,9 @@
 //! The Matrix adapter: logs in, syncs, turns room events into core calls and effects into
 //! Matrix messages. No programme rules live here.
 //!
-//! One task does everything in order: sync, hand each new event to the core, carry out the
-//! effects, then record the event as handled (see [`state`]). Between syncs it runs the core
+//! One task syncs, hands each new event to the core in order, sends the answers (concurrently
+//! for different senders, in order for each), then records the events as handled and moves the
+//! saved sync position (see [`state`]). Between syncs it runs the core
 //! scheduler (daily pushes, reminders, weekly leaderboard and report; see `schedule`): a sync
 //! long-polls no longer than until the next action is due. A failed sync is retried with
 //! exponential backoff and clear log lines.
