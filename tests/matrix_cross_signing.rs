@@ -6,7 +6,6 @@
 mod matrix_support;
 
 use matrix_sdk::ruma::{OwnedDeviceId, OwnedUserId};
-use matrix_sdk::Client;
 use matrix_support::synapse::Synapse;
 use matrix_support::*;
 use relais::platform::matrix::session::{session_path, SavedSession};
@@ -59,26 +58,10 @@ fn saved_token(bot: &TestBot) -> String {
         .access_token
 }
 
-async fn logged_in_client(server: &Synapse, user: &str, password: &str) -> Client {
-    let client = Client::builder()
-        .homeserver_url(server.base_url())
-        .build()
-        .await
-        .expect("client");
-    client
-        .matrix_auth()
-        .login_username(user, password)
-        .initial_device_display_name("cross-signing test")
-        .send()
-        .await
-        .expect("login");
-    client
-}
-
 /// Checked with matrix-sdk's own signature verification: whether the device is cross-signed by
 /// its owner, and the owner's master key, as `viewer` (a user with a password) sees them.
 async fn verified_by_matrix_sdk(server: &Synapse, viewer: &User, bot: &str, device: &str) -> (bool, String) {
-    let client = logged_in_client(server, &viewer.id, &format!("{}-secret", localpart(&viewer.id))).await;
+    let client = sdk_client(server, &viewer.id, &format!("{}-secret", localpart(&viewer.id))).await;
     let user_id = OwnedUserId::try_from(bot).expect("user id");
     let identity = client
         .encryption()
@@ -174,7 +157,7 @@ async fn a_password_login_cross_signs_the_device_and_restarts_keep_the_keys() {
 async fn keys_another_client_set_up_are_left_alone() {
     let server = Synapse::shared();
     let (bot, alice, room) = room_with_bot(server, "xsother");
-    let other = logged_in_client(server, &bot.user_id, BOT_PASSWORD).await;
+    let other = sdk_client(server, &bot.user_id, BOT_PASSWORD).await;
     other
         .encryption()
         .bootstrap_cross_signing_if_needed(None)

@@ -5,27 +5,10 @@
 mod matrix_support;
 
 use matrix_sdk::config::SyncSettings;
-use matrix_sdk::Client;
 use matrix_support::synapse::Synapse;
 use matrix_support::*;
 use serde_json::{json, Value};
 use std::time::Duration;
-
-async fn encrypting_client(server: &Synapse, localpart: &str, password: &str) -> Client {
-    let client = Client::builder()
-        .homeserver_url(server.base_url())
-        .build()
-        .await
-        .expect("client");
-    client
-        .matrix_auth()
-        .login_username(localpart, password)
-        .initial_device_display_name("test")
-        .send()
-        .await
-        .expect("login");
-    client
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_command_in_an_encrypted_room_gets_an_encrypted_answer() {
@@ -46,7 +29,7 @@ async fn a_command_in_an_encrypted_room_gets_an_encrypted_answer() {
     // Let the bot's first syncs upload its device keys.
     tokio::time::sleep(Duration::from_secs(2)).await;
 
-    let client = encrypting_client(server, "e2e_alice", "e2e_alice-secret").await;
+    let client = sdk_client(server, "e2e_alice", "e2e_alice-secret").await;
     client.sync_once(SyncSettings::default()).await.expect("first sync");
     let room = client
         .get_room(<&matrix_sdk::ruma::RoomId>::try_from(room_id.as_str()).expect("room id"))

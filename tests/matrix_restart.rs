@@ -4,23 +4,12 @@
 #[path = "matrix_support/mod.rs"]
 mod matrix_support;
 
-use chrono::Utc;
 use matrix_support::synapse::Synapse;
 use matrix_support::*;
-use relais::app::Incoming;
-use relais::domain::{Identity, Platform, ReshareSource, RoomRef};
+use relais::domain::ReshareSource;
 use relais::platform::matrix::{Credentials, MatrixError};
-use relais::store::Store;
 use serde_json::Value;
 use std::time::Duration;
-
-fn reshares_of(bot: &TestBot, user: &User) -> Vec<relais::domain::Reshare> {
-    let identity = Identity::new(Platform::Matrix, user.id.clone());
-    match bot.store.ambassador_by_identity(&identity).expect("store") {
-        Some(a) => bot.store.reshares_of(a.id).expect("store"),
-        None => Vec::new(),
-    }
-}
 
 fn answer_counts(user: &User, room: &str, bot: &str, events: &[String]) -> Vec<usize> {
     let all = user.events(room);
@@ -95,29 +84,18 @@ async fn claims_sent_while_the_bot_is_down_are_all_recorded_exactly_once() {
     );
 }
 
-fn chat(bot: &TestBot, who: &User, room: &str, text: &str) {
-    let msg = Incoming {
-        from: Identity::new(Platform::Matrix, who.id.clone()),
-        display_name: "someone".into(),
-        room: RoomRef::new(Platform::Matrix, room),
-        direct: false,
-        text: text.into(),
-    };
-    bot.app.handle(&msg, Utc::now());
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reaction_on_the_daily_push_is_a_claim_and_taking_it_back_withdraws_it() {
     let server = Synapse::shared();
     let before = options_at(tomorrow_at(noon(), -3600));
     let (bot, running, carla, alice, room) = team_on(server, "push", noon(), before).await;
-    chat(
+    says(
         &bot,
         &carla,
         &room,
         "!post add\ntitle: River clean-up\nlink: https://example.org/river\ntext.en: Join us!",
     );
-    chat(&bot, &carla, &room, "!post approve c1");
+    says(&bot, &carla, &room, "!post approve c1");
     running.stop().await.expect("orderly stop");
     // Restarted two seconds before the push time: the scheduler posts the push.
     let password = Some(Credentials::Password(BOT_PASSWORD.into()));

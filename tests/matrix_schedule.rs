@@ -4,31 +4,12 @@
 #[path = "matrix_support/mod.rs"]
 mod matrix_support;
 
-use chrono::Utc;
 use matrix_support::synapse::Synapse;
 use matrix_support::*;
-use relais::app::Incoming;
-use relais::domain::{Identity, Platform, RoomRef};
-use relais::platform::matrix::Credentials;
 use relais::store::{ActionState, Store};
 use std::time::Duration;
 
 const TITLE: &str = "Wetland walk";
-
-fn coordinator_says(bot: &TestBot, who: &User, room: &str, text: &str) {
-    let msg = Incoming {
-        from: Identity::new(Platform::Matrix, who.id.clone()),
-        display_name: "Carla".into(),
-        room: RoomRef::new(Platform::Matrix, room),
-        direct: false,
-        text: text.into(),
-    };
-    bot.app.handle(&msg, Utc::now());
-}
-
-fn password() -> Option<Credentials> {
-    Some(Credentials::Password(BOT_PASSWORD.into()))
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_daily_push_is_posted_once_at_its_time_and_not_again_after_a_restart() {
@@ -37,8 +18,8 @@ async fn the_daily_push_is_posted_once_at_its_time_and_not_again_after_a_restart
     let (bot, running, carla, alice, room) =
         team_on(server, "sched", noon(), options_at(tomorrow_at(noon(), -3600))).await;
     let add = format!("!post add\ntitle: {TITLE}\nlink: https://example.org/wetland\ntext.en: Come along!");
-    coordinator_says(&bot, &carla, &room, &add);
-    coordinator_says(&bot, &carla, &room, "!post approve c1");
+    says(&bot, &carla, &room, &add);
+    says(&bot, &carla, &room, "!post approve c1");
     sentinel(&bot, &alice, &room).await;
     assert!(
         bot_messages_containing(&alice, &room, &bot.user_id, TITLE).is_empty(),
@@ -62,12 +43,10 @@ async fn the_daily_push_is_posted_once_at_its_time_and_not_again_after_a_restart
     assert_eq!(record.map(|r| r.state), Some(ActionState::Done), "{key} confirmed");
 
     // Restarted with the same state after the push (within the grace window): still one push.
-    let running = bot.start_with(options_at(tomorrow_at(noon(), 30)), password());
-    sentinel(&bot, &alice, &room).await;
-    tokio::time::sleep(Duration::from_secs(2)).await;
-    sentinel(&bot, &alice, &room).await;
-    running.stop().await.expect("orderly stop");
-    assert_eq!(bot_messages_containing(&alice, &room, &bot.user_id, TITLE).len(), 1);
+    assert_eq!(
+        bot_messages_after_a_restart_within_grace(&bot, &alice, &room, TITLE).await,
+        1
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -76,8 +55,8 @@ async fn a_push_due_while_the_homeserver_is_away_is_sent_once_when_it_is_back() 
     let (bot, running, carla, alice, room) =
         team_on(server, "away", noon(), options_at(tomorrow_at(noon(), -3600))).await;
     let add = format!("!post add\ntitle: {TITLE}\nlink: https://example.org/wetland\ntext.en: Come along!");
-    coordinator_says(&bot, &carla, &room, &add);
-    coordinator_says(&bot, &carla, &room, "!post approve c1");
+    says(&bot, &carla, &room, &add);
+    says(&bot, &carla, &room, "!post approve c1");
     running.stop().await.expect("orderly stop");
 
     let running = bot.start_with(options_at(tomorrow_at(noon(), -12)), password());

@@ -13,11 +13,11 @@ use chrono::{DateTime, Utc};
 use matrix_support::synapse::Synapse;
 use matrix_support::*;
 use relais::app::scheduler::Scheduler;
-use relais::app::{Effect, Incoming};
-use relais::domain::{Identity, Platform, ReshareSource, RoomRef};
+use relais::app::Effect;
+use relais::domain::ReshareSource;
 use relais::platform::matrix::session::{session_path, SavedSession};
-use relais::platform::matrix::{render, transaction_id, Credentials, KEY_FIELD};
-use relais::store::{ActionState, Store};
+use relais::platform::matrix::{render, transaction_id, KEY_FIELD};
+use relais::store::ActionState;
 use serde_json::json;
 use std::time::Duration;
 
@@ -35,37 +35,6 @@ enum Crash {
     AfterTheSendOnAnotherDevice,
 }
 
-fn password() -> Option<Credentials> {
-    Some(Credentials::Password(BOT_PASSWORD.into()))
-}
-
-fn seconds(n: i64) -> chrono::Duration {
-    chrono::Duration::seconds(n)
-}
-
-fn coordinator_says(bot: &TestBot, who: &User, room: &str, text: &str) {
-    let msg = Incoming {
-        from: Identity::new(Platform::Matrix, who.id.clone()),
-        display_name: "Carla".into(),
-        room: RoomRef::new(Platform::Matrix, room),
-        direct: false,
-        text: text.into(),
-    };
-    bot.app.handle(&msg, Utc::now());
-}
-
-fn action_state(bot: &TestBot, key: &str) -> Option<ActionState> {
-    bot.store.action_state(key).expect("store").map(|record| record.state)
-}
-
-fn reshares_of(bot: &TestBot, user: &User) -> Vec<relais::domain::Reshare> {
-    let identity = Identity::new(Platform::Matrix, user.id.clone());
-    match bot.store.ambassador_by_identity(&identity).expect("store") {
-        Some(a) => bot.store.reshares_of(a.id).expect("store"),
-        None => Vec::new(),
-    }
-}
-
 /// A team (prefix `prefix`) with an item approved for tomorrow's noon push; the bot has run once
 /// (its session and sync position are saved) and is stopped.
 async fn team_with_a_push_due(prefix: &str) -> (TestBot, User, String) {
@@ -73,8 +42,8 @@ async fn team_with_a_push_due(prefix: &str) -> (TestBot, User, String) {
     let (bot, running, carla, alice, room) =
         team_on(server, prefix, noon(), options_at(tomorrow_at(noon(), -3600))).await;
     let add = format!("!post add\ntitle: {TITLE}\nlink: https://example.org/estuary\ntext.en: Count with us!");
-    coordinator_says(&bot, &carla, &room, &add);
-    coordinator_says(&bot, &carla, &room, "!post approve c1");
+    says(&bot, &carla, &room, &add);
+    says(&bot, &carla, &room, "!post approve c1");
     sentinel(&bot, &alice, &room).await;
     running.stop().await.expect("orderly stop");
     (bot, alice, room)
@@ -246,12 +215,10 @@ async fn a_push_interrupted_before_it_reached_the_homeserver_is_sent_once_after_
     running.stop().await.expect("orderly stop");
 
     // Restarted once more within the grace window: still one push.
-    let running = bot.start_with(options_at(tomorrow_at(noon(), 30)), password());
-    sentinel(&bot, &alice, &room).await;
-    tokio::time::sleep(Duration::from_secs(2)).await;
-    sentinel(&bot, &alice, &room).await;
-    running.stop().await.expect("orderly stop");
-    assert_eq!(bot_messages_containing(&alice, &room, &bot.user_id, TITLE).len(), 1);
+    assert_eq!(
+        bot_messages_after_a_restart_within_grace(&bot, &alice, &room, TITLE).await,
+        1
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

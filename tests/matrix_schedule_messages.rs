@@ -13,39 +13,16 @@ use matrix_sdk::ruma::RoomId;
 use matrix_sdk::Client;
 use matrix_support::synapse::Synapse;
 use matrix_support::*;
-use relais::app::{Incoming, ScheduleSettings};
+use relais::app::ScheduleSettings;
 use relais::domain::schedule::WeeklyTime;
-use relais::domain::{Identity, Platform, RoomRef, WeekKey};
-use relais::platform::matrix::{Credentials, MatrixOptions};
+use relais::domain::{Identity, Platform, WeekKey};
+use relais::platform::matrix::MatrixOptions;
 use relais::store::{ActionState, Store};
 use serde_json::Value;
 use std::time::Duration;
 
 const TITLE: &str = "Heron census";
 const ADD_POST: &str = "!post add\ntitle: Heron census\nlink: https://example.org/herons\ntext.en: Count with us!";
-
-fn coordinator_says(bot: &TestBot, who: &User, room: &str, text: &str) {
-    let msg = Incoming {
-        from: Identity::new(Platform::Matrix, who.id.clone()),
-        display_name: "Carla".into(),
-        room: RoomRef::new(Platform::Matrix, room),
-        direct: false,
-        text: text.into(),
-    };
-    bot.app.handle(&msg, Utc::now());
-}
-
-fn password() -> Option<Credentials> {
-    Some(Credentials::Password(BOT_PASSWORD.into()))
-}
-
-fn seconds(n: i64) -> chrono::Duration {
-    chrono::Duration::seconds(n)
-}
-
-fn action_state(bot: &TestBot, key: &str) -> Option<ActionState> {
-    bot.store.action_state(key).expect("store").map(|record| record.state)
-}
 
 /// Waits until the scheduler has confirmed `key` (after everything of it was sent).
 async fn confirmed(bot: &TestBot, key: &str) {
@@ -166,8 +143,8 @@ async fn a_reminder_reaches_the_ambassador_in_one_direct_chat_at_her_local_time_
     let due = tomorrow_at(NaiveTime::from_hms_opt(12, 15, 0).expect("time"), 0);
     let before = options_at(due - seconds(3600));
     let (bot, running, carla, alice, room) = team_on(server, "remind", never_today(), before).await;
-    coordinator_says(&bot, &carla, &room, ADD_POST);
-    coordinator_says(&bot, &carla, &room, "!post approve c1");
+    says(&bot, &carla, &room, ADD_POST);
+    says(&bot, &carla, &room, "!post approve c1");
     for (command, answered) in [("!tz Asia/Kolkata", "Asia/Kolkata"), ("!nudges 17:45", "17:45")] {
         let event = alice.say(&room, command);
         answer_containing(&alice, &room, &bot.user_id, &event, answered).await;
@@ -245,8 +222,8 @@ impl WeeklyTeam {
             carla.invite(room, &bot.user_id);
             bot.joined(&carla, room).await;
         }
-        coordinator_says(&bot, &carla, &team, ADD_POST);
-        coordinator_says(&bot, &carla, &team, "!post approve c1");
+        says(&bot, &carla, &team, ADD_POST);
+        says(&bot, &carla, &team, "!post approve c1");
         let claim = alice.say(&team, "!shared https://x.com/weekly_alice/status/1 c1");
         answer_containing(&alice, &team, &bot.user_id, &claim, "Recorded").await;
         sentinel(&bot, &carla, &coordinators).await;

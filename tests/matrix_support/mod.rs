@@ -430,3 +430,71 @@ pub async fn sentinel(bot: &TestBot, user: &User, room: &str) {
     let event = user.say(room, "!me");
     answer(user, room, &bot.user_id, &event).await;
 }
+
+/// `who` says `text` in `room`, handed straight to the core as if the bot had read it there
+/// (for setting up a scenario without waiting for a sync).
+pub fn says(bot: &TestBot, who: &User, room: &str, text: &str) {
+    let display_name = who.id.trim_start_matches('@').split(':').next().unwrap_or("someone");
+    let msg = relais::app::Incoming {
+        from: Identity::new(Platform::Matrix, who.id.clone()),
+        display_name: display_name.to_string(),
+        room: RoomRef::new(Platform::Matrix, room),
+        direct: false,
+        text: text.into(),
+    };
+    bot.app.handle(&msg, Utc::now());
+}
+
+/// The bot's credentials: its password.
+pub fn password() -> Option<Credentials> {
+    Some(Credentials::Password(BOT_PASSWORD.into()))
+}
+
+pub fn seconds(n: i64) -> chrono::Duration {
+    chrono::Duration::seconds(n)
+}
+
+/// The state of the scheduled action `key` in the bot's store.
+pub fn action_state(bot: &TestBot, key: &str) -> Option<relais::store::ActionState> {
+    use relais::store::Store;
+    bot.store.action_state(key).expect("store").map(|record| record.state)
+}
+
+/// The reshares recorded for `user` (none if they are not an ambassador yet).
+pub fn reshares_of(bot: &TestBot, user: &User) -> Vec<relais::domain::Reshare> {
+    use relais::store::Store;
+    let identity = Identity::new(Platform::Matrix, user.id.clone());
+    match bot.store.ambassador_by_identity(&identity).expect("store") {
+        Some(a) => bot.store.reshares_of(a.id).expect("store"),
+        None => Vec::new(),
+    }
+}
+
+/// A matrix-sdk client (end-to-end encryption on, in-memory stores) logged in as `localpart`.
+pub async fn sdk_client(server: &synapse::Synapse, localpart: &str, password: &str) -> matrix_sdk::Client {
+    let client = matrix_sdk::Client::builder()
+        .homeserver_url(server.base_url())
+        .build()
+        .await
+        .expect("client");
+    client
+        .matrix_auth()
+        .login_username(localpart, password)
+        .initial_device_display_name("test")
+        .send()
+        .await
+        .expect("login");
+    client
+}
+
+/// Restarts the bot (password login) with its clock 30 s after tomorrow's noon, within the grace
+/// window of a noon push; lets it run past two sentinels, stops it, and counts the bot's
+/// messages in `room` containing `text`.
+pub async fn bot_messages_after_a_restart_within_grace(bot: &TestBot, alice: &User, room: &str, text: &str) -> usize {
+    let running = bot.start_with(options_at(tomorrow_at(noon(), 30)), password());
+    sentinel(bot, alice, room).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    sentinel(bot, alice, room).await;
+    running.stop().await.expect("orderly stop");
+    bot_messages_containing(alice, room, &bot.user_id, text).len()
+}
