@@ -232,3 +232,35 @@ async fn a_direct_chat_from_an_allowed_inviter_is_served_without_mentions() {
     );
     running.stop().await.expect("orderly stop");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_was_said_before_the_bot_joined_is_history_and_not_answered() {
+    let server = Synapse::shared();
+    let carla = User::register(server, "hist_carla");
+    let room = carla.create_room(&[]);
+    let before = carla.say(&room, "!help");
+    let bot = TestBot::new(
+        server,
+        "hist_relais",
+        settings(&[&room], &[], never_today()),
+        &[&carla.id],
+    );
+    let running = bot.start();
+    // The bot syncs once (learning nothing to answer), then is invited and joins.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    carla.invite(&room, &bot.user_id);
+    bot.joined(&carla, &room).await;
+    let after = carla.say(&room, "!me");
+    answer(&carla, &room, &bot.user_id, &after).await;
+    sentinel(&bot, &carla, &room).await;
+    running.stop().await.expect("orderly stop");
+    let all = carla.events(&room);
+    assert!(
+        answers_to(&all, &bot.user_id, &before).is_empty(),
+        "a command from before the bot joined is not answered"
+    );
+    assert!(
+        !answers_to(&all, &bot.user_id, &after).is_empty(),
+        "the command after the join is answered (a welcome, then the answer)"
+    );
+}

@@ -46,12 +46,13 @@ impl Adapter<'_> {
         }
     }
 
-    async fn join_with_retry(&self, target: &OwnedRoomOrAliasId) -> Option<matrix_sdk::ruma::OwnedRoomId> {
+    async fn join_with_retry(&mut self, target: &OwnedRoomOrAliasId) -> Option<matrix_sdk::ruma::OwnedRoomId> {
         let mut backoff = Backoff::new(self.options.first_backoff, self.options.max_backoff);
         for attempt in 1..=JOIN_ATTEMPTS {
             match self.client.join_room_by_id_or_alias(target, &[]).await {
                 Ok(room) => {
                     tracing::info!(room = %target, "joined room");
+                    self.joined_here.insert(room.room_id().to_owned(), chrono::Utc::now());
                     return Some(room.room_id().to_owned());
                 }
                 Err(e) if attempt < JOIN_ATTEMPTS => {

@@ -82,6 +82,12 @@ pub struct Adapter<'a> {
     pub(super) rooms: HashMap<OwnedRoomId, String>,
     /// The core scheduler and the adapter's clock.
     pub(super) schedule: Schedule,
+    /// When the bot joined each room seen since it started (ms since the epoch; `None` when it
+    /// could not be told): events older than that are history, not answered.
+    joined_at: HashMap<OwnedRoomId, Option<i64>>,
+    /// When this process joined rooms itself (the local clock), in case the homeserver's join
+    /// event is not known yet.
+    pub(super) joined_here: HashMap<OwnedRoomId, DateTime<Utc>>,
 }
 
 impl<'a> Adapter<'a> {
@@ -105,6 +111,8 @@ impl<'a> Adapter<'a> {
             state,
             rooms: HashMap::new(),
             schedule: Schedule::start(app, options.clock)?,
+            joined_at: HashMap::new(),
+            joined_here: HashMap::new(),
         })
     }
 
@@ -154,6 +162,11 @@ impl<'a> Adapter<'a> {
     fn sync_settings(&self) -> SyncSettings {
         let mut timeline = RoomEventFilter::default();
         timeline.limit = Some(UInt::from(self.options.timeline_limit));
+        // The bot's own messages would wake it once more after each answer, for nothing.
+        timeline.not_senders = matrix_sdk::ruma::UserId::parse(self.own_user.as_str())
+            .ok()
+            .into_iter()
+            .collect();
         let mut room = RoomFilter::default();
         room.timeline = timeline;
         // Typing notices and read receipts would wake the bot for nothing.
@@ -182,6 +195,9 @@ impl<'a> Adapter<'a> {
         for room_id in response.rooms.invited.keys() {
             self.consider_invite(room_id).await;
         }
+        for room_id in response.rooms.left.keys() {
+            self.joined_at.remove(room_id);
+        }
         let first_sync = self.state.next_batch.is_none();
         if first_sync {
             tracing::info!(
@@ -203,14 +219,15 @@ impl<'a> Adapter<'a> {
             }
             let events: Vec<(String, Value)> = update.timeline.events.iter().filter_map(event_json).collect();
             // History is not answered: what came before the bot joined, and on the very first
-            // sync everything but what came after a join in the same timeline.
-            let own_join = events
-                .iter()
-                .rposition(|(_, v)| classify(v, &self.own_user) == RoomEvent::OwnJoin);
-            let skip = match own_join {
-                Some(i) => i + 1,
-                None if first_sync => events.len(),
-                None => 0,
+            // sync everything, but in a room this process has just joined.
+            let skip = if first_sync && !self.joined_here.contains_key(room_id) {
+                events.len()
+            } else {
+                let joined = self.join_time(&room).await;
+                events
+                    .iter()
+                    .take_while(|(_, v)| before(v, joined) || classify(v, &self.own_user) == RoomEvent::OwnJoin)
+                    .count()
             };
             for (event_id, value) in events.iter().skip(skip) {
                 planned.extend(self.plan(&room, event_id, value).await);
@@ -222,6 +239,29 @@ impl<'a> Adapter<'a> {
         }
         self.save_state()?;
         Ok(done)
+    }
+
+    /// When the bot joined `room` (its membership event as the homeserver stamped it, else the
+    /// local time this process joined it); looked up once per room and process.
+    async fn join_time(&mut self, room: &Room) -> Option<i64> {
+        if let Some(known) = self.joined_at.get(room.room_id()) {
+            return *known;
+        }
+        let own = <&matrix_sdk::ruma::UserId>::try_from(self.own_user.as_str()).ok()?;
+        let from_state = match room.get_member_no_sync(own).await {
+            Ok(Some(member))
+                if *member.membership() == matrix_sdk::ruma::events::room::member::MembershipState::Join =>
+            {
+                member.event().origin_server_ts().map(|ts| i64::from(ts.0))
+            }
+            _ => None,
+        };
+        let joined = from_state.or_else(|| self.joined_here.get(room.room_id()).map(|t| t.timestamp_millis()));
+        if joined.is_none() {
+            tracing::warn!(room = %room.room_id(), "cannot tell when the bot joined this room: no event is treated as history");
+        }
+        self.joined_at.insert(room.room_id().to_owned(), joined);
+        joined
     }
 
     /// The timeline was cut: fetch what came between the saved position and the timeline's start.
@@ -329,6 +369,12 @@ impl<'a> Adapter<'a> {
         }
         all_sent
     }
+}
+
+/// Whether `event` was sent before `joined` (ms since the epoch).
+fn before(event: &Value, joined: Option<i64>) -> bool {
+    let sent = event.get("origin_server_ts").and_then(Value::as_i64);
+    matches!((sent, joined), (Some(sent), Some(joined)) if sent < joined)
 }
 
 /// The event id and JSON of a timeline event (decrypted when it was encrypted).
