@@ -9,6 +9,9 @@ use matrix_sdk::RoomState;
 
 /// How many times a join is attempted before giving up until the next invitation or restart.
 const JOIN_ATTEMPTS: u32 = 5;
+/// A join whose membership event is at most this old (either way, for clock differences) is
+/// one this process made.
+const FRESH_JOIN_MS: i64 = 60_000;
 
 impl Adapter<'_> {
     /// The Matrix rooms of the configuration, as written there.
@@ -31,11 +34,12 @@ impl Adapter<'_> {
                 continue;
             };
             if let Ok(room_id) = <&RoomId>::try_from(configured.as_str()) {
-                if self
+                let joined = self
                     .client
                     .get_room(room_id)
                     .is_some_and(|r| r.state() == RoomState::Joined)
-                {
+                    || matches!(self.own_membership(room_id).await, Some((m, _)) if m == "join");
+                if joined {
                     self.rooms.insert(room_id.to_owned(), configured.clone());
                     continue;
                 }
@@ -52,7 +56,14 @@ impl Adapter<'_> {
             match self.client.join_room_by_id_or_alias(target, &[]).await {
                 Ok(room) => {
                     tracing::info!(room = %target, "joined room");
-                    self.joined_here.insert(room.room_id().to_owned(), chrono::Utc::now());
+                    // Joining a room the bot is already in changes nothing: only a fresh join
+                    // (a membership event from the last minute) makes the room new to it.
+                    let now = chrono::Utc::now();
+                    let fresh = matches!(self.own_membership(room.room_id()).await,
+                        Some((_, Some(ts))) if (now.timestamp_millis() - ts).abs() < FRESH_JOIN_MS);
+                    if fresh {
+                        self.joined_here.insert(room.room_id().to_owned(), now);
+                    }
                     return Some(room.room_id().to_owned());
                 }
                 Err(e) if attempt < JOIN_ATTEMPTS => {

@@ -247,21 +247,31 @@ impl<'a> Adapter<'a> {
         if let Some(known) = self.joined_at.get(room.room_id()) {
             return *known;
         }
-        let own = <&matrix_sdk::ruma::UserId>::try_from(self.own_user.as_str()).ok()?;
-        let from_state = match room.get_member_no_sync(own).await {
-            Ok(Some(member))
-                if *member.membership() == matrix_sdk::ruma::events::room::member::MembershipState::Join =>
-            {
-                member.event().origin_server_ts().map(|ts| i64::from(ts.0))
-            }
+        let from_server = match self.own_membership(room.room_id()).await {
+            Some((membership, ts)) if membership == "join" => ts,
             _ => None,
         };
-        let joined = from_state.or_else(|| self.joined_here.get(room.room_id()).map(|t| t.timestamp_millis()));
+        let joined = from_server.or_else(|| self.joined_here.get(room.room_id()).map(|t| t.timestamp_millis()));
         if joined.is_none() {
             tracing::warn!(room = %room.room_id(), "cannot tell when the bot joined this room: no event is treated as history");
         }
         self.joined_at.insert(room.room_id().to_owned(), joined);
         joined
+    }
+
+    /// The bot's membership in `room_id` and when it took effect, as the homeserver has it.
+    pub(super) async fn own_membership(&self, room_id: &matrix_sdk::ruma::RoomId) -> Option<(String, Option<i64>)> {
+        use matrix_sdk::ruma::api::client::state::get_state_event_for_key::v3::{Request, StateEventFormat};
+        use matrix_sdk::ruma::events::StateEventType;
+        let mut request = Request::new(room_id.to_owned(), StateEventType::RoomMember, self.own_user.clone());
+        request.format = StateEventFormat::Event;
+        let response = self.client.send(request).await.ok()?;
+        let event: Value = serde_json::from_str(response.event_or_content.get()).ok()?;
+        let membership = event
+            .pointer("/content/membership")
+            .and_then(Value::as_str)?
+            .to_string();
+        Some((membership, event.get("origin_server_ts").and_then(Value::as_i64)))
     }
 
     /// The timeline was cut: fetch what came between the saved position and the timeline's start.
