@@ -218,12 +218,17 @@ impl<'a> Adapter<'a> {
                 return Ok(false);
             }
             let events: Vec<(String, Value)> = update.timeline.events.iter().filter_map(event_json).collect();
-            // History is not answered: what came before the bot joined, and on the very first
-            // sync everything, but in a room this process has just joined.
-            let skip = if first_sync && !self.joined_here.contains_key(room_id) {
+            // History is not answered: what came before the bot joined; on the very first sync,
+            // everything unless the bot joined within this timeline (then what came after).
+            let joined = self.join_time(&room).await;
+            let oldest = events
+                .first()
+                .and_then(|(_, v)| v.get("origin_server_ts"))
+                .and_then(Value::as_i64);
+            let joined_in_timeline = matches!((joined, oldest), (Some(j), Some(o)) if j >= o);
+            let skip = if first_sync && !joined_in_timeline {
                 events.len()
             } else {
-                let joined = self.join_time(&room).await;
                 events
                     .iter()
                     .take_while(|(_, v)| before(v, joined) || classify(v, &self.own_user) == RoomEvent::OwnJoin)
