@@ -34,11 +34,12 @@ impl Adapter<'_> {
                 continue;
             };
             if let Ok(room_id) = <&RoomId>::try_from(configured.as_str()) {
+                // (A room the SDK does not know yet, after a fresh login, is joined again: the
+                // homeserver changes nothing and the SDK learns the room.)
                 let joined = self
                     .client
                     .get_room(room_id)
-                    .is_some_and(|r| r.state() == RoomState::Joined)
-                    || matches!(self.own_membership(room_id).await, Some((m, _)) if m == "join");
+                    .is_some_and(|r| r.state() == RoomState::Joined);
                 if joined {
                     self.rooms.insert(room_id.to_owned(), configured.clone());
                     continue;
