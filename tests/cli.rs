@@ -1,28 +1,18 @@
 //! The `relais` binary end to end: a scripted demo session, `check-config`, and the store lock.
 
-use std::io::Write;
 use std::process::{Command, Stdio};
 
-const BIN: &str = env!("CARGO_BIN_EXE_relais");
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+#[path = "support/cli.rs"]
+mod cli;
+
+use cli::{relais, BIN, ROOT};
 
 fn demo(store: &std::path::Path, script: &str) -> (String, String, bool) {
-    let mut child = Command::new(BIN)
-        .current_dir(ROOT)
-        .args(["demo", "--fresh", "--now", "2026-11-23T09:00:00Z", "--store"])
-        .arg(store)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("relais starts");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(script.as_bytes())
-        .expect("script written");
-    let out = child.wait_with_output().expect("relais ends");
+    let store = store.to_string_lossy();
+    let out = relais(
+        &["demo", "--fresh", "--now", "2026-11-23T09:00:00Z", "--store", &store],
+        script,
+    );
     (
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
@@ -90,21 +80,10 @@ fn the_demo_store_survives_a_restart_without_reseeding() {
     let store = dir.path().join("store");
     let (out, _, ok) = demo(&store, "/as zoe\n!lang en\n!shared https://x.com/zoe/status/99\n");
     assert!(ok && out.contains("+10"), "{out}");
-    let mut child = Command::new(BIN)
-        .current_dir(ROOT)
-        .args(["demo", "--now", "2026-11-23T10:00:00Z", "--store"])
-        .arg(&store)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"/as zoe\n!shared https://x.com/zoe/status/99\n")
-        .unwrap();
-    let out = String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap();
+    let store = store.to_string_lossy();
+    let args = ["demo", "--now", "2026-11-23T10:00:00Z", "--store", &store];
+    let out = relais(&args, "/as zoe\n!shared https://x.com/zoe/status/99\n");
+    let out = String::from_utf8(out.stdout).unwrap();
     assert!(out.contains("already shared"), "the claim was on disk: {out}");
 }
 
@@ -172,23 +151,12 @@ fn check_config_accepts_the_shipped_files_and_lists_every_problem_of_a_bad_one()
 #[test]
 fn the_demo_clock_advances_and_runs_what_is_scheduled() {
     let dir = tempfile::tempdir().unwrap();
-    let mut child = Command::new(BIN)
-        .current_dir(ROOT)
-        .args(["demo", "--fresh", "--now", "2026-11-23T06:00:00Z", "--store"])
-        .arg(dir.path().join("store"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("relais starts");
+    let store = dir.path().join("store").to_string_lossy().into_owned();
     let script = "/as alice\n!nudges 23:00\n/advance 1d\n/advance 1d\n/advance soon\n";
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(script.as_bytes())
-        .expect("script written");
-    let out = child.wait_with_output().expect("relais ends");
+    let out = relais(
+        &["demo", "--fresh", "--now", "2026-11-23T06:00:00Z", "--store", &store],
+        script,
+    );
     let (stdout, stderr) = (
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr),
@@ -224,22 +192,8 @@ fn run_starts_the_scheduler_beside_the_console_and_stops_at_the_end_of_input() {
         dir.path().join("store").display()
     );
     std::fs::write(&config, text).unwrap();
-    let mut child = Command::new(BIN)
-        .current_dir(ROOT)
-        .args(["run", "--config"])
-        .arg(&config)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("relais starts");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(b"!urgent off\n/now\n")
-        .expect("script written");
-    let out = child.wait_with_output().expect("relais ends");
+    let config = config.to_string_lossy();
+    let out = relais(&["run", "--config", &config], "!urgent off\n/now\n");
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(

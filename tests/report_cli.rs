@@ -4,12 +4,12 @@
 use chrono::NaiveDate;
 use relais::app::CampaignGoal;
 use relais::config::{check_str, load, ConfigProblem};
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
 
-const BIN: &str = env!("CARGO_BIN_EXE_relais");
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+#[path = "support/cli.rs"]
+mod cli;
+
+use cli::{relais, ROOT};
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
@@ -105,24 +105,6 @@ fn dates_may_be_quoted_and_past_goal_dates_are_a_warning() {
             );
         }
     }
-}
-
-fn relais(args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(BIN)
-        .current_dir(ROOT)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("relais starts");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(stdin.as_bytes())
-        .expect("stdin written");
-    child.wait_with_output().expect("relais ends")
 }
 
 fn text(bytes: &[u8]) -> String {
