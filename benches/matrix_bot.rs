@@ -14,6 +14,7 @@ use relais::domain::{
 };
 use relais::store::{Durability, SledOptions, SledStore, Store};
 use serde_json::{json, Value};
+use std::collections::HashMap;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -161,6 +162,26 @@ fn seed(path: &Path) {
     }
 }
 
+/// The process running `relais`: `pid` itself, or (under a wrapping tool) its descendant.
+fn bot_pid(pid: u32) -> u32 {
+    let started = Instant::now();
+    loop {
+        let mut pending = vec![pid];
+        while let Some(p) = pending.pop() {
+            if std::fs::read_to_string(format!("/proc/{p}/comm")).is_ok_and(|c| c.trim() == "relais") {
+                return p;
+            }
+            let children = std::fs::read_to_string(format!("/proc/{p}/task/{p}/children")).unwrap_or_default();
+            pending.extend(children.split_whitespace().filter_map(|c| c.parse::<u32>().ok()));
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "no relais process under {pid}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 fn proc_field(pid: u32, file: &str, name: &str) -> u64 {
     let text = std::fs::read_to_string(format!("/proc/{pid}/{file}")).unwrap_or_default();
     text.lines()
@@ -170,19 +191,66 @@ fn proc_field(pid: u32, file: &str, name: &str) -> u64 {
         .unwrap_or(0)
 }
 
-/// CPU time of `pid` in milliseconds: the sum over its threads of the nanosecond run time in
-/// `/proc/PID/task/TID/schedstat` (the clock ticks of `/proc/PID/stat` are 10 ms, too coarse for
-/// a fraction of a millisecond per command).
-fn cpu_ms(pid: u32) -> f64 {
+/// The run time of each thread of `pid` in nanoseconds, from `/proc/PID/task/TID/schedstat`
+/// (the clock ticks of `/proc/PID/stat` are 10 ms, too coarse for a fraction of a millisecond
+/// per command).
+fn thread_run_times(pid: u32) -> HashMap<u32, u64> {
     let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
-        return 0.0;
+        return HashMap::new();
     };
-    let nanos: u64 = tasks
+    tasks
         .flatten()
-        .filter_map(|task| std::fs::read_to_string(task.path().join("schedstat")).ok())
-        .filter_map(|stat| stat.split_whitespace().next().and_then(|ns| ns.parse::<u64>().ok()))
-        .sum();
-    nanos as f64 / 1e6
+        .filter_map(|task| {
+            let tid = task.file_name().to_str()?.parse::<u32>().ok()?;
+            let stat = std::fs::read_to_string(task.path().join("schedstat")).ok()?;
+            Some((tid, stat.split_whitespace().next()?.parse::<u64>().ok()?))
+        })
+        .collect()
+}
+
+/// CPU time of the live threads of `pid` in milliseconds.
+fn cpu_ms(pid: u32) -> f64 {
+    thread_run_times(pid).values().sum::<u64>() as f64 / 1e6
+}
+
+/// Measures the bot's CPU time over a stretch: samples every thread's run time every 50 ms and
+/// keeps each thread's latest figure, so that threads exiting meanwhile (idle blocking-pool
+/// threads) still count.
+struct CpuMeter {
+    before: HashMap<u32, u64>,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    sampler: std::thread::JoinHandle<HashMap<u32, u64>>,
+}
+
+impl CpuMeter {
+    fn start(pid: u32) -> CpuMeter {
+        let before = thread_run_times(pid);
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stopped = stop.clone();
+        let sampler = std::thread::spawn(move || {
+            let mut latest = HashMap::new();
+            loop {
+                let done = stopped.load(std::sync::atomic::Ordering::SeqCst);
+                latest.extend(thread_run_times(pid));
+                if done {
+                    return latest;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        });
+        CpuMeter { before, stop, sampler }
+    }
+
+    /// The CPU milliseconds spent since the start.
+    fn stop(self) -> f64 {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        let latest = self.sampler.join().expect("CPU sampler");
+        let nanos: u64 = latest
+            .iter()
+            .map(|(tid, ns)| ns.saturating_sub(self.before.get(tid).copied().unwrap_or(0)))
+            .sum();
+        nanos as f64 / 1e6
+    }
 }
 
 /// User plus system CPU time of `pid` in milliseconds from `/proc/PID/stat` (10 ms ticks; it
@@ -243,7 +311,18 @@ fn start_bot(dir: &Path, server: &Synapse, bot: &str, rooms: &[String]) -> Child
     );
     std::fs::write(dir.join("relais.toml"), config).expect("config");
     let log = std::fs::File::create(dir.join("relais.log")).expect("log");
-    Command::new(env!("CARGO_BIN_EXE_relais"))
+    // Diagnosis on request: the bot run under a tool, e.g. RELAIS_BENCH_WRAP="heaptrack -o /tmp/bot".
+    let wrap = std::env::var("RELAIS_BENCH_WRAP").unwrap_or_default();
+    let mut words = wrap.split_whitespace();
+    let mut command = match words.next() {
+        Some(tool) => {
+            let mut command = Command::new(tool);
+            command.args(words).arg(env!("CARGO_BIN_EXE_relais"));
+            command
+        }
+        None => Command::new(env!("CARGO_BIN_EXE_relais")),
+    };
+    command
         .args(["run", "--config"])
         .arg(dir.join("relais.toml"))
         .env(PASSWORD_ENV, BOT_PASSWORD)
@@ -284,7 +363,7 @@ fn round(
         pair.ambassador.catch_up(server);
         pair.peer.catch_up(server);
     }
-    let cpu_before = cpu_ms(pid);
+    let meter = CpuMeter::start(pid);
     let latencies = std::thread::scope(|scope| {
         let handles: Vec<_> = pairs
             .iter_mut()
@@ -318,7 +397,7 @@ fn round(
             .flat_map(|h| h.join().expect("user thread"))
             .collect::<Vec<f64>>()
     });
-    (latencies, cpu_ms(pid) - cpu_before)
+    (latencies, meter.stop())
 }
 
 /// 50 rooms, each with an ambassador, their peer and (invited) the bot.
@@ -377,7 +456,7 @@ fn main() {
     let mut pairs = pairs(server, &bot);
     let rooms: Vec<String> = pairs.iter().map(|p| p.room.clone()).collect();
     let mut child = start_bot(dir.path(), server, &bot, &rooms);
-    let pid = child.id();
+    let pid = bot_pid(child.id());
     wait_until_joined(server, &pairs, &bot);
     // Warm-up: every ambassador's first command (it creates their profile and gets a welcome).
     round(server, &mut pairs, 1, &bot, pid, true);
@@ -392,9 +471,18 @@ fn main() {
     let profiling = std::env::var("RELAIS_BENCH_PERF").is_ok();
     let quick = profiling || std::env::var("RELAIS_BENCH_SMAPS").is_ok();
     let runs: &[(usize, usize)] = if quick { &[] } else { &[(1, 40), (10, 8), (50, 4)] };
-    for &(ambassadors, rounds) in runs {
-        let (mut relay, _) = round(server, &mut pairs[..ambassadors], rounds, &bot, pid, false);
-        let (mut replies, cpu) = round(server, &mut pairs[..ambassadors], rounds, &bot, pid, true);
+    // On request, only some sizes: RELAIS_BENCH_SIZES="50".
+    let sizes = std::env::var("RELAIS_BENCH_SIZES").unwrap_or_default();
+    let wanted = |n: usize| sizes.is_empty() || sizes.split(',').any(|s| s.trim() == n.to_string());
+    for &(ambassadors, rounds) in runs.iter().filter(|(n, _)| wanted(*n)) {
+        // Relay and command rounds alternate, so that both see the homeserver in the same state.
+        let (mut relay, mut replies, mut cpu) = (Vec::new(), Vec::new(), 0.0);
+        for _ in 0..rounds {
+            relay.extend(round(server, &mut pairs[..ambassadors], 1, &bot, pid, false).0);
+            let (answered, spent) = round(server, &mut pairs[..ambassadors], 1, &bot, pid, true);
+            replies.extend(answered);
+            cpu += spent;
+        }
         relay.sort_by(f64::total_cmp);
         replies.sort_by(f64::total_cmp);
         let (relay50, reply50) = (percentile(&relay, 50.0), percentile(&replies, 50.0));

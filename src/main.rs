@@ -251,7 +251,9 @@ fn run(config_path: &Path) -> Result<()> {
 /// Runs the Matrix bot until Ctrl-C or SIGTERM.
 fn run_matrix(app: &App, matrix: &config::Matrix) -> Result<()> {
     let credentials = Credentials::from_env(matrix, |name| std::env::var(name).ok());
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+    // One thread: the adapter handles events in order and its sends are I/O; matrix-sdk's
+    // SQLite work goes to the blocking pool. Threads handing work to each other cost more.
+    let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .context("starting the async runtime")?;

@@ -10,6 +10,7 @@ use super::sync::{event_time, Adapter, Origin};
 use crate::app::{Effect, Incoming};
 use crate::domain::{Identity, Platform, RoomRef};
 use chrono::Utc;
+use matrix_sdk::ruma::UserId;
 use matrix_sdk::{Room, RoomMemberships};
 
 /// Runs a core call (it may wait for the disk: the store flushes each write) without stalling
@@ -152,25 +153,42 @@ impl Adapter<'_> {
 
     /// The room as the core knows it, and whether it is a direct chat; `None` for rooms Relais
     /// does not serve (not configured and not a one-to-one chat).
-    async fn served_room(&self, room: &Room) -> Option<(RoomRef, bool)> {
+    async fn served_room(&mut self, room: &Room) -> Option<(RoomRef, bool)> {
         if let Some(configured) = self.rooms.get(room.room_id()) {
             return Some((RoomRef::new(Platform::Matrix, configured.clone()), false));
         }
-        let direct = room.is_direct().await.unwrap_or(false)
-            || matches!(room.members(RoomMemberships::JOIN).await, Ok(members) if members.len() <= 2);
+        let direct = match self.known.direct.get(room.room_id()) {
+            Some(direct) => *direct,
+            None => {
+                let direct = room.is_direct().await.unwrap_or(false)
+                    || matches!(room.members(RoomMemberships::JOIN).await, Ok(members) if members.len() <= 2);
+                self.known.direct.insert(room.room_id().to_owned(), direct);
+                direct
+            }
+        };
         direct.then(|| (RoomRef::new(Platform::Matrix, room.room_id().to_string()), true))
     }
 
-    async fn incoming(&self, room: &Room, sender: &str, room_ref: RoomRef, direct: bool, text: String) -> Incoming {
-        let display_name = match sender.try_into() {
-            Ok(user) => room
-                .get_member_no_sync(user)
-                .await
-                .ok()
-                .flatten()
-                .and_then(|m| m.display_name().map(String::from)),
-            Err(_) => None,
-        };
+    /// The display name of `sender` in `room`, as matrix-sdk knows it (remembered until the next
+    /// sync that goes through matrix-sdk, the only ones that can change it).
+    async fn display_name(&mut self, room: &Room, sender: &str) -> Option<String> {
+        let key = (room.room_id().to_owned(), sender.to_string());
+        if let Some(name) = self.known.names.get(&key) {
+            return name.clone();
+        }
+        let user: &UserId = sender.try_into().ok()?;
+        let name = room
+            .get_member_no_sync(user)
+            .await
+            .ok()
+            .flatten()
+            .and_then(|m| m.display_name().map(String::from));
+        self.known.remember_name(key, name.clone());
+        name
+    }
+
+    async fn incoming(&mut self, room: &Room, sender: &str, room_ref: RoomRef, direct: bool, text: String) -> Incoming {
+        let display_name = self.display_name(room, sender).await;
         let localpart = sender
             .trim_start_matches('@')
             .split(':')

@@ -2,6 +2,7 @@
 //! order), carry out the effects (concurrently for different senders, in order for each), record
 //! the events as handled, and only then move the saved position.
 
+use super::batch::{sdk_event, Batch, KeyCounts, Known};
 use super::effects::Retry;
 use super::events::{classify, RoomEvent};
 use super::handlers::blocking;
@@ -11,18 +12,24 @@ use super::state::AdapterState;
 use super::{MatrixConfig, MatrixError, MatrixOptions};
 use crate::app::App;
 use chrono::{DateTime, TimeZone, Utc};
-use matrix_sdk::config::SyncSettings;
-use matrix_sdk::deserialized_responses::TimelineEvent;
+use futures_util::StreamExt;
+use matrix_sdk::config::{RequestConfig, SyncSettings};
 use matrix_sdk::room::MessagesOptions;
 use matrix_sdk::ruma::api::client::filter::{FilterDefinition, RoomEventFilter, RoomFilter};
+use matrix_sdk::ruma::api::client::sync::sync_events;
 use matrix_sdk::ruma::api::client::sync::sync_events::v3::Filter;
 use matrix_sdk::ruma::{OwnedRoomId, UInt};
-use matrix_sdk::sync::SyncResponse;
 use matrix_sdk::{Client, Room};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::future::Future;
 use std::time::Duration;
+
+/// The most answers sent at the same time (to different senders).
+const SENDS_IN_FLIGHT: usize = 64;
+
+/// How long a request may take beyond a sync's long-poll timeout.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Exponential backoff: `first`, doubled after each failure, at most `max`; `reset` on success.
 #[derive(Debug, Clone)]
@@ -88,6 +95,10 @@ pub struct Adapter<'a> {
     /// When this process joined rooms itself (the local clock), in case the homeserver's join
     /// event is not known yet.
     pub(super) joined_here: HashMap<OwnedRoomId, DateTime<Utc>>,
+    /// The one-time-key counts of the last sync (a change sends the sync through matrix-sdk).
+    key_counts: Option<KeyCounts>,
+    /// Room facts read from matrix-sdk, forgotten when a sync goes through it.
+    pub(super) known: Known,
 }
 
 impl<'a> Adapter<'a> {
@@ -113,6 +124,8 @@ impl<'a> Adapter<'a> {
             schedule: Schedule::start(app, options.clock)?,
             joined_at: HashMap::new(),
             joined_here: HashMap::new(),
+            key_counts: None,
+            known: Known::default(),
         })
     }
 
@@ -127,10 +140,9 @@ impl<'a> Adapter<'a> {
             if synced {
                 self.run_due_actions().await;
             }
-            let settings = self.sync_settings();
             let response = tokio::select! {
                 _ = &mut shutdown => break,
-                r = self.client.sync_once(settings) => r,
+                r = self.next_batch() => r,
             };
             match response {
                 Ok(response) => {
@@ -145,7 +157,7 @@ impl<'a> Adapter<'a> {
                     }
                     tracing::warn!("the homeserver could not take the answers; the events will be handled again");
                 }
-                Err(e) => tracing::warn!(error = %e, "Matrix sync failed"),
+                Err(error) => tracing::warn!(%error, "Matrix sync failed"),
             }
             let wait = backoff.next_wait();
             tracing::info!(retry_in_ms = wait.as_millis() as u64, "retrying the Matrix sync");
@@ -159,65 +171,93 @@ impl<'a> Adapter<'a> {
         Ok(())
     }
 
-    fn sync_settings(&self) -> SyncSettings {
+    /// The sync filter: the room timelines without the bot's own messages; no typing notices,
+    /// read receipts or presence (they would wake the bot for nothing).
+    fn sync_filter(&self) -> Filter {
         let mut timeline = RoomEventFilter::default();
         timeline.limit = Some(UInt::from(self.options.timeline_limit));
-        // The bot's own messages would wake it once more after each answer, for nothing.
         timeline.not_senders = matrix_sdk::ruma::UserId::parse(self.own_user.as_str())
             .ok()
             .into_iter()
             .collect();
         let mut room = RoomFilter::default();
         room.timeline = timeline;
-        // Typing notices and read receipts would wake the bot for nothing.
         room.ephemeral = RoomEventFilter::ignore_all();
         let mut filter = FilterDefinition::default();
         filter.room = room;
         filter.presence = matrix_sdk::ruma::api::client::filter::Filter::ignore_all();
-        let settings = SyncSettings::default().filter(Filter::FilterDefinition(filter));
-        match &self.state.next_batch {
-            // The first sync only learns the rooms (and is not long-polled).
-            None => settings,
-            // Long-polled no longer than until the next scheduled action is due.
-            Some(token) => settings
-                .token(token.clone())
-                .timeout(self.options.sync_timeout.min(self.schedule.until_next_due())),
+        Filter::FilterDefinition(filter)
+    }
+
+    /// The next sync's updates. The first sync (no saved position) only learns the rooms, through
+    /// matrix-sdk, and is not long-polled. Later ones long-poll (no longer than until the next
+    /// scheduled action is due) and are read directly when they only hold messages in
+    /// unencrypted rooms; otherwise matrix-sdk syncs again from the same position and processes
+    /// them (see [`Batch::plain`]).
+    async fn next_batch(&mut self) -> Result<Batch, String> {
+        let Some(token) = self.state.next_batch.clone() else {
+            let settings = SyncSettings::default().filter(self.sync_filter());
+            let response = self.client.sync_once(settings).await.map_err(|e| e.to_string())?;
+            self.known.forget();
+            return Ok(Batch::from_sdk(response));
+        };
+        let timeout = self.options.sync_timeout.min(self.schedule.until_next_due());
+        let mut request = sync_events::v3::Request::new();
+        request.filter = Some(self.sync_filter());
+        request.since = Some(token.clone());
+        request.timeout = Some(timeout);
+        request.use_state_after = true;
+        let config = RequestConfig::new().timeout(REQUEST_TIMEOUT + timeout);
+        let raw = self
+            .client
+            .send(request)
+            .with_request_config(config)
+            .await
+            .map_err(|e| e.to_string())?;
+        let known_keys = self.key_counts.replace(KeyCounts::of(&raw));
+        if let Some(batch) = Batch::plain(&raw, &self.client, known_keys.as_ref()) {
+            return Ok(batch);
         }
+        tracing::debug!("this sync goes through matrix-sdk");
+        self.known.forget();
+        let settings = SyncSettings::default()
+            .filter(self.sync_filter())
+            .token(token)
+            .timeout(Duration::ZERO);
+        let response = self.client.sync_once(settings).await.map_err(|e| e.to_string())?;
+        Ok(Batch::from_sdk(response))
     }
 
     pub(super) fn save_state(&mut self) -> Result<(), MatrixError> {
         Ok(blocking(|| self.state.save())?)
     }
 
-    /// Handles a sync response; `Ok(false)` when an answer could not be sent (the saved position
+    /// Handles a sync's updates; `Ok(false)` when an answer could not be sent (the saved position
     /// does not move, so the rest is handled again after the next sync).
-    async fn process(&mut self, response: SyncResponse) -> Result<bool, MatrixError> {
-        for room_id in response.rooms.invited.keys() {
+    async fn process(&mut self, batch: Batch) -> Result<bool, MatrixError> {
+        for room_id in &batch.invited {
             self.consider_invite(room_id).await;
         }
-        for room_id in response.rooms.left.keys() {
+        for room_id in &batch.left {
             self.joined_at.remove(room_id);
         }
         let first_sync = self.state.next_batch.is_none();
         if first_sync {
             tracing::info!(
-                rooms = response.rooms.joined.len(),
+                rooms = batch.joined.len(),
                 "first Matrix sync: earlier messages are not answered"
             );
         }
         let mut planned = Vec::new();
-        for (room_id, update) in &response.rooms.joined {
-            self.note_joined(room_id);
-            let Some(room) = self.client.get_room(room_id) else {
+        for update in &batch.joined {
+            self.note_joined(&update.room_id);
+            let Some(room) = self.client.get_room(&update.room_id) else {
                 continue;
             };
-            if !first_sync
-                && update.timeline.limited
-                && !self.fill_gap(&room, update.timeline.prev_batch.as_deref()).await?
-            {
+            if !first_sync && update.limited && !self.fill_gap(&room, update.prev_batch.as_deref()).await? {
                 return Ok(false);
             }
-            let events: Vec<(String, Value)> = update.timeline.events.iter().filter_map(event_json).collect();
+            let events = &update.events;
             // History is not answered: what came before the bot joined; on the very first sync,
             // everything unless the bot joined within this timeline (then what came after).
             let joined = self.join_time(&room).await;
@@ -240,7 +280,7 @@ impl<'a> Adapter<'a> {
         }
         let done = self.carry_out(planned).await;
         if done {
-            self.state.next_batch = Some(response.next_batch);
+            self.state.next_batch = Some(batch.next_batch);
         }
         self.save_state()?;
         Ok(done)
@@ -295,7 +335,7 @@ impl<'a> Adapter<'a> {
                 }
             };
             let mut planned = Vec::new();
-            for (event_id, value) in page.chunk.iter().filter_map(event_json) {
+            for (event_id, value) in page.chunk.iter().filter_map(sdk_event) {
                 planned.extend(self.plan(room, &event_id, &value).await);
             }
             let done = self.carry_out(planned).await;
@@ -359,7 +399,7 @@ impl<'a> Adapter<'a> {
             }
         }
         let this = &*self;
-        let sent = futures_util::future::join_all(queues.into_iter().map(|queue| async move {
+        let sent: Vec<_> = futures_util::stream::iter(queues.into_iter().map(|queue| async move {
             let mut done = Vec::new();
             for mut answer in queue {
                 let effects = std::mem::take(&mut answer.effects);
@@ -370,6 +410,8 @@ impl<'a> Adapter<'a> {
             }
             (done, true)
         }))
+        .buffer_unordered(SENDS_IN_FLIGHT)
+        .collect()
         .await;
         let mut all_sent = true;
         for (done, complete) in sent {
@@ -390,17 +432,6 @@ impl<'a> Adapter<'a> {
 fn before(event: &Value, joined: Option<i64>) -> bool {
     let sent = event.get("origin_server_ts").and_then(Value::as_i64);
     matches!((sent, joined), (Some(sent), Some(joined)) if sent < joined)
-}
-
-/// The event id and JSON of a timeline event (decrypted when it was encrypted).
-fn event_json(event: &TimelineEvent) -> Option<(String, Value)> {
-    let value: Value = serde_json::from_str(event.raw().json().get()).ok()?;
-    if event.kind.is_utd() {
-        tracing::warn!(event = ?event.event_id(), "an encrypted message could not be decrypted (missing room key): not answered");
-        return None;
-    }
-    let id = value.get("event_id").and_then(Value::as_str)?.to_string();
-    Some((id, value))
 }
 
 /// When a message was sent, as the homeserver stamped it (never in the future).
