@@ -313,14 +313,16 @@ fn start_bot(dir: &Path, server: &Synapse, bot: &str, rooms: &[String]) -> Child
     let log = std::fs::File::create(dir.join("relais.log")).expect("log");
     // Diagnosis on request: the bot run under a tool, e.g. RELAIS_BENCH_WRAP="heaptrack -o /tmp/bot".
     let wrap = std::env::var("RELAIS_BENCH_WRAP").unwrap_or_default();
+    // Another build of the bot on request, e.g. RELAIS_BENCH_BIN=target/dist/relais.
+    let bin = std::env::var("RELAIS_BENCH_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_relais").to_string());
     let mut words = wrap.split_whitespace();
     let mut command = match words.next() {
         Some(tool) => {
             let mut command = Command::new(tool);
-            command.args(words).arg(env!("CARGO_BIN_EXE_relais"));
+            command.args(words).arg(&bin);
             command
         }
-        None => Command::new(env!("CARGO_BIN_EXE_relais")),
+        None => Command::new(&bin),
     };
     command
         .args(["run", "--config"])

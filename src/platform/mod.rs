@@ -2,5 +2,6 @@
 //! No business rules live here.
 
 pub mod console;
+pub mod heap;
 pub mod matrix;
 pub mod ticker;

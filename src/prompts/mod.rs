@@ -92,6 +92,22 @@ pub(crate) struct Locale {
     pub own: HashMap<String, Origin>,
 }
 
+impl Locale {
+    /// The same templates, checked already, compiled again only when first rendered: a bot
+    /// renders a few of them in the languages its people use, and compiled templates take far
+    /// more memory than their text.
+    fn compiled_on_use(self) -> Locale {
+        let sources: HashMap<String, String> = self
+            .env
+            .templates()
+            .map(|(name, template)| (name.to_string(), template.source().to_string()))
+            .collect();
+        let mut env = check::new_environment();
+        env.set_loader(move |name| Ok(sources.get(name).cloned()));
+        Locale { env, own: self.own }
+    }
+}
+
 /// Every language's templates, checked and ready to render.
 pub struct Prompts {
     locales: HashMap<Lang, Locale>,
@@ -114,8 +130,13 @@ impl Prompts {
         sort_problems(&mut built.errors);
         sort_problems(&mut built.warnings);
         if built.errors.is_empty() {
+            let locales = built
+                .locales
+                .into_iter()
+                .map(|(lang, locale)| (lang, locale.compiled_on_use()))
+                .collect();
             Ok(Loaded {
-                prompts: Prompts { locales: built.locales },
+                prompts: Prompts { locales },
                 warnings: built.warnings,
             })
         } else {

@@ -30,6 +30,8 @@ pub struct Batch {
     pub invited: Vec<OwnedRoomId>,
     pub left: Vec<OwnedRoomId>,
     pub joined: Vec<JoinedUpdate>,
+    /// matrix-sdk processed this sync (it may have changed the rooms' state).
+    pub through_sdk: bool,
 }
 
 /// The new timeline events of one joined room.
@@ -105,6 +107,7 @@ impl Batch {
                     events: update.timeline.events.iter().filter_map(sdk_event).collect(),
                 })
                 .collect(),
+            through_sdk: true,
         }
     }
 
@@ -149,6 +152,7 @@ impl Batch {
             invited: Vec::new(),
             left: Vec::new(),
             joined,
+            through_sdk: false,
         })
     }
 }

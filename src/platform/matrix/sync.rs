@@ -11,6 +11,7 @@ use super::schedule::Schedule;
 use super::state::AdapterState;
 use super::{MatrixConfig, MatrixError, MatrixOptions};
 use crate::app::App;
+use crate::platform::heap::Trimmer;
 use chrono::{DateTime, TimeZone, Utc};
 use futures_util::StreamExt;
 use matrix_sdk::config::{RequestConfig, SyncSettings};
@@ -99,6 +100,8 @@ pub struct Adapter<'a> {
     key_counts: Option<KeyCounts>,
     /// Room facts read from matrix-sdk, forgotten when a sync goes through it.
     pub(super) known: Known,
+    /// Gives freed memory back after the syncs that use most of it.
+    trimmer: Trimmer,
 }
 
 impl<'a> Adapter<'a> {
@@ -126,6 +129,7 @@ impl<'a> Adapter<'a> {
             joined_here: HashMap::new(),
             key_counts: None,
             known: Known::default(),
+            trimmer: Trimmer::new(Duration::from_secs(60)),
         })
     }
 
@@ -150,7 +154,12 @@ impl<'a> Adapter<'a> {
                     if failures > 0 {
                         tracing::info!(failures, "Matrix sync works again");
                     }
+                    let through_sdk = response.through_sdk;
                     let done = self.process(response).await?;
+                    // The first sync and the SDK's processing are the peaks of memory use.
+                    if through_sdk {
+                        self.trimmer.maybe_release(std::time::Instant::now());
+                    }
                     synced = true;
                     if done {
                         continue;
