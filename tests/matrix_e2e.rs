@@ -1,5 +1,6 @@
 //! The Matrix adapter in an end-to-end encrypted room: a command from an encrypting client (built
-//! with matrix-sdk) is decrypted and answered, and the client decrypts the answer.
+//! with matrix-sdk) is decrypted and answered, and the client decrypts the answer; a command whose
+//! room key comes in a later sync than the command itself is answered when the key comes.
 
 #[path = "matrix_support/mod.rs"]
 mod matrix_support;
@@ -14,14 +15,7 @@ use std::time::Duration;
 async fn a_command_in_an_encrypted_room_gets_an_encrypted_answer() {
     let server = Synapse::shared();
     let alice = User::register(server, "e2e_alice");
-    let body = json!({
-        "preset": "private_chat",
-        "initial_state": [{"type": "m.room.encryption", "state_key": "", "content": {"algorithm": "m.megolm.v1.aes-sha2"}}]
-    });
-    let room_id = alice.call("POST", "/_matrix/client/v3/createRoom", Some(&body))["room_id"]
-        .as_str()
-        .expect("room")
-        .to_string();
+    let room_id = encrypted_room(&alice);
     let bot = TestBot::new(server, "e2e_relais", settings(&[&room_id], &[], never_today()), &[]);
     let running = bot.start();
     alice.invite(&room_id, &bot.user_id);
@@ -47,30 +41,7 @@ async fn a_command_in_an_encrypted_room_gets_an_encrypted_answer() {
         .expect("command on the server");
     assert_eq!(raw_command["type"], "m.room.encrypted", "the command travels encrypted");
 
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(45);
-    let answer = loop {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "no decrypted answer to {command}"
-        );
-        let response = client
-            .sync_once(SyncSettings::default().timeout(Duration::from_secs(2)))
-            .await
-            .expect("sync");
-        let found = response
-            .rooms
-            .joined
-            .values()
-            .flat_map(|update| update.timeline.events.iter())
-            .find_map(|event| {
-                let value: Value = serde_json::from_str(event.raw().json().get()).ok()?;
-                let answers = value["content"]["m.relates_to"]["m.in_reply_to"]["event_id"] == command.as_str();
-                (value["sender"] == bot.user_id.as_str() && answers).then_some(value)
-            });
-        if let Some(found) = found {
-            break found;
-        }
-    };
+    let answer = decrypted_answer(&client, &bot.user_id, &command).await;
     assert_eq!(
         answer["type"], "m.room.message",
         "decrypted by the test client: {answer}"
@@ -88,4 +59,113 @@ async fn a_command_in_an_encrypted_room_gets_an_encrypted_answer() {
         .expect("answer on the server");
     assert_eq!(raw_answer["type"], "m.room.encrypted", "the answer travels encrypted");
     running.stop().await.expect("orderly stop");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_command_whose_room_key_comes_later_is_answered_when_it_comes() {
+    let server = Synapse::shared();
+    let alice = User::register(server, "e2e_late_alice");
+    let room_id = encrypted_room(&alice);
+    let bot = TestBot::new(
+        server,
+        "e2e_late_relais",
+        settings(&[&room_id], &[], never_today()),
+        &[],
+    );
+    let running = bot.start();
+    alice.invite(&room_id, &bot.user_id);
+    bot.joined(&alice, &room_id).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let client = sdk_client(server, "e2e_late_alice", "e2e_late_alice-secret").await;
+    client.sync_once(SyncSettings::default()).await.expect("first sync");
+    running.stop().await.expect("orderly stop");
+
+    // While the bot is away, more to-device messages wait for it than one sync delivers (100), so
+    // the room key of the next command comes one sync after the command itself.
+    for n in 0..150 {
+        let path = format!("/_matrix/client/v3/sendToDevice/io.relais.test.filler/late-{n}");
+        alice.call(
+            "PUT",
+            &path,
+            Some(&json!({"messages": {bot.user_id.as_str(): {"*": {"n": n}}}})),
+        );
+    }
+    let room = client
+        .get_room(<&matrix_sdk::ruma::RoomId>::try_from(room_id.as_str()).expect("room id"))
+        .expect("joined room");
+    let sent = room
+        .send_raw("m.room.message", json!({"msgtype": "m.text", "body": "!help"}))
+        .await
+        .expect("encrypted send");
+    let command = sent.response.event_id.to_string();
+
+    let running = bot.start();
+    let answer = decrypted_answer(&client, &bot.user_id, &command).await;
+    assert_eq!(answer["content"]["msgtype"], "m.notice", "{answer}");
+    assert!(
+        answer["content"]["body"].as_str().is_some_and(|b| b.contains("today")),
+        "{answer}"
+    );
+    // Answered once, and not again after a restart.
+    running.stop().await.expect("orderly stop");
+    let running = bot.start();
+    let sent = room
+        .send_raw("m.room.message", json!({"msgtype": "m.text", "body": "!me"}))
+        .await
+        .expect("encrypted send");
+    decrypted_answer(&client, &bot.user_id, sent.response.event_id.as_str()).await;
+    running.stop().await.expect("orderly stop");
+    let mut options = matrix_sdk::room::MessagesOptions::backward();
+    options.limit = 100u32.into();
+    let messages = room.messages(options).await.expect("room messages");
+    let answers = messages
+        .chunk
+        .iter()
+        .filter_map(|event| serde_json::from_str::<Value>(event.raw().json().get()).ok())
+        .filter(|e| e["content"]["m.relates_to"]["m.in_reply_to"]["event_id"] == command.as_str())
+        .count();
+    assert_eq!(
+        answers, 1,
+        "the late command is answered once, not again after a restart"
+    );
+}
+
+/// A private room `owner` creates with encryption on.
+fn encrypted_room(owner: &User) -> String {
+    let body = json!({
+        "preset": "private_chat",
+        "initial_state": [{"type": "m.room.encryption", "state_key": "", "content": {"algorithm": "m.megolm.v1.aes-sha2"}}]
+    });
+    owner.call("POST", "/_matrix/client/v3/createRoom", Some(&body))["room_id"]
+        .as_str()
+        .expect("room")
+        .to_string()
+}
+
+/// The bot's answer to `command`, as `client` decrypts it (waits up to 45 s).
+async fn decrypted_answer(client: &matrix_sdk::Client, bot: &str, command: &str) -> Value {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(45);
+    loop {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no decrypted answer to {command}"
+        );
+        let response = client
+            .sync_once(SyncSettings::default().timeout(Duration::from_secs(2)))
+            .await
+            .expect("sync");
+        let found = response
+            .rooms
+            .joined
+            .values()
+            .flat_map(|update| update.timeline.events.iter())
+            .find_map(|event| {
+                let value: Value = serde_json::from_str(event.raw().json().get()).ok()?;
+                let answers = value["content"]["m.relates_to"]["m.in_reply_to"]["event_id"] == command;
+                (value["sender"] == bot && answers).then_some(value)
+            });
+        if let Some(found) = found {
+            return found;
+        }
+    }
 }

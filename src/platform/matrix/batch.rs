@@ -43,6 +43,18 @@ pub struct JoinedUpdate {
     pub prev_batch: Option<String>,
     /// Event id and JSON, oldest first (decrypted when the SDK could).
     pub events: Vec<(String, Value)>,
+    /// Encrypted events the SDK could not decrypt yet (their room key has not arrived).
+    pub undecrypted: Vec<Undecrypted>,
+}
+
+/// An encrypted event waiting for its room key.
+#[derive(Debug, Clone)]
+pub struct Undecrypted {
+    pub event_id: String,
+    /// The event as received (`m.room.encrypted`).
+    pub json: String,
+    /// When the homeserver stamped it (ms since the epoch).
+    pub origin_ts: Option<i64>,
 }
 
 /// The one-time-key counts the homeserver reports on every sync: when they change, the SDK must
@@ -100,11 +112,16 @@ impl Batch {
                 .rooms
                 .joined
                 .into_iter()
-                .map(|(room_id, update)| JoinedUpdate {
-                    room_id,
-                    limited: update.timeline.limited,
-                    prev_batch: update.timeline.prev_batch,
-                    events: update.timeline.events.iter().filter_map(sdk_event).collect(),
+                .map(|(room_id, update)| {
+                    let (undecrypted, decrypted): (Vec<_>, Vec<_>) =
+                        update.timeline.events.iter().partition(|e| e.kind.is_utd());
+                    JoinedUpdate {
+                        room_id,
+                        limited: update.timeline.limited,
+                        prev_batch: update.timeline.prev_batch,
+                        events: decrypted.into_iter().filter_map(sdk_event).collect(),
+                        undecrypted: undecrypted.into_iter().filter_map(undecrypted_event).collect(),
+                    }
                 })
                 .collect(),
             through_sdk: true,
@@ -145,6 +162,7 @@ impl Batch {
                 limited: false,
                 prev_batch: None,
                 events,
+                undecrypted: Vec::new(),
             });
         }
         Some(Batch {
@@ -190,6 +208,19 @@ pub fn sdk_event(event: &TimelineEvent) -> Option<(String, Value)> {
     }
     let id = value.get("event_id").and_then(Value::as_str)?.to_string();
     Some((id, value))
+}
+
+/// An event the SDK could not decrypt, kept to be decrypted when its key arrives.
+fn undecrypted_event(event: &TimelineEvent) -> Option<Undecrypted> {
+    let json = event.raw().json().get().to_string();
+    let value: Value = serde_json::from_str(&json).ok()?;
+    let event_id = value.get("event_id").and_then(Value::as_str)?.to_string();
+    tracing::info!(event = %event_id, "an encrypted message cannot be decrypted yet (its room key has not arrived): kept for later");
+    Some(Undecrypted {
+        event_id,
+        origin_ts: value.get("origin_server_ts").and_then(Value::as_i64),
+        json,
+    })
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 //! long-polls no longer than until the next action is due. A failed sync is retried with
 //! exponential backoff and clear log lines.
 
+mod backoff;
 mod batch;
 mod cross_signing;
 mod effects;
@@ -20,6 +21,7 @@ mod schedule;
 pub mod session;
 pub mod state;
 mod sync;
+mod undecrypted;
 
 pub use effects::{transaction_id, KEY_FIELD};
 pub use policy::DEFAULT_CLAIM_REACTIONS;

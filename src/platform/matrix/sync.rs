@@ -2,6 +2,7 @@
 //! order), carry out the effects (concurrently for different senders, in order for each), record
 //! the events as handled, and only then move the saved position.
 
+pub use super::backoff::Backoff;
 use super::batch::{sdk_event, Batch, KeyCounts, Known};
 use super::effects::Retry;
 use super::events::{classify, RoomEvent};
@@ -9,6 +10,7 @@ use super::handlers::blocking;
 use super::handlers::Planned;
 use super::schedule::Schedule;
 use super::state::AdapterState;
+use super::undecrypted::AwaitingKeys;
 use super::{MatrixConfig, MatrixError, MatrixOptions};
 use crate::app::App;
 use crate::platform::heap::Trimmer;
@@ -31,40 +33,6 @@ const SENDS_IN_FLIGHT: usize = 64;
 
 /// How long a request may take beyond a sync's long-poll timeout.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
-
-/// Exponential backoff: `first`, doubled after each failure, at most `max`; `reset` on success.
-#[derive(Debug, Clone)]
-pub struct Backoff {
-    first: Duration,
-    max: Duration,
-    next: Duration,
-    failures: u32,
-}
-
-impl Backoff {
-    pub fn new(first: Duration, max: Duration) -> Self {
-        Backoff {
-            first,
-            max,
-            next: first,
-            failures: 0,
-        }
-    }
-
-    /// The wait before the next attempt; counts one more failure.
-    pub fn next_wait(&mut self) -> Duration {
-        let wait = self.next.min(self.max);
-        self.next = wait.saturating_mul(2).min(self.max);
-        self.failures += 1;
-        wait
-    }
-
-    /// Forgets the failures; returns how many there were.
-    pub fn reset(&mut self) -> u32 {
-        self.next = self.first;
-        std::mem::take(&mut self.failures)
-    }
-}
 
 /// Where an event came from, for turning effects into messages.
 pub struct Origin {
@@ -102,6 +70,8 @@ pub struct Adapter<'a> {
     pub(super) known: Known,
     /// Gives freed memory back after the syncs that use most of it.
     trimmer: Trimmer,
+    /// Encrypted events waiting for their room keys.
+    pub(super) awaiting: AwaitingKeys,
 }
 
 impl<'a> Adapter<'a> {
@@ -130,6 +100,7 @@ impl<'a> Adapter<'a> {
             key_counts: None,
             known: Known::default(),
             trimmer: Trimmer::new(Duration::from_secs(60)),
+            awaiting: AwaitingKeys::default(),
         })
     }
 
@@ -156,6 +127,11 @@ impl<'a> Adapter<'a> {
                     }
                     let through_sdk = response.through_sdk;
                     let done = self.process(response).await?;
+                    if through_sdk && done {
+                        // Room keys come through matrix-sdk's syncs.
+                        self.retry_undecrypted().await;
+                        self.save_state()?;
+                    }
                     // The first sync and the SDK's processing are the peaks of memory use.
                     if through_sdk {
                         self.trimmer.maybe_release(std::time::Instant::now());
@@ -286,6 +262,15 @@ impl<'a> Adapter<'a> {
             for (event_id, value) in events.iter().skip(skip) {
                 planned.extend(self.plan(&room, event_id, value).await);
             }
+            if !first_sync {
+                for event in &update.undecrypted {
+                    let history = matches!((event.origin_ts, joined), (Some(sent), Some(j)) if sent < j);
+                    if !history && !self.state.is_handled(&event.event_id) {
+                        self.awaiting
+                            .keep(update.room_id.clone(), event.clone(), std::time::Instant::now());
+                    }
+                }
+            }
         }
         let done = self.carry_out(planned).await;
         if done {
@@ -362,7 +347,7 @@ impl<'a> Adapter<'a> {
     }
 
     /// Hands one event not handled yet to the core; its answer, if it has one.
-    async fn plan(&mut self, room: &Room, event_id: &str, value: &Value) -> Option<Planned> {
+    pub(super) async fn plan(&mut self, room: &Room, event_id: &str, value: &Value) -> Option<Planned> {
         if self.state.is_handled(event_id) {
             return None;
         }
@@ -391,7 +376,7 @@ impl<'a> Adapter<'a> {
     /// Each event whose answers all went out is recorded as handled (not saved yet). `false`
     /// when some could not be sent: those events, and the later ones of the same sender, stay
     /// unhandled and come again with the next sync from the saved position.
-    async fn carry_out(&mut self, planned: Vec<Planned>) -> bool {
+    pub(super) async fn carry_out(&mut self, planned: Vec<Planned>) -> bool {
         if planned.is_empty() {
             return true;
         }
@@ -455,15 +440,6 @@ pub(super) fn event_time(origin_ts: Option<i64>) -> DateTime<Utc> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn backoff_doubles_up_to_the_maximum_and_resets() {
-        let mut backoff = Backoff::new(Duration::from_millis(100), Duration::from_millis(500));
-        let waits: Vec<u128> = (0..5).map(|_| backoff.next_wait().as_millis()).collect();
-        assert_eq!(waits, vec![100, 200, 400, 500, 500]);
-        assert_eq!(backoff.reset(), 5);
-        assert_eq!(backoff.next_wait().as_millis(), 100);
-    }
 
     #[test]
     fn event_times_are_never_in_the_future() {
