@@ -4,6 +4,7 @@
 //! Nothing is sent to someone away, or who already shared on that local day (their stats'
 //! `last_day`, read in O(1)), or when it is their quiet hours, or when there is nothing to share.
 
+use super::reminder::Reminder;
 use super::run::{Batch, Decision};
 use super::slots::Slot;
 use crate::app::profile::current_streak;
@@ -33,7 +34,14 @@ pub(super) fn decide(app: &App, batch: &mut Batch, who: &Ambassador, slot: Slot)
         return Ok(Decision::Nothing("nothing to share today"));
     }
     let streak = current_streak(stats.streak, stats.last_day, slot.date);
-    let text = reminders.text(app, who, &todays, slot.date, streak, now);
+    let reminder = Reminder {
+        who,
+        items: &todays,
+        date: slot.date,
+        streak,
+        now,
+    };
+    let text = reminders.text(app, &reminder);
     Ok(Decision::Send(vec![Effect::Dm {
         to: who.id,
         text,

@@ -44,41 +44,44 @@ pub(super) struct ReminderCache {
     texts: HashMap<Shape, Option<String>>,
 }
 
+/// One ambassador's reminder: who, today's items, the date, their live streak, the time now.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Reminder<'r> {
+    pub who: &'r Ambassador,
+    pub items: &'r [&'r Item],
+    pub date: NaiveDate,
+    pub streak: u32,
+    pub now: DateTime<Utc>,
+}
+
 impl ReminderCache {
-    /// The reminder of `who` for `date` with `items` (today's) and their live `streak`.
-    pub fn text(
-        &mut self,
-        app: &App,
-        who: &Ambassador,
-        items: &[&Item],
-        date: NaiveDate,
-        streak: u32,
-        now: DateTime<Utc>,
-    ) -> String {
-        if !self.items.iter().eq(items.iter().copied()) || self.texts.len() >= MAX_SHAPES {
-            self.items = items.iter().map(|i| (*i).clone()).collect();
+    /// The text of `reminder`.
+    pub fn text(&mut self, app: &App, reminder: &Reminder) -> String {
+        let who = reminder.who;
+        if !self.items.iter().eq(reminder.items.iter().copied()) || self.texts.len() >= MAX_SHAPES {
+            self.items = reminder.items.iter().map(|i| (*i).clone()).collect();
             self.texts.clear();
         }
         if !substitutable_code(&who.code) {
-            return render(app, who, items, date, streak, now);
+            return render(app, reminder);
         }
         let shape = Shape {
-            date,
+            date: reminder.date,
             lang: who.lang,
             tz: who.tz.clone(),
             mastodon: who.prefs.mastodon_instance.clone(),
             code_len: who.code.chars().count(),
-            streak,
+            streak: reminder.streak,
         };
         let cached = self
             .texts
             .entry(shape)
-            .or_insert_with(|| trusted_template(app, who, items, date, streak, now));
+            .or_insert_with(|| trusted_template(app, reminder));
         match cached {
             Some(text) => text
                 .replace(&code_placeholder(0, who.code.len()), &who.code)
                 .replace(NAMES[0], &who.display_name),
-            None => render(app, who, items, date, streak, now),
+            None => render(app, reminder),
         }
     }
 }
@@ -94,22 +97,21 @@ fn code_placeholder(n: usize, len: usize) -> String {
 
 /// The shape's text with placeholder 0, if rendering with placeholder 1 gives the same text up to
 /// the substitution.
-fn trusted_template(
-    app: &App,
-    who: &Ambassador,
-    items: &[&Item],
-    date: NaiveDate,
-    streak: u32,
-    now: DateTime<Utc>,
-) -> Option<String> {
-    let len = who.code.len();
+fn trusted_template(app: &App, reminder: &Reminder) -> Option<String> {
+    let len = reminder.who.code.len();
     let with = |n: usize| {
         let stand_in = Ambassador {
             display_name: NAMES[n].to_string(),
             code: code_placeholder(n, len),
-            ..who.clone()
+            ..reminder.who.clone()
         };
-        render(app, &stand_in, items, date, streak, now)
+        render(
+            app,
+            &Reminder {
+                who: &stand_in,
+                ..*reminder
+            },
+        )
     };
     let (first, second) = (with(0), with(1));
     let substituted = first
@@ -119,20 +121,18 @@ fn trusted_template(
 }
 
 /// The reminder rendered directly (`nudges.reminder`).
-pub(super) fn render(
-    app: &App,
-    who: &Ambassador,
-    items: &[&Item],
-    date: NaiveDate,
-    streak: u32,
-    now: DateTime<Utc>,
-) -> String {
-    let cards: Vec<Value> = items.iter().map(|item| kit_vars(app, item, who, now)).collect();
+pub(super) fn render(app: &App, reminder: &Reminder) -> String {
+    let who = reminder.who;
+    let cards: Vec<Value> = reminder
+        .items
+        .iter()
+        .map(|item| kit_vars(app, item, who, reminder.now))
+        .collect();
     let vars = json!({
         "name": who.display_name,
-        "date": date.to_string(),
+        "date": reminder.date.to_string(),
         "items": cards,
-        "streak": streak,
+        "streak": reminder.streak,
         "prefix": app.settings.prefix,
     });
     app.prompts.render(who.lang, "nudges.reminder", &vars)

@@ -2,7 +2,7 @@
 //! languages, zones, Mastodon servers, streaks and item texts. (A template that transforms the
 //! name is tested end to end in `tests/scheduler_texts.rs`.)
 
-use super::{render, ReminderCache};
+use super::{render, Reminder, ReminderCache};
 use crate::app::{App, Settings};
 use crate::domain::{
     Ambassador, AmbassadorId, Caption, Intent, Item, ItemId, ItemKind, ItemStatus, Lang, Network, Prefs, Role,
@@ -99,8 +99,15 @@ fn check_cache_matches_direct_rendering(prompts: &Prompts, first_text: &str) -> 
     let mut cache = ReminderCache::default();
     for streak in [0, 3] {
         for who in people() {
-            let direct = render(&app, &who, &todays, date, streak, now());
-            let cached = cache.text(&app, &who, &todays, date, streak, now());
+            let reminder = Reminder {
+                who: &who,
+                items: &todays,
+                date,
+                streak,
+                now: now(),
+            };
+            let direct = render(&app, &reminder);
+            let cached = cache.text(&app, &reminder);
             assert_eq!(
                 cached, direct,
                 "{} (code {:?}), streak {streak}",
@@ -114,8 +121,15 @@ fn check_cache_matches_direct_rendering(prompts: &Prompts, first_text: &str) -> 
     let other = [item(3, "Another post")];
     let who = &people()[0];
     let next = date.succ_opt().unwrap_or(date);
-    let direct = render(&app, who, &[&other[0]], next, 0, now());
-    assert_eq!(cache.text(&app, who, &[&other[0]], next, 0, now()), direct);
+    let reminder = Reminder {
+        who,
+        items: &[&other[0]],
+        date: next,
+        streak: 0,
+        now: now(),
+    };
+    let direct = render(&app, &reminder);
+    assert_eq!(cache.text(&app, &reminder), direct);
     assert!(direct.contains("Another post") && direct.contains(&who.code));
     shapes
 }
