@@ -85,3 +85,58 @@ async fn a_push_due_while_the_homeserver_is_away_is_sent_once_when_it_is_back() 
     let record = bot.store.action_state(&key).expect("store");
     assert_eq!(record.map(|r| r.state), Some(ActionState::Done), "{key} confirmed");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_push_for_a_configured_room_the_bot_is_not_in_waits_and_comes_once_when_it_is_invited() {
+    let server = Synapse::shared();
+    let carla = User::register(server, "absent_carla");
+    let alice = User::register(server, "absent_alice");
+    let present = carla.create_room(&[&alice.id]);
+    let absent = carla.create_room(&[&alice.id]);
+    alice.join(&present);
+    alice.join(&absent);
+    let bot = TestBot::new(
+        server,
+        "absent_relais",
+        settings(&[&present, &absent], &[&carla.id], noon()),
+        &[&carla.id],
+    );
+    let running = bot.start_with(options_at(tomorrow_at(noon(), -3600)), password());
+    carla.invite(&present, &bot.user_id);
+    bot.joined(&carla, &present).await;
+    let add = format!("!post add\ntitle: {TITLE}\nlink: https://example.org/wetland\ntext.en: Come along!");
+    says(&bot, &carla, &present, &add);
+    says(&bot, &carla, &present, "!post approve c1");
+    running.stop().await.expect("orderly stop");
+
+    // The push comes due: it goes out in the room the bot is in, and waits for the other one.
+    let running = bot.start_with(options_at(tomorrow_at(noon(), -3)), password());
+    eventually(Duration::from_secs(40), "the push where the bot is", || {
+        bot_messages_containing(&alice, &present, &bot.user_id, TITLE)
+            .first()
+            .cloned()
+    })
+    .await;
+    tokio::time::sleep(Duration::from_secs(8)).await;
+    let date = tomorrow_at(noon(), 0).date_naive();
+    let waiting = format!("push:matrix:{absent}:{date}");
+    assert_eq!(
+        action_state(&bot, &waiting),
+        Some(ActionState::Started),
+        "{waiting} waits, not confirmed"
+    );
+
+    // Invited, the bot joins and the push arrives once.
+    carla.invite(&absent, &bot.user_id);
+    eventually(Duration::from_secs(60), "the push once the bot is in the room", || {
+        bot_messages_containing(&alice, &absent, &bot.user_id, TITLE)
+            .first()
+            .cloned()
+    })
+    .await;
+    sentinel(&bot, &alice, &absent).await;
+    running.stop().await.expect("orderly stop");
+    assert_eq!(action_state(&bot, &waiting), Some(ActionState::Done), "{waiting}");
+    assert_eq!(bot_messages_containing(&alice, &absent, &bot.user_id, TITLE).len(), 1);
+    assert_eq!(bot_messages_containing(&alice, &present, &bot.user_id, TITLE).len(), 1);
+}

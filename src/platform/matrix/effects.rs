@@ -12,7 +12,7 @@ use matrix_sdk::attachment::AttachmentConfig;
 use matrix_sdk::room::MessagesOptions;
 use matrix_sdk::ruma::api::error::ErrorKind;
 use matrix_sdk::ruma::{OwnedTransactionId, UserId};
-use matrix_sdk::Room;
+use matrix_sdk::{Room, RoomState};
 use serde_json::{json, Value};
 
 /// A message could not be sent for now (the homeserver is unreachable): handle the event again later.
@@ -248,7 +248,7 @@ impl Adapter<'_> {
     /// The joined room the configuration calls `room`.
     pub(super) fn configured_room(&self, room: &RoomRef) -> Option<Room> {
         let (id, _) = self.rooms.iter().find(|(_, configured)| **configured == room.room)?;
-        self.client.get_room(id)
+        self.client.get_room(id).filter(|r| r.state() == RoomState::Joined)
     }
 
     pub(super) async fn post(
@@ -262,8 +262,8 @@ impl Adapter<'_> {
             return Ok(None);
         }
         let Some(target) = self.configured_room(room) else {
-            tracing::warn!(%room, "post for a room the bot has not joined: not sent");
-            return Ok(None);
+            tracing::warn!(%room, "post for a room the bot is not in: it waits until the bot is back in the room");
+            return Err(Retry);
         };
         let mut content = notice_content(text, &[], &Relation::None);
         content[KEY_FIELD] = json!(key);
@@ -300,8 +300,8 @@ impl Adapter<'_> {
             return Ok(None);
         }
         let Some(target) = self.configured_room(room) else {
-            tracing::warn!(%room, "upload for a room the bot has not joined: not sent");
-            return Ok(None);
+            tracing::warn!(%room, "upload for a room the bot is not in: it waits until the bot is back in the room");
+            return Err(Retry);
         };
         let content_type: mime::Mime = mime.parse().unwrap_or(mime::APPLICATION_OCTET_STREAM);
         let config = AttachmentConfig::new().txn_id(transaction_id(key));

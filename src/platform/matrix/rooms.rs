@@ -9,6 +9,8 @@ use matrix_sdk::RoomState;
 
 /// How many times a join is attempted before giving up until the next invitation or restart.
 const JOIN_ATTEMPTS: u32 = 5;
+/// How often the bot tries to join configured rooms it is missing while posts for them wait.
+const REJOIN_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
 /// A join whose membership event is at most this old (either way, for clock differences) is
 /// one this process made.
 const FRESH_JOIN_MS: i64 = 60_000;
@@ -47,6 +49,40 @@ impl Adapter<'_> {
             }
             if let Some(room_id) = self.join_with_retry(&target).await {
                 self.rooms.insert(room_id, configured);
+            }
+        }
+    }
+
+    /// Tries once to join each configured room the bot is not in (it may have been removed, or
+    /// not invited yet), at most once per [`REJOIN_EVERY`]: scheduled posts for them wait.
+    pub(super) async fn rejoin_missing_rooms(&mut self) {
+        let now = std::time::Instant::now();
+        if self
+            .last_rejoin
+            .is_some_and(|last| now.duration_since(last) < REJOIN_EVERY)
+        {
+            return;
+        }
+        self.last_rejoin = Some(now);
+        for configured in self.configured_rooms() {
+            let inside = self.rooms.iter().any(|(id, c)| {
+                *c == configured && self.client.get_room(id).is_some_and(|r| r.state() == RoomState::Joined)
+            });
+            let Ok(target) = OwnedRoomOrAliasId::try_from(configured.as_str()) else {
+                continue;
+            };
+            if inside {
+                continue;
+            }
+            match self.client.join_room_by_id_or_alias(&target, &[]).await {
+                Ok(room) => {
+                    tracing::info!(room = %configured, "joined a configured room the bot was not in");
+                    self.joined_here.insert(room.room_id().to_owned(), chrono::Utc::now());
+                    self.rooms.insert(room.room_id().to_owned(), configured);
+                }
+                Err(error) => {
+                    tracing::warn!(room = %configured, %error, "the bot is not in this configured room and cannot join it (invite it again): its scheduled posts wait")
+                }
             }
         }
     }

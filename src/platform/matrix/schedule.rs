@@ -113,6 +113,10 @@ impl Adapter<'_> {
         }
         let keys: Vec<&str> = delivered.iter().map(String::as_str).collect();
         self.schedule.confirm(self.app, &keys);
+        if !unsent.is_empty() {
+            // A post may wait for a room the bot is not in.
+            self.rejoin_missing_rooms().await;
+        }
         self.schedule.unsent.extend(unsent);
         delivered.len()
     }

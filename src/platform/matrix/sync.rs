@@ -72,6 +72,8 @@ pub struct Adapter<'a> {
     trimmer: Trimmer,
     /// Encrypted events waiting for their room keys.
     pub(super) awaiting: AwaitingKeys,
+    /// When configured rooms the bot is missing were last joined again.
+    pub(super) last_rejoin: Option<std::time::Instant>,
 }
 
 impl<'a> Adapter<'a> {
@@ -101,6 +103,7 @@ impl<'a> Adapter<'a> {
             known: Known::default(),
             trimmer: Trimmer::new(Duration::from_secs(60)),
             awaiting: AwaitingKeys::default(),
+            last_rejoin: None,
         })
     }
 
