@@ -25,14 +25,8 @@ async fn a_command_in_an_encrypted_room_gets_an_encrypted_answer() {
 
     let client = sdk_client(server, "e2e_alice", "e2e_alice-secret").await;
     client.sync_once(SyncSettings::default()).await.expect("first sync");
-    let room = client
-        .get_room(<&matrix_sdk::ruma::RoomId>::try_from(room_id.as_str()).expect("room id"))
-        .expect("joined room");
-    let sent = room
-        .send_raw("m.room.message", json!({"msgtype": "m.text", "body": "!help"}))
-        .await
-        .expect("encrypted send");
-    let command = sent.response.event_id.to_string();
+    let room = joined_room(&client, &room_id);
+    let command = say_encrypted(&room, "!help").await;
 
     let on_server: Vec<Value> = alice.events(&room_id);
     let raw_command = on_server
@@ -90,14 +84,8 @@ async fn a_command_whose_room_key_comes_later_is_answered_when_it_comes() {
             Some(&json!({"messages": {bot.user_id.as_str(): {"*": {"n": n}}}})),
         );
     }
-    let room = client
-        .get_room(<&matrix_sdk::ruma::RoomId>::try_from(room_id.as_str()).expect("room id"))
-        .expect("joined room");
-    let sent = room
-        .send_raw("m.room.message", json!({"msgtype": "m.text", "body": "!help"}))
-        .await
-        .expect("encrypted send");
-    let command = sent.response.event_id.to_string();
+    let room = joined_room(&client, &room_id);
+    let command = say_encrypted(&room, "!help").await;
 
     let running = bot.start();
     let answer = decrypted_answer(&client, &bot.user_id, &command).await;
@@ -109,11 +97,8 @@ async fn a_command_whose_room_key_comes_later_is_answered_when_it_comes() {
     // Answered once, and not again after a restart.
     running.stop().await.expect("orderly stop");
     let running = bot.start();
-    let sent = room
-        .send_raw("m.room.message", json!({"msgtype": "m.text", "body": "!me"}))
-        .await
-        .expect("encrypted send");
-    decrypted_answer(&client, &bot.user_id, sent.response.event_id.as_str()).await;
+    let sentinel = say_encrypted(&room, "!me").await;
+    decrypted_answer(&client, &bot.user_id, &sentinel).await;
     running.stop().await.expect("orderly stop");
     let mut options = matrix_sdk::room::MessagesOptions::backward();
     options.limit = 100u32.into();
@@ -128,6 +113,22 @@ async fn a_command_whose_room_key_comes_later_is_answered_when_it_comes() {
         answers, 1,
         "the late command is answered once, not again after a restart"
     );
+}
+
+/// The room `room_id` as the test client knows it (joined).
+fn joined_room(client: &matrix_sdk::Client, room_id: &str) -> matrix_sdk::Room {
+    client
+        .get_room(<&matrix_sdk::ruma::RoomId>::try_from(room_id).expect("room id"))
+        .expect("joined room")
+}
+
+/// Sends `body` as an encrypted text message in `room`; its event id.
+async fn say_encrypted(room: &matrix_sdk::Room, body: &str) -> String {
+    let sent = room
+        .send_raw("m.room.message", json!({"msgtype": "m.text", "body": body}))
+        .await
+        .expect("encrypted send");
+    sent.response.event_id.to_string()
 }
 
 /// A private room `owner` creates with encryption on.

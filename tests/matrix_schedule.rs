@@ -29,12 +29,7 @@ async fn the_daily_push_is_posted_once_at_its_time_and_not_again_after_a_restart
 
     // The bot's clock three seconds before the push time: exactly one push appears.
     let running = bot.start_with(options_at(tomorrow_at(noon(), -3)), password());
-    let push = eventually(Duration::from_secs(40), "the daily push", || {
-        bot_messages_containing(&alice, &room, &bot.user_id, TITLE)
-            .first()
-            .cloned()
-    })
-    .await;
+    let push = the_push(&bot, &alice, &room, 40, "the daily push").await;
     assert_eq!(push["content"]["msgtype"], "m.notice", "{push}");
     sentinel(&bot, &alice, &room).await;
     running.stop().await.expect("orderly stop");
@@ -72,12 +67,7 @@ async fn a_push_due_while_the_homeserver_is_away_is_sent_once_when_it_is_back() 
         "{key} not confirmed"
     );
     server.start_again();
-    eventually(Duration::from_secs(60), "the push once the homeserver is back", || {
-        bot_messages_containing(&alice, &room, &bot.user_id, TITLE)
-            .first()
-            .cloned()
-    })
-    .await;
+    the_push(&bot, &alice, &room, 60, "the push once the homeserver is back").await;
     sentinel(&bot, &alice, &room).await;
     running.stop().await.expect("orderly stop");
     assert_eq!(bot_messages_containing(&alice, &room, &bot.user_id, TITLE).len(), 1);
@@ -111,12 +101,7 @@ async fn a_push_for_a_configured_room_the_bot_is_not_in_waits_and_comes_once_whe
 
     // The push comes due: it goes out in the room the bot is in, and waits for the other one.
     let running = bot.start_with(options_at(tomorrow_at(noon(), -3)), password());
-    eventually(Duration::from_secs(40), "the push where the bot is", || {
-        bot_messages_containing(&alice, &present, &bot.user_id, TITLE)
-            .first()
-            .cloned()
-    })
-    .await;
+    the_push(&bot, &alice, &present, 40, "the push where the bot is").await;
     tokio::time::sleep(Duration::from_secs(8)).await;
     let date = tomorrow_at(noon(), 0).date_naive();
     let waiting = format!("push:matrix:{absent}:{date}");
@@ -128,15 +113,20 @@ async fn a_push_for_a_configured_room_the_bot_is_not_in_waits_and_comes_once_whe
 
     // Invited, the bot joins and the push arrives once.
     carla.invite(&absent, &bot.user_id);
-    eventually(Duration::from_secs(60), "the push once the bot is in the room", || {
-        bot_messages_containing(&alice, &absent, &bot.user_id, TITLE)
-            .first()
-            .cloned()
-    })
-    .await;
+    the_push(&bot, &alice, &absent, 60, "the push once the bot is in the room").await;
     sentinel(&bot, &alice, &absent).await;
     running.stop().await.expect("orderly stop");
     assert_eq!(action_state(&bot, &waiting), Some(ActionState::Done), "{waiting}");
     assert_eq!(bot_messages_containing(&alice, &absent, &bot.user_id, TITLE).len(), 1);
     assert_eq!(bot_messages_containing(&alice, &present, &bot.user_id, TITLE).len(), 1);
+}
+
+/// The bot's push (the post titled [`TITLE`]) in `room` as `user` sees it, awaited up to `seconds`.
+async fn the_push(bot: &TestBot, user: &User, room: &str, seconds: u64, what: &str) -> serde_json::Value {
+    eventually(Duration::from_secs(seconds), what, || {
+        bot_messages_containing(user, room, &bot.user_id, TITLE)
+            .first()
+            .cloned()
+    })
+    .await
 }
