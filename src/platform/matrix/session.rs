@@ -117,15 +117,19 @@ const SQLITE_CACHE_BYTES: u32 = 512 * 1024;
 /// The write-ahead log is truncated back to this size after checkpoints.
 const SQLITE_JOURNAL_LIMIT_BYTES: u32 = 2 * 1024 * 1024;
 
-async fn build_client(config: &MatrixConfig, store: Option<&Path>) -> Result<Client, MatrixError> {
-    // matrix-sdk retries a failed request a little (rate limits, `M_LIMIT_EXCEEDED`, wait for
-    // their `retry_after`); longer outages surface to the sync loop, which logs and backs off.
-    let requests = RequestConfig::new()
+/// How the bot's requests are retried: matrix-sdk retries a failed request a little (rate limits,
+/// `M_LIMIT_EXCEEDED`, waiting for their `retry_after`); longer outages surface to the sync loop,
+/// which logs and backs off. Every request the adapter makes itself must start from this.
+pub(super) fn request_config() -> RequestConfig {
+    RequestConfig::new()
         .retry_limit(3)
-        .max_retry_time(Duration::from_secs(30));
+        .max_retry_time(Duration::from_secs(30))
+}
+
+async fn build_client(config: &MatrixConfig, store: Option<&Path>) -> Result<Client, MatrixError> {
     let mut builder = Client::builder()
         .homeserver_url(&config.homeserver)
-        .request_config(requests)
+        .request_config(request_config())
         .handle_refresh_tokens();
     if let Some(path) = store {
         // Two connections per database (one writer, one reader) and small page caches: a bot

@@ -16,7 +16,7 @@ use crate::app::App;
 use crate::platform::heap::Trimmer;
 use chrono::{DateTime, TimeZone, Utc};
 use futures_util::StreamExt;
-use matrix_sdk::config::{RequestConfig, SyncSettings};
+use matrix_sdk::config::SyncSettings;
 use matrix_sdk::room::MessagesOptions;
 use matrix_sdk::ruma::api::client::filter::{FilterDefinition, RoomEventFilter, RoomFilter};
 use matrix_sdk::ruma::api::client::sync::sync_events;
@@ -195,7 +195,8 @@ impl<'a> Adapter<'a> {
         request.since = Some(token.clone());
         request.timeout = Some(timeout);
         request.use_state_after = true;
-        let config = RequestConfig::new().timeout(REQUEST_TIMEOUT + timeout);
+        // The client's retries, not the unbounded default: an outage must come back to this loop.
+        let config = super::session::request_config().timeout(REQUEST_TIMEOUT + timeout);
         let raw = self
             .client
             .send(request)
