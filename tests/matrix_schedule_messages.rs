@@ -6,15 +6,14 @@
 #[path = "matrix_support/mod.rs"]
 mod matrix_support;
 
-use chrono::{DateTime, Datelike, NaiveTime, Utc};
+use chrono::{NaiveTime, Utc};
 use matrix_sdk::config::SyncSettings;
-use matrix_sdk::room::MessagesOptions;
-use matrix_sdk::ruma::RoomId;
 use matrix_sdk::Client;
+use matrix_support::e2e::{decrypted_messages, encrypting_client};
 use matrix_support::synapse::Synapse;
+use matrix_support::weekly::{download, next_week_at, WeeklyTeam, ADD_POST};
 use matrix_support::*;
 use relais::app::ScheduleSettings;
-use relais::domain::schedule::WeeklyTime;
 use relais::domain::{Identity, Platform, WeekKey};
 use relais::platform::matrix::MatrixOptions;
 use relais::store::{ActionState, Store};
@@ -22,7 +21,6 @@ use serde_json::Value;
 use std::time::Duration;
 
 const TITLE: &str = "Heron census";
-const ADD_POST: &str = "!post add\ntitle: Heron census\nlink: https://example.org/herons\ntext.en: Count with us!";
 
 /// Waits until the scheduler has confirmed `key` (after everything of it was sent).
 async fn confirmed(bot: &TestBot, key: &str) {
@@ -53,26 +51,6 @@ fn ambassador_of(bot: &TestBot, user: &User) -> relais::domain::Ambassador {
     who.expect("an ambassador")
 }
 
-/// `user`'s own Matrix client (password `{localpart}-secret`), with end-to-end encryption: the bot's
-/// direct chats are encrypted. Synced once, so that its device keys are on the homeserver.
-async fn encrypting_client(user: &User) -> Client {
-    let client = Client::builder()
-        .homeserver_url(user.server.base_url())
-        .build()
-        .await
-        .expect("client");
-    let localpart = user.id.trim_start_matches('@').split(':').next().unwrap_or_default();
-    client
-        .matrix_auth()
-        .login_username(localpart, &format!("{localpart}-secret"))
-        .initial_device_display_name("test")
-        .send()
-        .await
-        .expect("login");
-    client.sync_once(SyncSettings::default()).await.expect("first sync");
-    client
-}
-
 /// The rooms `client` has joined and those it is invited to, sorted, after one more sync. (A
 /// client of its own: Synapse answers a repeated `/sync` without `since` from its response cache
 /// for two minutes, so `User::invites` cannot be polled.)
@@ -96,24 +74,6 @@ async fn first_invitation(client: &Client) -> String {
         }
         assert!(tokio::time::Instant::now() < deadline, "no invitation to a direct chat");
     }
-}
-
-/// `sender`'s messages in `room`, decrypted by `client` (after one more sync), oldest first.
-async fn decrypted_messages(client: &Client, room: &str, sender: &str) -> Vec<Value> {
-    let settings = SyncSettings::default().timeout(Duration::from_secs(1));
-    client.sync_once(settings).await.expect("sync");
-    let Some(room) = client.get_room(<&RoomId>::try_from(room).expect("room id")) else {
-        return Vec::new();
-    };
-    let page = room.messages(MessagesOptions::backward()).await.expect("messages");
-    let mut events: Vec<Value> = page
-        .chunk
-        .iter()
-        .filter_map(|event| serde_json::from_str::<Value>(event.raw().json().get()).ok())
-        .filter(|event| event["type"] == "m.room.message" && event["sender"] == sender)
-        .collect();
-    events.reverse();
-    events
 }
 
 /// `sender`'s first message in `room` as `client` decrypts it, waiting up to 40 s.
@@ -184,107 +144,6 @@ async fn a_reminder_reaches_the_ambassador_in_one_direct_chat_at_her_local_time_
     assert_eq!(decrypted_messages(&alice_client, &chat, &bot.user_id).await.len(), 1);
 }
 
-/// `weekly` (organisation zone: UTC in the test settings) in the week after the current ISO week,
-/// so that the week it covers is the current one.
-fn next_week_at(weekly: WeeklyTime) -> DateTime<Utc> {
-    let today = Utc::now().date_naive();
-    let monday = today - chrono::Duration::days(i64::from(today.weekday().num_days_from_monday()));
-    let day = monday + chrono::Duration::days(7 + i64::from(weekly.day.num_days_from_monday()));
-    day.and_time(weekly.time).and_utc()
-}
-
-/// A bot serving a team room (coordinator carla, ambassador alice) and a coordinators' room
-/// (carla), on the default schedule.
-struct WeeklyTeam {
-    bot: TestBot,
-    carla: User,
-    alice: User,
-    team: String,
-    coordinators: String,
-}
-
-impl WeeklyTeam {
-    /// Sets the team up with the bot's clock at `at`: an approved item and alice's claim of it
-    /// (this week, by the real clock). The bot is stopped afterwards.
-    async fn with_a_claim(server: &'static Synapse, at: DateTime<Utc>) -> WeeklyTeam {
-        let carla = User::register(server, "weekly_carla");
-        let alice = User::register(server, "weekly_alice");
-        let team = carla.create_room(&[&alice.id]);
-        alice.join(&team);
-        let coordinators = carla.create_room(&[]);
-        let mut settings = settings(&[&team, &coordinators], &[&carla.id], never_today());
-        if let Some(last) = settings.rooms.last_mut() {
-            last.coordinators_room = true;
-        }
-        let bot = TestBot::new(server, "weekly_relais", settings, &[&carla.id]);
-        let running = bot.start_with(options_at(at), password());
-        for room in [&team, &coordinators] {
-            carla.invite(room, &bot.user_id);
-            bot.joined(&carla, room).await;
-        }
-        says(&bot, &carla, &team, ADD_POST);
-        says(&bot, &carla, &team, "!post approve c1");
-        let claim = alice.say(&team, "!shared https://x.com/weekly_alice/status/1 c1");
-        answer_containing(&alice, &team, &bot.user_id, &claim, "Recorded").await;
-        sentinel(&bot, &carla, &coordinators).await;
-        running.stop().await.expect("orderly stop");
-        WeeklyTeam {
-            bot,
-            carla,
-            alice,
-            team,
-            coordinators,
-        }
-    }
-
-    /// The bot's posts of `week`'s board in the team room and of its report in the coordinators'
-    /// room, and its uploads there.
-    fn weekly_posts(&self, week: WeekKey) -> (Vec<Value>, Vec<Value>, Vec<Upload>) {
-        let (bot, carla) = (&self.bot.user_id, &self.carla);
-        let board = bot_messages_containing(carla, &self.team, bot, &format!("leaderboard, week {week}"));
-        let report = bot_messages_containing(carla, &self.coordinators, bot, &format!("Report, week {week}"));
-        (board, report, uploads(carla, &self.coordinators, bot))
-    }
-
-    fn weekly_counts(&self, week: WeekKey) -> [usize; 3] {
-        let (board, report, uploads) = self.weekly_posts(week);
-        [board.len(), report.len(), uploads.len()]
-    }
-}
-
-/// One of the bot's file messages: msgtype, body (the file name), mimetype, `mxc://` url.
-type Upload = (String, String, String, String);
-
-/// The bot's file uploads in `room`, oldest first.
-fn uploads(user: &User, room: &str, bot: &str) -> Vec<Upload> {
-    let text = |e: &Value, field: &str| e.pointer(field).and_then(Value::as_str).unwrap_or_default().to_string();
-    let fields = [
-        "/content/msgtype",
-        "/content/body",
-        "/content/info/mimetype",
-        "/content/url",
-    ];
-    messages_from(&user.events(room), bot)
-        .into_iter()
-        .filter(|e| matches!(e["content"]["msgtype"].as_str(), Some("m.image" | "m.file")))
-        .map(|e| {
-            let [msgtype, body, mime, url] = fields.map(|f| text(e, f));
-            (msgtype, body, mime, url)
-        })
-        .collect()
-}
-
-/// The bytes of an `mxc://` upload, as text (a PNG's first byte is not UTF-8: U+FFFD).
-fn download(user: &User, mxc: &str) -> String {
-    let path = format!("/_matrix/client/v1/media/download/{}", mxc.trim_start_matches("mxc://"));
-    let answer = user
-        .server
-        .request("GET", &path, Some(&user.token), None)
-        .expect("HTTP to Synapse");
-    assert_eq!(answer.status, 200, "download {mxc}: {answer:?}");
-    answer.body
-}
-
 /// The board ranks alice with her points; the report counts her reshare and comes with the
 /// week's chart (a PNG) and CSV (her reshare in it).
 fn assert_weekly_contents(team: &WeeklyTeam, week: WeekKey) {
@@ -342,7 +201,7 @@ async fn the_weekly_leaderboard_and_report_are_posted_at_their_times_and_not_aga
         "the board covers this week"
     );
     let (first, last) = (board_at.min(report_at), board_at.max(report_at));
-    let team = WeeklyTeam::with_a_claim(Synapse::shared(), first - seconds(3600)).await;
+    let team = WeeklyTeam::with_a_claim(Synapse::shared(), "weekly", first - seconds(3600), false).await;
     assert_eq!(team.weekly_counts(week), [0, 0, 0], "nothing before its time");
 
     // The bot's clock three seconds before the first of them.

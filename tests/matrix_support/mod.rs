@@ -6,6 +6,10 @@
 #[path = "../support/synapse.rs"]
 pub mod synapse;
 
+pub mod e2e;
+pub mod rooms;
+pub mod weekly;
+
 use chrono::{DateTime, NaiveTime, Utc};
 use relais::app::{App, RoomSettings, Settings};
 use relais::config::Matrix as MatrixConfig;
@@ -404,16 +408,24 @@ pub async fn team_on(
     push_time: NaiveTime,
     options: MatrixOptions,
 ) -> (TestBot, RunningBot, User, User, String) {
+    team_with(server, prefix, push_time, options, |_| {}).await
+}
+
+/// [`team_on`] with `adjust` applied to the settings (a shorter grace window…).
+pub async fn team_with(
+    server: &'static Synapse,
+    prefix: &str,
+    push_time: NaiveTime,
+    options: MatrixOptions,
+    adjust: impl FnOnce(&mut Settings),
+) -> (TestBot, RunningBot, User, User, String) {
     let carla = User::register(server, &format!("{prefix}_carla"));
     let alice = User::register(server, &format!("{prefix}_alice"));
     let room = carla.create_room(&[&alice.id]);
     alice.join(&room);
-    let bot = TestBot::new(
-        server,
-        &format!("{prefix}_relais"),
-        settings(&[&room], &[&carla.id], push_time),
-        &[&carla.id],
-    );
+    let mut settings = settings(&[&room], &[&carla.id], push_time);
+    adjust(&mut settings);
+    let bot = TestBot::new(server, &format!("{prefix}_relais"), settings, &[&carla.id]);
     let running = bot.start_with(options, Some(Credentials::Password(BOT_PASSWORD.into())));
     carla.invite(&room, &bot.user_id);
     bot.joined(&carla, &room).await;

@@ -8,7 +8,6 @@ use super::state::PushRecord;
 use super::sync::{Adapter, Origin};
 use crate::app::Effect;
 use crate::domain::{AmbassadorId, Platform, RoomRef};
-use matrix_sdk::attachment::AttachmentConfig;
 use matrix_sdk::room::MessagesOptions;
 use matrix_sdk::ruma::api::error::ErrorKind;
 use matrix_sdk::ruma::{OwnedTransactionId, UserId};
@@ -18,6 +17,23 @@ use serde_json::{json, Value};
 /// A message could not be sent for now (the homeserver is unreachable): handle the event again later.
 #[derive(Debug)]
 pub struct Retry;
+
+mod upload;
+
+/// Why a post or an upload was not sent.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Unsent {
+    /// The homeserver could not be reached (or rate-limited the bot): try again later.
+    Retry,
+    /// The bot is not in the room (it never got in, left or was removed) or may not post there.
+    NotJoined,
+}
+
+impl From<Retry> for Unsent {
+    fn from(_: Retry) -> Self {
+        Unsent::Retry
+    }
+}
 
 /// A post that was sent, to be remembered (its idempotency key; a daily push's items, whose
 /// reactions are claims).
@@ -72,6 +88,32 @@ pub fn transaction_id(seed: &str) -> OwnedTransactionId {
     OwnedTransactionId::from(format!("relais-{hex}"))
 }
 
+/// What a failed post or upload means: the bot not being in the room (or not allowed to post
+/// there) is told apart from the homeserver's other answers (see [`send_failed`]).
+fn post_failed(what: &str, e: &matrix_sdk::Error) -> Result<Option<Posted>, Unsent> {
+    let not_joined = matches!(e, matrix_sdk::Error::WrongRoomState(_))
+        || matches!(e.client_api_error_kind(), Some(ErrorKind::Forbidden));
+    if not_joined {
+        tracing::warn!(error = %e, "the {what} was refused: the bot is not in the room or may not post there");
+        return Err(Unsent::NotJoined);
+    }
+    send_failed(what, e).map(|()| None).map_err(Unsent::from)
+}
+
+/// A command's post or upload for a room the bot is not in is dropped: a command is answered now
+/// or never, and waiting would hold back its sender's later commands (scheduled messages wait
+/// instead, see `schedule`).
+fn for_command(sent: Result<Option<Posted>, Unsent>, room: &RoomRef) -> Result<Option<Posted>, Retry> {
+    match sent {
+        Ok(posted) => Ok(posted),
+        Err(Unsent::Retry) => Err(Retry),
+        Err(Unsent::NotJoined) => {
+            tracing::warn!(%room, "a command's post or upload is for a configured room the bot is not in: not sent");
+            Ok(None)
+        }
+    }
+}
+
 fn send_failed(what: &str, e: &matrix_sdk::Error) -> Result<(), Retry> {
     let kind = e.client_api_error_kind();
     if matches!(kind, Some(ErrorKind::LimitExceeded(_))) {
@@ -101,14 +143,19 @@ impl Adapter<'_> {
                     let txn = key.as_deref().map(transaction_id).unwrap_or(txn);
                     self.direct_message(to, &text, txn, key.as_deref()).await?
                 }
-                Effect::Post { room, text, items, key } => posted.extend(self.post(&room, &text, items, &key).await?),
+                Effect::Post { room, text, items, key } => {
+                    posted.extend(for_command(self.post(&room, &text, items, &key).await, &room)?)
+                }
                 Effect::Upload {
                     room,
                     file_name,
                     mime,
                     bytes,
                     key,
-                } => posted.extend(self.upload(&room, &file_name, &mime, bytes, &key).await?),
+                } => posted.extend(for_command(
+                    self.upload(&room, &file_name, &mime, bytes, &key).await,
+                    &room,
+                )?),
             }
         }
         Ok(posted)
@@ -245,7 +292,7 @@ impl Adapter<'_> {
         })
     }
 
-    /// The joined room the configuration calls `room`.
+    /// The joined room the configuration calls `room` (`None` when the bot is not in it).
     pub(super) fn configured_room(&self, room: &RoomRef) -> Option<Room> {
         let (id, _) = self.rooms.iter().find(|(_, configured)| **configured == room.room)?;
         self.client.get_room(id).filter(|r| r.state() == RoomState::Joined)
@@ -257,14 +304,11 @@ impl Adapter<'_> {
         text: &str,
         items: Vec<crate::domain::ItemId>,
         key: &str,
-    ) -> Result<Option<Posted>, Retry> {
+    ) -> Result<Option<Posted>, Unsent> {
         if self.state.posted(key).is_some() {
             return Ok(None);
         }
-        let Some(target) = self.configured_room(room) else {
-            tracing::warn!(%room, "post for a room the bot is not in: it waits until the bot is back in the room");
-            return Err(Retry);
-        };
+        let target = self.configured_room(room).ok_or(Unsent::NotJoined)?;
         let mut content = notice_content(text, &[], &Relation::None);
         content[KEY_FIELD] = json!(key);
         let sent = match target
@@ -273,7 +317,7 @@ impl Adapter<'_> {
             .await
         {
             Ok(sent) => sent,
-            Err(e) => return send_failed("post", &e).map(|()| None),
+            Err(e) => return post_failed("post", &e),
         };
         let event_id = sent.response.event_id.to_string();
         let push = (!items.is_empty()).then(|| PushRecord {
@@ -286,33 +330,6 @@ impl Adapter<'_> {
             event_id,
             push,
         }))
-    }
-
-    pub(super) async fn upload(
-        &self,
-        room: &RoomRef,
-        file_name: &str,
-        mime: &str,
-        bytes: Vec<u8>,
-        key: &str,
-    ) -> Result<Option<Posted>, Retry> {
-        if self.state.posted(key).is_some() {
-            return Ok(None);
-        }
-        let Some(target) = self.configured_room(room) else {
-            tracing::warn!(%room, "upload for a room the bot is not in: it waits until the bot is back in the room");
-            return Err(Retry);
-        };
-        let content_type: mime::Mime = mime.parse().unwrap_or(mime::APPLICATION_OCTET_STREAM);
-        let config = AttachmentConfig::new().txn_id(transaction_id(key));
-        match target.send_attachment(file_name, &content_type, bytes, config).await {
-            Ok(sent) => Ok(Some(Posted {
-                key: key.to_string(),
-                event_id: sent.event_id.to_string(),
-                push: None,
-            })),
-            Err(e) => send_failed("upload", &e).map(|()| None),
-        }
     }
 }
 

@@ -4,13 +4,48 @@
 use super::policy;
 use super::sync::{Adapter, Backoff};
 use crate::domain::Platform;
-use matrix_sdk::ruma::{OwnedRoomOrAliasId, RoomId};
+use matrix_sdk::ruma::{OwnedRoomId, OwnedRoomOrAliasId, RoomId};
 use matrix_sdk::RoomState;
+use std::collections::BTreeSet;
+use std::time::{Duration, Instant};
+
+/// When the bot may next try to join the configured rooms it is missing: at once, then less and
+/// less often (backoff up to [`REJOIN_AT_MOST_EVERY`]) while scheduled posts wait for them.
+#[derive(Debug)]
+pub struct RejoinPace {
+    next: Option<Instant>,
+    backoff: Backoff,
+}
+
+impl RejoinPace {
+    pub fn new(first: Duration) -> Self {
+        RejoinPace {
+            next: None,
+            backoff: Backoff::new(first, REJOIN_AT_MOST_EVERY.max(first)),
+        }
+    }
+
+    /// Whether an attempt may be made at `now`; if so, the next one waits longer.
+    fn attempt(&mut self, now: Instant) -> bool {
+        if self.next.is_some_and(|next| now < next) {
+            return false;
+        }
+        self.next = Some(now + self.backoff.next_wait());
+        true
+    }
+
+    /// Nothing waits for a missing room any more: the next attempt may come at once.
+    pub fn reset(&mut self) {
+        self.next = None;
+        self.backoff.reset();
+    }
+}
 
 /// How many times a join is attempted before giving up until the next invitation or restart.
 const JOIN_ATTEMPTS: u32 = 5;
-/// How often the bot tries to join configured rooms it is missing while posts for them wait.
-const REJOIN_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+/// The longest wait between attempts to join configured rooms the bot is missing while posts for
+/// them wait (the first attempts come sooner, see [`RejoinPace`]).
+const REJOIN_AT_MOST_EVERY: Duration = Duration::from_secs(60);
 /// A join whose membership event is at most this old (either way, for clock differences) is
 /// one this process made.
 const FRESH_JOIN_MS: i64 = 60_000;
@@ -53,32 +88,21 @@ impl Adapter<'_> {
         }
     }
 
-    /// Tries once to join each configured room the bot is not in (it may have been removed, or
-    /// not invited yet), at most once per [`REJOIN_EVERY`]: scheduled posts for them wait.
-    pub(super) async fn rejoin_missing_rooms(&mut self) {
-        let now = std::time::Instant::now();
-        if self
-            .last_rejoin
-            .is_some_and(|last| now.duration_since(last) < REJOIN_EVERY)
-        {
+    /// Tries once to join again each configured room in `waiting` (scheduled posts wait for them),
+    /// paced by [`RejoinPace`]. The homeserver is asked even when the SDK has the bot in the room:
+    /// it may not have seen the bot leave, and joining a room the bot is in changes nothing.
+    pub(super) async fn rejoin_missing_rooms(&mut self, waiting: &BTreeSet<String>) {
+        if waiting.is_empty() || !self.rejoin.attempt(Instant::now()) {
             return;
         }
-        self.last_rejoin = Some(now);
-        for configured in self.configured_rooms() {
-            let inside = self.rooms.iter().any(|(id, c)| {
-                *c == configured && self.client.get_room(id).is_some_and(|r| r.state() == RoomState::Joined)
-            });
+        for configured in waiting {
             let Ok(target) = OwnedRoomOrAliasId::try_from(configured.as_str()) else {
                 continue;
             };
-            if inside {
-                continue;
-            }
-            match self.client.join_room_by_id_or_alias(&target, &[]).await {
-                Ok(room) => {
-                    tracing::info!(room = %configured, "joined a configured room the bot was not in");
-                    self.joined_here.insert(room.room_id().to_owned(), chrono::Utc::now());
-                    self.rooms.insert(room.room_id().to_owned(), configured);
+            match self.join_once(&target).await {
+                Ok(room_id) => {
+                    tracing::info!(room = %configured, "in the configured room again: its scheduled posts go out");
+                    self.rooms.insert(room_id, configured.clone());
                 }
                 Err(error) => {
                     tracing::warn!(room = %configured, %error, "the bot is not in this configured room and cannot join it (invite it again): its scheduled posts wait")
@@ -87,22 +111,25 @@ impl Adapter<'_> {
         }
     }
 
-    async fn join_with_retry(&mut self, target: &OwnedRoomOrAliasId) -> Option<matrix_sdk::ruma::OwnedRoomId> {
+    /// Joins `target` once. Joining a room the bot is already in changes nothing: only a fresh
+    /// join (a membership event from the last minute) makes the room new to it.
+    async fn join_once(&mut self, target: &OwnedRoomOrAliasId) -> Result<OwnedRoomId, matrix_sdk::Error> {
+        let room = self.client.join_room_by_id_or_alias(target, &[]).await?;
+        tracing::info!(room = %target, "joined room");
+        let now = chrono::Utc::now();
+        let fresh = matches!(self.own_membership(room.room_id()).await,
+            Some((_, Some(ts))) if (now.timestamp_millis() - ts).abs() < FRESH_JOIN_MS);
+        if fresh {
+            self.joined_here.insert(room.room_id().to_owned(), now);
+        }
+        Ok(room.room_id().to_owned())
+    }
+
+    async fn join_with_retry(&mut self, target: &OwnedRoomOrAliasId) -> Option<OwnedRoomId> {
         let mut backoff = Backoff::new(self.options.first_backoff, self.options.max_backoff);
         for attempt in 1..=JOIN_ATTEMPTS {
-            match self.client.join_room_by_id_or_alias(target, &[]).await {
-                Ok(room) => {
-                    tracing::info!(room = %target, "joined room");
-                    // Joining a room the bot is already in changes nothing: only a fresh join
-                    // (a membership event from the last minute) makes the room new to it.
-                    let now = chrono::Utc::now();
-                    let fresh = matches!(self.own_membership(room.room_id()).await,
-                        Some((_, Some(ts))) if (now.timestamp_millis() - ts).abs() < FRESH_JOIN_MS);
-                    if fresh {
-                        self.joined_here.insert(room.room_id().to_owned(), now);
-                    }
-                    return Some(room.room_id().to_owned());
-                }
+            match self.join_once(target).await {
+                Ok(room_id) => return Some(room_id),
                 Err(e) if attempt < JOIN_ATTEMPTS => {
                     let wait = backoff.next_wait();
                     tracing::warn!(room = %target, attempt, error = %e, retry_in_ms = wait.as_millis() as u64, "could not join room; retrying");
@@ -151,5 +178,38 @@ impl Adapter<'_> {
         if let Some(joined) = self.join_with_retry(&target).await {
             self.note_joined(&joined);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rejoin_attempts_come_at_once_then_less_and_less_often_until_reset() {
+        let start = Instant::now();
+        let mut pace = RejoinPace::new(Duration::from_secs(1));
+        let at = |s: u64| start + Duration::from_secs(s);
+        // (second, whether an attempt may be made then)
+        let rows = [
+            (0, true),
+            (0, false),
+            (1, true),
+            (2, false),
+            (3, true),
+            (6, false),
+            (7, true),
+        ];
+        for (second, expected) in rows {
+            assert_eq!(pace.attempt(at(second)), expected, "at {second} s");
+        }
+        for _ in 0..10 {
+            pace.backoff.next_wait();
+        }
+        assert!(pace.attempt(at(1000)), "at 1000 s");
+        assert!(!pace.attempt(at(1059)), "at most every {REJOIN_AT_MOST_EVERY:?}");
+        assert!(pace.attempt(at(1060)), "at 1060 s");
+        pace.reset();
+        assert!(pace.attempt(at(1061)), "at once after a reset");
     }
 }

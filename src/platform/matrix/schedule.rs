@@ -4,16 +4,17 @@
 //! could not be sent (the homeserver is away) is not confirmed and is tried again on the next
 //! round, while it is within the grace window. Which actions are due is the core's business.
 
-use super::effects::{transaction_id, Posted, Retry};
+use super::effects::{transaction_id, Posted, Unsent};
 use super::handlers::blocking;
 use super::state::PushRecord;
 use super::sync::Adapter;
 use crate::app::scheduler::{Handout, Scheduler};
 use crate::app::{App, Effect};
-use crate::domain::Identity;
+use crate::domain::{Identity, RoomRef};
 use crate::platform::ticker::{Clock, MAX_SLEEP};
 use crate::store::StoreError;
 use chrono::{DateTime, Utc};
+use std::collections::BTreeSet;
 use std::time::Duration;
 
 /// How soon handouts that could not be sent are tried again.
@@ -102,10 +103,16 @@ impl Adapter<'_> {
         let handouts = self.schedule.take_due(self.app);
         let mut delivered = Vec::new();
         let mut unsent = Vec::new();
+        // The configured rooms the bot is not in that unsent posts wait for.
+        let mut waiting = BTreeSet::new();
         for mut handout in handouts {
             match self.send_handout(&mut handout).await {
                 Ok(()) => delivered.push(handout.key),
-                Err(Retry) => unsent.push(handout),
+                Err(Unsent::Retry) => unsent.push(handout),
+                Err(Unsent::NotJoined) => {
+                    waiting.extend(handout.effects.first().and_then(room_of).map(|r| r.room.clone()));
+                    unsent.push(handout);
+                }
             }
         }
         if let Err(e) = self.save_state() {
@@ -113,16 +120,17 @@ impl Adapter<'_> {
         }
         let keys: Vec<&str> = delivered.iter().map(String::as_str).collect();
         self.schedule.confirm(self.app, &keys);
-        if !unsent.is_empty() {
-            // A post may wait for a room the bot is not in.
-            self.rejoin_missing_rooms().await;
+        if waiting.is_empty() {
+            self.rejoin.reset();
+        } else {
+            self.rejoin_missing_rooms(&waiting).await;
         }
         self.schedule.unsent.extend(unsent);
         delivered.len()
     }
 
     /// Sends a handout's effects in order; on failure the handout keeps only the effects not sent.
-    async fn send_handout(&mut self, handout: &mut Handout) -> Result<(), Retry> {
+    async fn send_handout(&mut self, handout: &mut Handout) -> Result<(), Unsent> {
         while let Some(effect) = handout.effects.first().cloned() {
             if !(handout.interrupted && self.sent_before(&effect).await) {
                 self.send_scheduled(&handout.key, effect).await?;
@@ -137,6 +145,7 @@ impl Adapter<'_> {
     async fn sent_before(&mut self, effect: &Effect) -> bool {
         let (room, key, items) = match effect {
             Effect::Post { room, key, items, .. } => (self.configured_room(room), key.as_str(), items.clone()),
+            Effect::Upload { room, key, .. } => (self.configured_room(room), key.as_str(), Vec::new()),
             Effect::Dm { to, key: Some(key), .. } => (self.dm_room(*to), key.as_str(), Vec::new()),
             _ => return false,
         };
@@ -165,7 +174,7 @@ impl Adapter<'_> {
     }
 
     /// Sends one scheduled effect; its key (or the action's) is its transaction id.
-    async fn send_scheduled(&mut self, action: &str, effect: Effect) -> Result<(), Retry> {
+    async fn send_scheduled(&mut self, action: &str, effect: Effect) -> Result<(), Unsent> {
         match effect {
             Effect::Post { room, text, items, key } => {
                 let posted = self.post(&room, &text, items, &key).await?;
@@ -185,7 +194,7 @@ impl Adapter<'_> {
             }
             Effect::Dm { to, text, key } => {
                 let key = key.as_deref().unwrap_or(action);
-                self.direct_message(to, &text, transaction_id(key), Some(key)).await
+                Ok(self.direct_message(to, &text, transaction_id(key), Some(key)).await?)
             }
             Effect::Reply { .. } | Effect::React { .. } => {
                 tracing::warn!(
@@ -195,5 +204,13 @@ impl Adapter<'_> {
                 Ok(())
             }
         }
+    }
+}
+
+/// The configured room a post or upload goes to.
+fn room_of(effect: &Effect) -> Option<&RoomRef> {
+    match effect {
+        Effect::Post { room, .. } | Effect::Upload { room, .. } => Some(room),
+        Effect::Dm { .. } | Effect::Reply { .. } | Effect::React { .. } => None,
     }
 }

@@ -8,6 +8,7 @@ use super::effects::Retry;
 use super::events::{classify, RoomEvent};
 use super::handlers::blocking;
 use super::handlers::Planned;
+use super::rooms::RejoinPace;
 use super::schedule::Schedule;
 use super::state::AdapterState;
 use super::undecrypted::AwaitingKeys;
@@ -72,8 +73,8 @@ pub struct Adapter<'a> {
     trimmer: Trimmer,
     /// Encrypted events waiting for their room keys.
     pub(super) awaiting: AwaitingKeys,
-    /// When configured rooms the bot is missing were last joined again.
-    pub(super) last_rejoin: Option<std::time::Instant>,
+    /// When configured rooms the bot is missing may be joined again.
+    pub(super) rejoin: RejoinPace,
 }
 
 impl<'a> Adapter<'a> {
@@ -103,7 +104,7 @@ impl<'a> Adapter<'a> {
             known: Known::default(),
             trimmer: Trimmer::new(Duration::from_secs(60)),
             awaiting: AwaitingKeys::default(),
-            last_rejoin: None,
+            rejoin: RejoinPace::new(options.first_backoff),
         })
     }
 
