@@ -301,8 +301,12 @@ fn start_bot(dir: &Path, server: &Synapse, bot: &str, rooms: &[String]) -> Child
         .iter()
         .map(|room| format!("[[rooms]]\nplatform = \"matrix\"\nid = \"{room}\"\n\n"))
         .collect();
+    // The store's cache on request (the default otherwise): RELAIS_BENCH_CACHE_MB=2.
+    let cache = std::env::var("RELAIS_BENCH_CACHE_MB")
+        .map(|mb| format!("cache-mb = {mb}\n"))
+        .unwrap_or_default();
     let config = format!(
-        "[organisation]\nname = \"Bench\"\n\n[bot]\nprompts-dir = \"{prompts}\"\n\n[store]\npath = \"{store}\"\n\n\
+        "[organisation]\nname = \"Bench\"\n\n[bot]\nprompts-dir = \"{prompts}\"\n\n[store]\npath = \"{store}\"\n{cache}\n\
          {rooms}[matrix]\nhomeserver = \"{hs}\"\nuser-id = \"{bot}\"\n\
          password-env = \"{PASSWORD_ENV}\"\nstate-dir = \"{state}\"\n",
         store = dir.join("store").display(),

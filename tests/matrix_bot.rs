@@ -264,3 +264,79 @@ async fn what_was_said_before_the_bot_joined_is_history_and_not_answered() {
         "the command after the join is answered (a welcome, then the answer)"
     );
 }
+
+/// The bot's account logged in over HTTP (another device than the bot's own).
+fn bot_account(bot: &TestBot) -> User {
+    let localpart = bot
+        .user_id
+        .trim_start_matches('@')
+        .split(':')
+        .next()
+        .unwrap_or_default();
+    let body = json!({
+        "type": "m.login.password",
+        "identifier": {"type": "m.id.user", "user": localpart},
+        "password": BOT_PASSWORD,
+    });
+    let answer = bot
+        .server
+        .request("POST", "/_matrix/client/v3/login", None, Some(&body))
+        .expect("HTTP to Synapse");
+    assert_eq!(answer.status, 200, "login: {answer:?}");
+    let token = answer.json()["access_token"].as_str().expect("token").to_string();
+    User {
+        id: bot.user_id.clone(),
+        token,
+        server: bot.server,
+    }
+}
+
+/// Sets (`Some((per_second, burst))`) or lifts (`None`) a message rate limit for `user` alone.
+fn limit_messages(admin: &str, server: &'static Synapse, user: &str, limit: Option<(u32, u32)>) {
+    let path = format!("/_synapse/admin/v1/users/{user}/override_ratelimit");
+    let answer = match limit {
+        Some((per_second, burst)) => {
+            let body = json!({"messages_per_second": per_second, "burst_count": burst});
+            server.request("POST", &path, Some(admin), Some(&body))
+        }
+        None => server.request("DELETE", &path, Some(admin), None),
+    };
+    assert_eq!(answer.expect("HTTP to Synapse").status, 200);
+}
+
+/// The very first sync cannot be asked for again: when the answers to a command in it cannot be
+/// sent (here the homeserver rate-limits the bot), its events are handled again from it, and the
+/// answer comes once the homeserver takes it (it used to be lost: the next sync started after it).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_command_in_the_first_sync_is_answered_once_the_homeserver_takes_answers_again() {
+    let server = Synapse::shared();
+    let (_, admin) = server.register("firstsync_admin", "admin-secret", true);
+    let carla = User::register(server, "firstsync_carla");
+    let room = carla.create_room(&[]);
+    let bot = TestBot::new(
+        server,
+        "firstsync_relais",
+        settings(&[&room], &[&carla.id], never_today()),
+        &[&carla.id],
+    );
+    // The bot's account is in the room before the bot first runs, and a command follows its join.
+    carla.invite(&room, &bot.user_id);
+    bot_account(&bot).join(&room);
+    let command = carla.say(&room, "!me");
+    // Every message of the bot is refused (M_LIMIT_EXCEEDED, retry after 1 s) until lifted.
+    limit_messages(&admin, server, &bot.user_id, Some((1, 0)));
+    let running = bot.start();
+    // (Long enough for the bot's first sync and for its sending to give up: three retries.)
+    tokio::time::sleep(Duration::from_secs(8)).await;
+    assert!(
+        answers_to(&carla.events(&room), &bot.user_id, &command).is_empty(),
+        "no answer while the bot is limited"
+    );
+    limit_messages(&admin, server, &bot.user_id, None);
+    answer(&carla, &room, &bot.user_id, &command).await;
+    sentinel(&bot, &carla, &room).await;
+    running.stop().await.expect("orderly stop");
+    let events = carla.events(&room);
+    let answers = answers_to(&events, &bot.user_id, &command);
+    assert_eq!(answers.len(), 1, "the answer, once: {answers:?}");
+}

@@ -114,23 +114,26 @@ impl<'a> Adapter<'a> {
         self.join_configured_rooms().await;
         let mut backoff = Backoff::new(self.options.first_backoff, self.options.max_backoff);
         let mut synced = false;
+        // A first sync whose answers could not all be sent: it cannot be asked for again (the
+        // next one starts after it), so its events are handled again from it.
+        let mut unanswered_first: Option<Batch> = None;
         loop {
             // Scheduled messages go out once the rooms are known (after a first sync).
             if synced {
                 self.run_due_actions().await;
             }
-            let response = tokio::select! {
-                _ = &mut shutdown => break,
-                r = self.next_batch() => r,
+            let response = match unanswered_first.take() {
+                Some(batch) => Ok(batch),
+                None => tokio::select! {
+                    _ = &mut shutdown => break,
+                    r = self.next_batch() => r,
+                },
             };
             match response {
                 Ok(response) => {
-                    let failures = backoff.reset();
-                    if failures > 0 {
-                        tracing::info!(failures, "Matrix sync works again");
-                    }
                     let through_sdk = response.through_sdk;
-                    let done = self.process(response).await?;
+                    let first = self.state.next_batch.is_none();
+                    let done = self.process(&response).await?;
                     if through_sdk && done {
                         // Room keys come through matrix-sdk's syncs.
                         self.retry_undecrypted().await;
@@ -142,9 +145,16 @@ impl<'a> Adapter<'a> {
                     }
                     synced = true;
                     if done {
+                        let failures = backoff.reset();
+                        if failures > 0 {
+                            tracing::info!(failures, "Matrix sync works again");
+                        }
                         continue;
                     }
                     tracing::warn!("the homeserver could not take the answers; the events will be handled again");
+                    if first {
+                        unanswered_first = Some(response);
+                    }
                 }
                 Err(error) => tracing::warn!(%error, "Matrix sync failed"),
             }
@@ -224,7 +234,7 @@ impl<'a> Adapter<'a> {
 
     /// Handles a sync's updates; `Ok(false)` when an answer could not be sent (the saved position
     /// does not move, so the rest is handled again after the next sync).
-    async fn process(&mut self, batch: Batch) -> Result<bool, MatrixError> {
+    async fn process(&mut self, batch: &Batch) -> Result<bool, MatrixError> {
         for room_id in &batch.invited {
             self.consider_invite(room_id).await;
         }
@@ -279,7 +289,7 @@ impl<'a> Adapter<'a> {
         }
         let done = self.carry_out(planned).await;
         if done {
-            self.state.next_batch = Some(batch.next_batch);
+            self.state.next_batch = Some(batch.next_batch.clone());
         }
         self.save_state()?;
         Ok(done)
