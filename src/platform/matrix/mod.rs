@@ -10,6 +10,7 @@
 //! long-polls no longer than until the next action is due. A failed sync is retried with
 //! exponential backoff and clear log lines.
 
+mod answers;
 mod backoff;
 mod batch;
 mod cross_signing;

@@ -1,13 +1,11 @@
-//! The sync loop: sync from the adapter's own position, hand each new event to the core (in
-//! order), carry out the effects (concurrently for different senders, in order for each), record
-//! the events as handled, and only then move the saved position.
+//! The sync loop: sync from the adapter's own position, leave out history (what came before the
+//! bot joined), hand the new events to the core and send the answers (see `answers`), and only
+//! then move the saved position.
 
 pub use super::backoff::Backoff;
 use super::batch::{sdk_event, Batch, KeyCounts, Known};
-use super::effects::Retry;
 use super::events::{classify, RoomEvent};
 use super::handlers::blocking;
-use super::handlers::Planned;
 use super::rooms::RejoinPace;
 use super::schedule::Schedule;
 use super::state::AdapterState;
@@ -16,7 +14,6 @@ use super::{MatrixConfig, MatrixError, MatrixOptions};
 use crate::app::App;
 use crate::platform::heap::Trimmer;
 use chrono::{DateTime, TimeZone, Utc};
-use futures_util::StreamExt;
 use matrix_sdk::config::SyncSettings;
 use matrix_sdk::room::MessagesOptions;
 use matrix_sdk::ruma::api::client::filter::{FilterDefinition, RoomEventFilter, RoomFilter};
@@ -28,9 +25,6 @@ use serde_json::Value;
 use std::collections::HashMap;
 use std::future::Future;
 use std::time::Duration;
-
-/// The most answers sent at the same time (to different senders).
-const SENDS_IN_FLIGHT: usize = 64;
 
 /// How long a request may take beyond a sync's long-poll timeout.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
@@ -359,81 +353,6 @@ impl<'a> Adapter<'a> {
         }
         tracing::warn!(room = %room.room_id(), "gap too long: older missed messages are not answered");
         Ok(true)
-    }
-
-    /// Hands one event not handled yet to the core; its answer, if it has one.
-    pub(super) async fn plan(&mut self, room: &Room, event_id: &str, value: &Value) -> Option<Planned> {
-        if self.state.is_handled(event_id) {
-            return None;
-        }
-        match classify(value, &self.own_user) {
-            RoomEvent::Message(message) => self.on_message(room, message).await,
-            RoomEvent::Reaction {
-                event_id,
-                sender,
-                target,
-                key,
-            } => self.on_reaction(room, &event_id, &sender, &target, &key).await,
-            RoomEvent::Redaction {
-                event_id,
-                sender,
-                redacts,
-            } => self.on_redaction(room, &event_id, &sender, &redacts).await,
-            RoomEvent::OwnJoin => None,
-            RoomEvent::Ignored(reason) => {
-                tracing::trace!(event = event_id, ?reason, "event ignored");
-                None
-            }
-        }
-    }
-
-    /// Sends the planned answers: one sender's in order, different senders' at the same time.
-    /// Each event whose answers all went out is recorded as handled (not saved yet). `false`
-    /// when some could not be sent: those events, and the later ones of the same sender, stay
-    /// unhandled and come again with the next sync from the saved position.
-    pub(super) async fn carry_out(&mut self, planned: Vec<Planned>) -> bool {
-        if planned.is_empty() {
-            return true;
-        }
-        let mut queues: Vec<Vec<Planned>> = Vec::new();
-        for answer in planned {
-            let same = |q: &&mut Vec<Planned>| {
-                q.first().is_some_and(|p| {
-                    p.origin.sender == answer.origin.sender && p.origin.room.room_id() == answer.origin.room.room_id()
-                })
-            };
-            match queues.iter_mut().find(same) {
-                Some(queue) => queue.push(answer),
-                None => queues.push(vec![answer]),
-            }
-        }
-        let this = &*self;
-        let sent: Vec<_> = futures_util::stream::iter(queues.into_iter().map(|queue| async move {
-            let mut done = Vec::new();
-            for mut answer in queue {
-                let effects = std::mem::take(&mut answer.effects);
-                match this.apply(&answer.origin, effects).await {
-                    Ok(posted) => done.push((answer, posted)),
-                    Err(Retry) => return (done, false),
-                }
-            }
-            (done, true)
-        }))
-        .buffer_unordered(SENDS_IN_FLIGHT)
-        .collect()
-        .await;
-        let mut all_sent = true;
-        for (done, complete) in sent {
-            all_sent &= complete;
-            for (answer, posted) in done {
-                self.remember_posted(posted);
-                if let Some(claim) = answer.claim {
-                    self.state.record_reaction_claim(claim);
-                }
-                self.state.mark_handled(&answer.event_id);
-            }
-        }
-        all_sent
     }
 }
 
