@@ -1,6 +1,7 @@
 //! The Matrix adapter in an end-to-end encrypted room: a command from an encrypting client (built
 //! with matrix-sdk) is decrypted and answered, and the client decrypts the answer; a command whose
-//! room key comes in a later sync than the command itself is answered when the key comes.
+//! room key comes in a later sync than the command itself is answered when the key comes, even
+//! when the bot is restarted while the command waits.
 
 #[path = "matrix_support/mod.rs"]
 mod matrix_support;
@@ -76,14 +77,7 @@ async fn a_command_whose_room_key_comes_later_is_answered_when_it_comes() {
 
     // While the bot is away, more to-device messages wait for it than one sync delivers (100), so
     // the room key of the next command comes one sync after the command itself.
-    for n in 0..150 {
-        let path = format!("/_matrix/client/v3/sendToDevice/io.relais.test.filler/late-{n}");
-        alice.call(
-            "PUT",
-            &path,
-            Some(&json!({"messages": {bot.user_id.as_str(): {"*": {"n": n}}}})),
-        );
-    }
+    to_device_fillers(&alice, &bot, "late", 150);
     let room = joined_room(&client, &room_id);
     let command = say_encrypted(&room, "!help").await;
 
@@ -100,19 +94,87 @@ async fn a_command_whose_room_key_comes_later_is_answered_when_it_comes() {
     let sentinel = say_encrypted(&room, "!me").await;
     decrypted_answer(&client, &bot.user_id, &sentinel).await;
     running.stop().await.expect("orderly stop");
+    assert_eq!(
+        answers_in(&room, &command).await,
+        1,
+        "the late command is answered once, not again after a restart"
+    );
+}
+
+/// An encrypted command that came before its room key is saved while it waits: the bot stopped
+/// before the key came, and started again, still answers it, once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_command_waiting_for_its_room_key_across_a_restart_is_answered_once() {
+    let server = Synapse::shared();
+    let alice = User::register(server, "e2e_wait_alice");
+    let room_id = encrypted_room(&alice);
+    let bot = TestBot::new(
+        server,
+        "e2e_wait_relais",
+        settings(&[&room_id], &[], never_today()),
+        &[],
+    );
+    let running = bot.start();
+    alice.invite(&room_id, &bot.user_id);
+    bot.joined(&alice, &room_id).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let client = sdk_client(server, "e2e_wait_alice", "e2e_wait_alice-secret").await;
+    client.sync_once(SyncSettings::default()).await.expect("first sync");
+    running.stop().await.expect("orderly stop");
+
+    // The room key of the next command comes several syncs after the command itself.
+    to_device_fillers(&alice, &bot, "wait", 600);
+    let room = joined_room(&client, &room_id);
+    let command = say_encrypted(&room, "!help").await;
+
+    // The bot is stopped as soon as it has saved the command as waiting for its key.
+    let waiting = bot.state_dir.join(relais::platform::matrix::state::WAITING_FILE);
+    let waits = || std::fs::read_to_string(&waiting).is_ok_and(|text| text.contains(&command));
+    let running = bot.start();
+    eventually(Duration::from_secs(30), "the command saved as waiting", || {
+        waits().then_some(())
+    })
+    .await;
+    running.stop().await.expect("orderly stop");
+    assert!(waits(), "the bot stopped before the key came");
+
+    let running = bot.start();
+    let answer = decrypted_answer(&client, &bot.user_id, &command).await;
+    assert!(
+        answer["content"]["body"].as_str().is_some_and(|b| b.contains("today")),
+        "{answer}"
+    );
+    let sentinel = say_encrypted(&room, "!me").await;
+    decrypted_answer(&client, &bot.user_id, &sentinel).await;
+    running.stop().await.expect("orderly stop");
+    assert!(!waits(), "nothing waits any more");
+    assert_eq!(answers_in(&room, &command).await, 1, "answered once");
+}
+
+/// Sends `count` to-device messages to the bot (more than one sync delivers: 100), so that what is
+/// sent to it next comes some syncs later.
+fn to_device_fillers(sender: &User, bot: &TestBot, tag: &str, count: usize) {
+    for n in 0..count {
+        let path = format!("/_matrix/client/v3/sendToDevice/io.relais.test.filler/{tag}-{n}");
+        sender.call(
+            "PUT",
+            &path,
+            Some(&json!({"messages": {bot.user_id.as_str(): {"*": {"n": n}}}})),
+        );
+    }
+}
+
+/// How many of the latest 100 events of `room` answer `command` (in reply to it).
+async fn answers_in(room: &matrix_sdk::Room, command: &str) -> usize {
     let mut options = matrix_sdk::room::MessagesOptions::backward();
     options.limit = 100u32.into();
     let messages = room.messages(options).await.expect("room messages");
-    let answers = messages
+    messages
         .chunk
         .iter()
         .filter_map(|event| serde_json::from_str::<Value>(event.raw().json().get()).ok())
-        .filter(|e| e["content"]["m.relates_to"]["m.in_reply_to"]["event_id"] == command.as_str())
-        .count();
-    assert_eq!(
-        answers, 1,
-        "the late command is answered once, not again after a restart"
-    );
+        .filter(|e| e["content"]["m.relates_to"]["m.in_reply_to"]["event_id"] == command)
+        .count()
 }
 
 /// The room `room_id` as the test client knows it (joined).

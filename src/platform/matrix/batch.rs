@@ -48,7 +48,7 @@ pub struct JoinedUpdate {
 }
 
 /// An encrypted event waiting for its room key.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Undecrypted {
     pub event_id: String,
     /// The event as received (`m.room.encrypted`).

@@ -1,7 +1,8 @@
 //! The adapter's own persisted state in `state-dir`: the sync position after which every event
 //! has been handled and the recently handled event ids (`relais-sync.log`, an append-only
 //! journal), and what the bot posted (`relais-posts.json`: daily pushes, reaction claims,
-//! idempotency keys of sent posts).
+//! idempotency keys of sent posts; `relais-waiting.json`, encrypted events waiting for their
+//! keys, is kept by `undecrypted`).
 //!
 //! matrix-sdk saves its sync token before event handlers run, so a crash could skip an event.
 //! The journal is appended only AFTER a batch's effects were carried out: on restart the adapter
@@ -24,6 +25,7 @@ const JOURNAL_MAX_LINES: usize = 4 * HANDLED_KEPT;
 /// File names in the state directory.
 pub const JOURNAL_FILE: &str = "relais-sync.log";
 pub const POSTS_FILE: &str = "relais-posts.json";
+pub const WAITING_FILE: &str = "relais-waiting.json";
 
 /// Why the state files could not be read or written.
 #[derive(Debug, thiserror::Error)]
@@ -234,7 +236,7 @@ impl AdapterState {
     }
 }
 
-fn corrupt(path: &Path, reason: String) -> StateError {
+pub(super) fn corrupt(path: &Path, reason: String) -> StateError {
     StateError::Corrupt {
         path: path.display().to_string(),
         reason,
@@ -248,7 +250,7 @@ fn io_error(path: &Path) -> impl Fn(std::io::Error) -> StateError + '_ {
     }
 }
 
-fn read_optional(path: &Path) -> Result<Option<String>, StateError> {
+pub(super) fn read_optional(path: &Path) -> Result<Option<String>, StateError> {
     match std::fs::read(path) {
         Ok(bytes) => String::from_utf8(bytes)
             .map(Some)

@@ -97,7 +97,7 @@ impl<'a> Adapter<'a> {
             key_counts: None,
             known: Known::default(),
             trimmer: Trimmer::new(Duration::from_secs(60)),
-            awaiting: AwaitingKeys::default(),
+            awaiting: AwaitingKeys::load(&config.state_dir)?,
             rejoin: RejoinPace::new(options.first_backoff),
         })
     }
@@ -222,7 +222,10 @@ impl<'a> Adapter<'a> {
         Ok(Batch::from_sdk(response))
     }
 
+    /// Saves the events waiting for their keys, then the adapter state (the sync position last:
+    /// it moves past those events).
     pub(super) fn save_state(&mut self) -> Result<(), MatrixError> {
+        blocking(|| self.awaiting.save())?;
         Ok(blocking(|| self.state.save())?)
     }
 
