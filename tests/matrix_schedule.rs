@@ -121,6 +121,28 @@ async fn a_push_for_a_configured_room_the_bot_is_not_in_waits_and_comes_once_whe
     assert_eq!(bot_messages_containing(&alice, &present, &bot.user_id, TITLE).len(), 1);
 }
 
+/// A bot stopped after matrix-sdk's sync but before its own position was saved starts from
+/// matrix-sdk's position: that first sync does not wait for news (a long poll of 30 s), so a push
+/// due when the bot starts goes out at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_push_due_when_the_bot_starts_without_its_own_position_goes_out_at_once() {
+    let server = Synapse::shared();
+    let (bot, running, carla, alice, room) =
+        team_on(server, "nopos", noon(), options_at(tomorrow_at(noon(), -3600))).await;
+    let add = format!("!post add\ntitle: {TITLE}\nlink: https://example.org/wetland\ntext.en: Come along!");
+    says(&bot, &carla, &room, &add);
+    says(&bot, &carla, &room, "!post approve c1");
+    sentinel(&bot, &alice, &room).await;
+    running.stop().await.expect("orderly stop");
+    // matrix-sdk keeps its position; the adapter's is gone (as if stopped before saving it).
+    std::fs::remove_file(bot.sync_journal()).expect("remove the adapter's journal");
+
+    let running = bot.start_with(options_at(tomorrow_at(noon(), -2)), password());
+    the_push(&bot, &alice, &room, 15, "the push, without a long poll first").await;
+    running.stop().await.expect("orderly stop");
+    assert_eq!(bot_messages_containing(&alice, &room, &bot.user_id, TITLE).len(), 1);
+}
+
 /// The bot's push (the post titled [`TITLE`]) in `room` as `user` sees it, awaited up to `seconds`.
 async fn the_push(bot: &TestBot, user: &User, room: &str, seconds: u64, what: &str) -> serde_json::Value {
     eventually(Duration::from_secs(seconds), what, || {

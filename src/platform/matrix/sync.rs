@@ -189,7 +189,11 @@ impl<'a> Adapter<'a> {
     /// them (see [`Batch::plain`]).
     async fn next_batch(&mut self) -> Result<Batch, String> {
         let Some(token) = self.state.next_batch.clone() else {
-            let settings = SyncSettings::default().filter(self.sync_filter());
+            // No long poll: the first sync may start from matrix-sdk's own position (a stop right
+            // after its sync, before the adapter handled it), and scheduled messages wait for it.
+            let settings = SyncSettings::default()
+                .filter(self.sync_filter())
+                .timeout(Duration::ZERO);
             let response = self.client.sync_once(settings).await.map_err(|e| e.to_string())?;
             self.known.forget();
             return Ok(Batch::from_sdk(response));
