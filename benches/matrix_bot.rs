@@ -4,6 +4,12 @@
 //! same ambassadors sending plain messages at once, each seen by their peer); the ratio reply p50
 //! / relay p50; the bot's CPU time per command; its resident memory over a store of 1,000
 //! ambassadors and 100,000 reshares. Prints Markdown tables. `cargo bench --bench matrix_bot`.
+//!
+//! Options (environment): `RELAIS_BENCH_BIN` (another build of the bot, e.g. `target/dist/relais`,
+//! the deployment profile), `RELAIS_BENCH_SIZES` (only some sizes, e.g. `1,10`),
+//! `RELAIS_BENCH_CACHE_MB` (the store's cache), `RELAIS_BENCH_SMAPS` (memory only, with the largest
+//! mappings), `RELAIS_BENCH_PERF=FILE` (`perf record` over 200 commands) and `RELAIS_BENCH_WRAP`
+//! (the bot run under a tool, e.g. `heaptrack -o /tmp/bot`).
 
 #[path = "../tests/support/synapse.rs"]
 mod synapse;
@@ -469,8 +475,9 @@ fn main() {
     let rss_idle = proc_field(pid, "status", "VmRSS:");
 
     println!(
-        "\nMatrix bot on Synapse {} (2 cores; bot = `relais run` release build over sled; each ambassador in a room with the bot and a peer)\n",
-        synapse::SYNAPSE_VERSION
+        "\nMatrix bot on Synapse {} (2 cores; bot = `relais run` over sled, {}; each ambassador in a room with the bot and a peer)\n",
+        synapse::SYNAPSE_VERSION,
+        std::env::var("RELAIS_BENCH_BIN").unwrap_or_else(|_| "release build".into())
     );
     println!("| ambassadors at once | commands | relay p50 ms | relay p99 ms | reply p50 ms | reply p99 ms | ratio reply/relay p50 | bot CPU ms / command |");
     println!("|---|---|---|---|---|---|---|---|");
