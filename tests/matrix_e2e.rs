@@ -14,18 +14,7 @@ use std::time::Duration;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_command_in_an_encrypted_room_gets_an_encrypted_answer() {
-    let server = Synapse::shared();
-    let alice = User::register(server, "e2e_alice");
-    let room_id = encrypted_room(&alice);
-    let bot = TestBot::new(server, "e2e_relais", settings(&[&room_id], &[], never_today()), &[]);
-    let running = bot.start();
-    alice.invite(&room_id, &bot.user_id);
-    bot.joined(&alice, &room_id).await;
-    // Let the bot's first syncs upload its device keys.
-    tokio::time::sleep(Duration::from_secs(2)).await;
-
-    let client = sdk_client(server, "e2e_alice", "e2e_alice-secret").await;
-    client.sync_once(SyncSettings::default()).await.expect("first sync");
+    let (bot, running, alice, room_id, client) = bot_in_an_encrypted_room("e2e").await;
     let room = joined_room(&client, &room_id);
     let command = say_encrypted(&room, "!help").await;
 
@@ -58,21 +47,7 @@ async fn a_command_in_an_encrypted_room_gets_an_encrypted_answer() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_command_whose_room_key_comes_later_is_answered_when_it_comes() {
-    let server = Synapse::shared();
-    let alice = User::register(server, "e2e_late_alice");
-    let room_id = encrypted_room(&alice);
-    let bot = TestBot::new(
-        server,
-        "e2e_late_relais",
-        settings(&[&room_id], &[], never_today()),
-        &[],
-    );
-    let running = bot.start();
-    alice.invite(&room_id, &bot.user_id);
-    bot.joined(&alice, &room_id).await;
-    tokio::time::sleep(Duration::from_secs(2)).await;
-    let client = sdk_client(server, "e2e_late_alice", "e2e_late_alice-secret").await;
-    client.sync_once(SyncSettings::default()).await.expect("first sync");
+    let (bot, running, alice, room_id, client) = bot_in_an_encrypted_room("e2e_late").await;
     running.stop().await.expect("orderly stop");
 
     // While the bot is away, more to-device messages wait for it than one sync delivers (100), so
@@ -105,21 +80,7 @@ async fn a_command_whose_room_key_comes_later_is_answered_when_it_comes() {
 /// before the key came, and started again, still answers it, once.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_command_waiting_for_its_room_key_across_a_restart_is_answered_once() {
-    let server = Synapse::shared();
-    let alice = User::register(server, "e2e_wait_alice");
-    let room_id = encrypted_room(&alice);
-    let bot = TestBot::new(
-        server,
-        "e2e_wait_relais",
-        settings(&[&room_id], &[], never_today()),
-        &[],
-    );
-    let running = bot.start();
-    alice.invite(&room_id, &bot.user_id);
-    bot.joined(&alice, &room_id).await;
-    tokio::time::sleep(Duration::from_secs(2)).await;
-    let client = sdk_client(server, "e2e_wait_alice", "e2e_wait_alice-secret").await;
-    client.sync_once(SyncSettings::default()).await.expect("first sync");
+    let (bot, running, alice, room_id, client) = bot_in_an_encrypted_room("e2e_wait").await;
     running.stop().await.expect("orderly stop");
 
     // The room key of the next command comes several syncs after the command itself.
@@ -175,6 +136,29 @@ async fn answers_in(room: &matrix_sdk::Room, command: &str) -> usize {
         .filter_map(|event| serde_json::from_str::<Value>(event.raw().json().get()).ok())
         .filter(|e| e["content"]["m.relates_to"]["m.in_reply_to"]["event_id"] == command)
         .count()
+}
+
+/// A bot (`{prefix}_relais`, running) that alice (`{prefix}_alice`) invited into her encrypted
+/// room, and alice's encrypting client, which knows the bot's device keys.
+async fn bot_in_an_encrypted_room(prefix: &str) -> (TestBot, RunningBot, User, String, matrix_sdk::Client) {
+    let server = Synapse::shared();
+    let alice_name = format!("{prefix}_alice");
+    let alice = User::register(server, &alice_name);
+    let room_id = encrypted_room(&alice);
+    let bot = TestBot::new(
+        server,
+        &format!("{prefix}_relais"),
+        settings(&[&room_id], &[], never_today()),
+        &[],
+    );
+    let running = bot.start();
+    alice.invite(&room_id, &bot.user_id);
+    bot.joined(&alice, &room_id).await;
+    // Let the bot's first syncs upload its device keys.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let client = sdk_client(server, &alice_name, &format!("{alice_name}-secret")).await;
+    client.sync_once(SyncSettings::default()).await.expect("first sync");
+    (bot, running, alice, room_id, client)
 }
 
 /// The room `room_id` as the test client knows it (joined).

@@ -15,7 +15,6 @@ use matrix_support::*;
 use relais::app::scheduler::Scheduler;
 use relais::app::Effect;
 use relais::domain::ReshareSource;
-use relais::platform::matrix::session::{session_path, SavedSession};
 use relais::platform::matrix::{render, transaction_id, KEY_FIELD};
 use relais::store::ActionState;
 use serde_json::json;
@@ -76,10 +75,6 @@ fn send_as_the_bot(bot: &TestBot, post: &Effect) -> String {
     let Effect::Post { room, text, key, .. } = post else {
         panic!("not a post: {post:?}");
     };
-    let session = SavedSession::load(&session_path(&bot.state_dir))
-        .expect("the session file")
-        .expect("the bot saved its session");
-    assert_eq!(session.user_id, bot.user_id, "the saved session is the bot's");
     let rendered = render(text);
     let content = json!({
         "msgtype": "m.notice",
@@ -94,29 +89,10 @@ fn send_as_the_bot(bot: &TestBot, post: &Effect) -> String {
         path_segment(&room.room),
         transaction_id(key)
     );
-    let answer = bot
-        .server
-        .request("PUT", &path, Some(&session.access_token), Some(&content))
-        .expect("HTTP to Synapse");
-    assert_eq!(answer.status, 200, "the push sent with the bot's session: {answer:?}");
-    answer.json()["event_id"].as_str().expect("event id").to_string()
-}
-
-/// Logs the bot's saved session out: its access token and device are gone.
-fn revoke_the_saved_session(bot: &TestBot) {
-    let session = SavedSession::load(&session_path(&bot.state_dir))
-        .expect("the session file")
-        .expect("the bot saved its session");
-    let answer = bot
-        .server
-        .request(
-            "POST",
-            "/_matrix/client/v3/logout",
-            Some(&session.access_token),
-            Some(&json!({})),
-        )
-        .expect("HTTP to Synapse");
-    assert_eq!(answer.status, 200, "logout: {answer:?}");
+    bot.as_saved_session("PUT", &path, &content)["event_id"]
+        .as_str()
+        .expect("event id")
+        .to_string()
 }
 
 /// What the tests look at after the restart: the bot (still running), the room and its
@@ -138,7 +114,7 @@ async fn restart_after_a_crash(prefix: &str, crash: Crash) -> AfterTheRestart {
     let (key, post) = crash_during_the_push(&bot, &room, due, due + seconds(1));
     let sent_before = (crash != Crash::BeforeTheSend).then(|| send_as_the_bot(&bot, &post));
     if crash == Crash::AfterTheSendOnAnotherDevice {
-        revoke_the_saved_session(&bot);
+        bot.revoke_the_saved_session();
     }
     let before = bot_messages_containing(&alice, &room, &bot.user_id, TITLE);
     assert_eq!(

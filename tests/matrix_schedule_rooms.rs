@@ -11,7 +11,6 @@ use chrono::{DateTime, Utc};
 use matrix_support::synapse::Synapse;
 use matrix_support::*;
 use relais::app::Settings;
-use relais::platform::matrix::session::{session_path, SavedSession};
 use relais::store::ActionState;
 use serde_json::json;
 use std::time::Duration;
@@ -61,19 +60,7 @@ async fn waits_unsent(bot: &TestBot, carla: &User, room: &str, key: &str, rounds
 
 /// The bot leaves `room` itself, with its saved session (while it is stopped).
 fn bot_leaves(bot: &TestBot, room: &str) {
-    let session = SavedSession::load(&session_path(&bot.state_dir))
-        .expect("the session file")
-        .expect("the bot saved its session");
-    let answer = bot
-        .server
-        .request(
-            "POST",
-            &format!("/_matrix/client/v3/rooms/{room}/leave"),
-            Some(&session.access_token),
-            Some(&json!({})),
-        )
-        .expect("HTTP to Synapse");
-    assert_eq!(answer.status, 200, "leave: {answer:?}");
+    bot.as_saved_session("POST", &format!("/_matrix/client/v3/rooms/{room}/leave"), &json!({}));
 }
 
 /// Waits until the push `key` is confirmed, then lets the bot answer `alice` once more and stops it.

@@ -16,11 +16,10 @@ use matrix_support::weekly::{download, next_week_at, upload_events, WeeklyTeam};
 use matrix_support::*;
 use relais::app::ScheduleSettings;
 use relais::domain::WeekKey;
-use relais::platform::matrix::session::{session_path, SavedSession};
 use relais::platform::matrix::state::POSTS_FILE;
 use relais::platform::matrix::KEY_FIELD;
 use relais::store::{ActionRecord, ActionState, Store};
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::time::Duration;
 
 /// When the weekly report is due (the week after this one, covering this week), and that week.
@@ -60,23 +59,6 @@ fn ids(events: &[Value]) -> Vec<String> {
         .collect()
 }
 
-/// Logs the bot's saved session out: its access token and device are gone.
-fn revoke_the_saved_session(bot: &TestBot) {
-    let session = SavedSession::load(&session_path(&bot.state_dir))
-        .expect("the session file")
-        .expect("the bot saved its session");
-    let answer = bot
-        .server
-        .request(
-            "POST",
-            "/_matrix/client/v3/logout",
-            Some(&session.access_token),
-            Some(&json!({})),
-        )
-        .expect("HTTP to Synapse");
-    assert_eq!(answer.status, 200, "logout: {answer:?}");
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_report_uploads_sent_by_an_old_device_before_a_crash_are_not_sent_again_by_a_new_device() {
     let (due, week) = report_time();
@@ -113,7 +95,7 @@ async fn the_report_uploads_sent_by_an_old_device_before_a_crash_are_not_sent_ag
         reason: None,
     };
     bot.store.set_action_state(&key, &record).expect("store");
-    revoke_the_saved_session(bot);
+    bot.revoke_the_saved_session();
     carla.redact(room, &csv);
 
     let running = bot.start_with(options_at(due + seconds(30)), password());

@@ -17,6 +17,7 @@ use chrono::{DateTime, NaiveTime, Utc};
 use relais::app::{App, RoomSettings, Settings};
 use relais::config::Matrix as MatrixConfig;
 use relais::domain::{Identity, Lang, Platform, RoomRef};
+use relais::platform::matrix::session::{session_path, SavedSession};
 use relais::platform::matrix::{self, Credentials, MatrixError, MatrixOptions};
 use relais::platform::ticker::Clock;
 use relais::prompts::Prompts;
@@ -292,6 +293,25 @@ impl TestBot {
             .rev()
             .find_map(|line| line.strip_prefix("P "))
             .map(String::from)
+    }
+
+    /// Sends `method path` with `body` as the bot's own device would: with the access token of
+    /// its saved session (the bot being stopped). Asserts success; the answer's JSON.
+    pub fn as_saved_session(&self, method: &str, path: &str, body: &Value) -> Value {
+        let session = SavedSession::load(&session_path(&self.state_dir))
+            .expect("the session file")
+            .expect("the bot saved its session");
+        assert_eq!(session.user_id, self.user_id, "the saved session is the bot's");
+        let answer = (self.server)
+            .request(method, path, Some(&session.access_token), Some(body))
+            .expect("HTTP to Synapse");
+        assert_eq!(answer.status, 200, "{method} {path} with the bot's session: {answer:?}");
+        answer.json()
+    }
+
+    /// Logs the bot's saved session out: its access token and device are gone.
+    pub fn revoke_the_saved_session(&self) {
+        self.as_saved_session("POST", "/_matrix/client/v3/logout", &serde_json::json!({}));
     }
 }
 
