@@ -3,7 +3,7 @@
 mod support;
 
 use relais::app::Effect;
-use relais::domain::{Identity, Lang, Platform, WeekKey};
+use relais::domain::{Identity, Lang, Platform, RoomRef, WeekKey};
 use relais::store::Store;
 use support::{at, Bot};
 
@@ -212,6 +212,29 @@ fn replies_follow_the_ambassadors_language() {
         me,
         bot.prompts.render(Lang::En, "board.hidden", &serde_json::json!({})),
         "French differs from English"
+    );
+}
+
+#[test]
+fn the_note_on_posts_not_sent_names_the_rooms_in_the_senders_language() {
+    let bot = Bot::new();
+    bot.say("alice", "!lang fr", at(23, 9, 0));
+    let alice = Identity::new(Platform::Console, "alice");
+    let one = [RoomRef::new(Platform::Matrix, "#absent:example.org")];
+    let note = bot.app().not_posted_note(&alice, &one);
+    assert!(
+        note.contains("#absent:example.org") && note.contains("ce salon"),
+        "{note}"
+    );
+    let two = [
+        RoomRef::new(Platform::Matrix, "#a:example.org"),
+        RoomRef::new(Platform::Matrix, "#b:example.org"),
+    ];
+    let stranger = Identity::new(Platform::Console, "nobody");
+    let note = bot.app().not_posted_note(&stranger, &two);
+    assert!(
+        note.contains("#a:example.org, #b:example.org") && note.contains("those rooms"),
+        "{note}"
     );
 }
 

@@ -149,8 +149,8 @@ fn urgent_posts(bot: &TestBot, carla: &User, room: &str) -> usize {
 }
 
 /// A command's post for a configured room the bot is not in is not sent and holds nothing back:
-/// the command is answered, and so are its sender's next commands (they used to wait behind it
-/// for as long as the bot stayed out of that room).
+/// the command is answered, with a note naming that room, and so are its sender's next commands
+/// (they used to wait behind it for as long as the bot stayed out of that room).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_urgent_push_to_a_room_the_bot_is_not_in_is_answered_and_the_next_command_too() {
     let server = Synapse::shared();
@@ -170,6 +170,10 @@ async fn an_urgent_push_to_a_room_the_bot_is_not_in_is_answered_and_the_next_com
 
     let push = carla.say(&present, "!post push c1");
     answer_containing(&carla, &present, &bot.user_id, &push, "is pushed to").await;
+    // The coordinator is told which room did not get the post, and nothing about the other.
+    let note = answer_containing(&carla, &present, &bot.user_id, &push, "Not posted in").await;
+    let note = note["content"]["body"].as_str().unwrap_or_default();
+    assert!(note.contains(&absent) && !note.contains(&present), "{note}");
     let next = carla.say(&present, "!me");
     answer(&carla, &present, &bot.user_id, &next).await;
     running.stop().await.expect("orderly stop");

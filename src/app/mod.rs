@@ -27,7 +27,7 @@ pub use settings::{CampaignGoal, RoomSettings, ScheduleSettings, Settings};
 pub use today::daily_push;
 
 use crate::command::{self, Command};
-use crate::domain::{Ambassador, ItemId};
+use crate::domain::{Ambassador, Identity, ItemId, RoomRef};
 use crate::prompts::Prompts;
 use crate::store::Store;
 use chrono::{DateTime, Utc};
@@ -173,13 +173,25 @@ impl<'a> App<'a> {
 
     /// The language for someone who may have no profile: theirs, else the room's, else the default.
     fn guest_lang(&self, msg: &Incoming) -> crate::domain::Lang {
-        if let Ok(Some(a)) = self.store.ambassador_by_identity(&msg.from) {
+        self.lang_of(&msg.from, Some(&msg.room))
+    }
+
+    /// `from`'s language, else `room`'s, else the default.
+    fn lang_of(&self, from: &Identity, room: Option<&RoomRef>) -> crate::domain::Lang {
+        if let Ok(Some(a)) = self.store.ambassador_by_identity(from) {
             return a.lang;
         }
-        self.settings
-            .room(&msg.room)
+        room.and_then(|room| self.settings.room(room))
             .map(|r| r.lang)
             .unwrap_or(self.settings.default_lang)
+    }
+
+    /// The note telling the sender of a command that its posts in `rooms` were not sent: the
+    /// adapter found the bot is not in those rooms (never invited, removed or left) when it sent them.
+    pub fn not_posted_note(&self, from: &Identity, rooms: &[RoomRef]) -> String {
+        let names: Vec<&str> = rooms.iter().map(|r| r.room.as_str()).collect();
+        let lang = self.lang_of(from, None);
+        self.prompts.render(lang, "error.not_posted", &json!({"rooms": names}))
     }
 
     fn internal_error(&self, msg: &Incoming, e: &dyn std::fmt::Display) -> Effect {

@@ -27,6 +27,10 @@ pub const CATALOG: &[Entry] = &[
         sample: r##"{"max": 4000, "length": 5210}"##,
     },
     Entry {
+        key: "error.not_posted",
+        sample: r##"{"rooms": ["#team:example.org", "!abc:example.org"]}"##,
+    },
+    Entry {
         key: "error.coordinators_only",
         sample: r##"{"command": "post add"}"##,
     },

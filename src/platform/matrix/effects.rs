@@ -3,11 +3,12 @@
 //! uploads. Transaction ids are deterministic (the cause's event id or the post's key), so a
 //! message sent again after a crash or a retry is not posted twice.
 
+use super::handlers::blocking;
 use super::render::render;
 use super::state::PushRecord;
 use super::sync::{Adapter, Origin};
 use crate::app::Effect;
-use crate::domain::{AmbassadorId, Platform, RoomRef};
+use crate::domain::{AmbassadorId, Identity, Platform, RoomRef};
 use matrix_sdk::room::MessagesOptions;
 use matrix_sdk::ruma::api::error::ErrorKind;
 use matrix_sdk::ruma::{OwnedTransactionId, UserId};
@@ -100,15 +101,22 @@ fn post_failed(what: &str, e: &matrix_sdk::Error) -> Result<Option<Posted>, Unse
     send_failed(what, e).map(|()| None).map_err(Unsent::from)
 }
 
-/// A command's post or upload for a room the bot is not in is dropped: a command is answered now
-/// or never, and waiting would hold back its sender's later commands (scheduled messages wait
-/// instead, see `schedule`).
-fn for_command(sent: Result<Option<Posted>, Unsent>, room: &RoomRef) -> Result<Option<Posted>, Retry> {
+/// A command's post or upload for a room the bot is not in is dropped (and the room added to
+/// `missed`, which the sender is told about): a command is answered now or never, and waiting
+/// would hold back its sender's later commands (scheduled messages wait instead, see `schedule`).
+fn for_command(
+    sent: Result<Option<Posted>, Unsent>,
+    room: &RoomRef,
+    missed: &mut Vec<RoomRef>,
+) -> Result<Option<Posted>, Retry> {
     match sent {
         Ok(posted) => Ok(posted),
         Err(Unsent::Retry) => Err(Retry),
         Err(Unsent::NotJoined) => {
             tracing::warn!(%room, "a command's post or upload is for a configured room the bot is not in: not sent");
+            if !missed.contains(room) {
+                missed.push(room.clone());
+            }
             Ok(None)
         }
     }
@@ -133,6 +141,7 @@ impl Adapter<'_> {
     /// `Err(Retry)` when the homeserver could not be reached.
     pub(super) async fn apply(&self, origin: &Origin, effects: Vec<Effect>) -> Result<Vec<Posted>, Retry> {
         let mut posted = Vec::new();
+        let mut missed = Vec::new();
         for (index, effect) in effects.into_iter().enumerate() {
             let txn = transaction_id(&format!("{}#{index}", origin.cause));
             match effect {
@@ -143,9 +152,11 @@ impl Adapter<'_> {
                     let txn = key.as_deref().map(transaction_id).unwrap_or(txn);
                     self.direct_message(to, &text, txn, key.as_deref()).await?
                 }
-                Effect::Post { room, text, items, key } => {
-                    posted.extend(for_command(self.post(&room, &text, items, &key).await, &room)?)
-                }
+                Effect::Post { room, text, items, key } => posted.extend(for_command(
+                    self.post(&room, &text, items, &key).await,
+                    &room,
+                    &mut missed,
+                )?),
                 Effect::Upload {
                     room,
                     file_name,
@@ -155,10 +166,22 @@ impl Adapter<'_> {
                 } => posted.extend(for_command(
                     self.upload(&room, &file_name, &mime, bytes, &key).await,
                     &room,
+                    &mut missed,
                 )?),
             }
         }
+        if !missed.is_empty() {
+            self.tell_not_posted(origin, &missed).await?;
+        }
         Ok(posted)
+    }
+
+    /// Tells the sender which of their command's posts did not go out (the bot is not in the room).
+    async fn tell_not_posted(&self, origin: &Origin, missed: &[RoomRef]) -> Result<(), Retry> {
+        let from = Identity::new(Platform::Matrix, &origin.sender);
+        let text = blocking(|| self.app.not_posted_note(&from, missed));
+        let txn = transaction_id(&format!("{}#not-posted", origin.cause));
+        self.reply(origin, &text, &[], txn).await
     }
 
     /// Remembers posts that were sent: their keys (never posted twice) and the daily pushes.
