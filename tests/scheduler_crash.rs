@@ -8,7 +8,7 @@ mod sim;
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Australia::Sydney;
 use chrono_tz::Europe::Paris;
-use relais::app::scheduler::{Scheduler, INTERRUPTED, MISSED};
+use relais::app::scheduler::{Scheduler, INTERRUPTED, MISSED, UNDELIVERED};
 use relais::app::{App, Settings};
 use relais::domain::{Ambassador, NudgePref};
 use relais::store::{ActionState, MemoryStore, SledOptions, SledStore, Store};
@@ -325,18 +325,85 @@ fn a_long_downtime_is_skipped_recorded_and_listed_in_the_next_report_sled() {
     assert_eq!(reports.len(), 3 * texts.len(), "a chart and a CSV with every report");
     assert_eq!(texts.len(), 3, "16, 23 and 30 March");
     for line in [
-        "Missed while Relais was not running",
-        "daily push for console:team, 2026-03-17",
+        "Not sent, and too late to send now",
+        "daily push for console:team, 2026-03-17: missed while Relais was not running",
         "daily push for console:coord, 2026-03-19",
-        "9 personal reminders",
+        "9 personal reminders: missed while Relais was not running",
     ] {
         assert!(texts[1].contains(line), "{line}: {}", texts[1]);
     }
-    assert!(!texts[2].contains("Missed"), "listed once: {}", texts[2]);
+    assert!(!texts[2].contains("too late"), "listed once: {}", texts[2]);
     assert!(
         !texts[1].contains("push for console:world, 2026-03-19"),
         "sent, so not listed"
     );
+}
+
+/// What the adapter could not deliver within the grace window (the bot not in the room, the
+/// homeserver away) and gave up is recorded skipped as undelivered: never handed out again, even
+/// after a restart, and listed as such in the next coordinators' report.
+#[test]
+fn rounds_the_adapter_gave_up_are_skipped_as_undelivered_and_listed_in_the_next_report() {
+    let mut world = world(Db::sled());
+    let app_settings = world.settings.clone();
+    let given_up_at = utc(NUDGE_ROUND) + Duration::hours(3);
+    {
+        let app = App::new(&app_settings, sim::prompts(), world.db.store());
+        let mut scheduler = Scheduler::start(&app, utc(START)).expect("start");
+        let mut handed = Vec::new();
+        let mut from = utc(START);
+        for round in [PUSH_ROUND, NUDGE_ROUND].map(utc) {
+            let step = Duration::minutes(1);
+            run(
+                &app,
+                &mut scheduler,
+                &mut world.platform,
+                from,
+                round - step,
+                step,
+                |_, _, _| {},
+            );
+            handed.extend(scheduler.run_due(&app, round).expect("round"));
+            from = round + step;
+        }
+        let keys: Vec<&str> = handed.iter().map(|h| h.key.as_str()).collect();
+        scheduler.give_up_all(&app, &keys, given_up_at).expect("give up");
+        assert!(scheduler
+            .run_due(&app, given_up_at)
+            .expect("after")
+            .iter()
+            .all(|h| !keys.contains(&h.key.as_str())));
+    }
+    let given_up: Vec<String> = [PUSH_ROUND, NUDGE_ROUND]
+        .iter()
+        .flat_map(|r| round_keys(&world, r))
+        .collect();
+    for key in &given_up {
+        assert_eq!(
+            world.state(key),
+            Some((ActionState::Skipped, Some(UNDELIVERED.to_string()))),
+            "{key}"
+        );
+        assert!(world.platform.with_prefix(key).is_empty(), "{key} never sent");
+    }
+    world.db.restart();
+    // The next report: Monday 23 March, 09:00 in Paris.
+    world.run(given_up_at, utc("2026-03-23T08:05:00Z"));
+    for key in &given_up {
+        assert!(
+            world.platform.with_prefix(key).is_empty(),
+            "{key} not sent after the restart"
+        );
+    }
+    let reports = world.platform.with_prefix("report:console:coord:");
+    let text = reports.first().map(|d| sim::text(&d.effect)).unwrap_or_default();
+    for line in [
+        "daily push for console:team, 2026-03-18: could not be delivered",
+        "3 personal reminders: could not be delivered",
+    ] {
+        assert!(text.contains(line), "{line}: {text}");
+    }
+    assert!(!text.contains("console:team, 2026-03-18: missed"), "{text}");
 }
 
 #[test]

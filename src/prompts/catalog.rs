@@ -352,7 +352,7 @@ pub const CATALOG: &[Entry] = &[
     },
     Entry {
         key: "schedule.skipped",
-        sample: r##"{"nudges": 12, "actions": [{"kind": "push", "target": "console:team", "when": "2026-11-23"}, {"kind": "board", "target": "console:team", "when": "2026-W47"}]}"##,
+        sample: r##"{"nudges": 12, "undelivered_nudges": 2, "actions": [{"kind": "push", "target": "console:team", "when": "2026-11-23", "undelivered": false}, {"kind": "board", "target": "console:team", "when": "2026-W47", "undelivered": true}]}"##,
     },
     Entry {
         key: "link.code",

@@ -40,8 +40,8 @@ mod run;
 mod slots;
 
 pub use board::{board_rows, Movement};
-pub use report::weekly_report_effects;
-pub use run::{INTERRUPTED, MISSED};
+pub use report::{weekly_report_effects, SkippedAction};
+pub use run::{INTERRUPTED, MISSED, UNDELIVERED};
 
 use super::{App, Effect};
 use crate::domain::{AmbassadorId, Identity};
@@ -203,6 +203,25 @@ impl Scheduler {
 
     /// Records that all these actions were delivered, in one write.
     pub fn confirm_all(&mut self, app: &App, keys: &[&str], now: DateTime<Utc>) -> Result<(), StoreError> {
+        self.settle(app, keys, now, ActionState::Done, None)
+    }
+
+    /// Records that the adapter gave these handed-out actions up (it could not deliver them within
+    /// the grace window): they are skipped, never handed out again, and listed in the next report.
+    pub fn give_up_all(&mut self, app: &App, keys: &[&str], now: DateTime<Utc>) -> Result<(), StoreError> {
+        self.settle(app, keys, now, ActionState::Skipped, Some(UNDELIVERED))
+    }
+
+    /// Records the final state of handed-out actions, in one write (keys neither pending nor
+    /// started are left as they are).
+    fn settle(
+        &mut self,
+        app: &App,
+        keys: &[&str],
+        now: DateTime<Utc>,
+        state: ActionState,
+        reason: Option<&str>,
+    ) -> Result<(), StoreError> {
         let mut records = Vec::with_capacity(keys.len());
         for key in keys {
             let due = match self.pending.get(*key) {
@@ -212,13 +231,14 @@ impl Scheduler {
                     _ => continue,
                 },
             };
+            let reason = reason.map(str::to_string);
             records.push((
                 key.to_string(),
                 ActionRecord {
-                    state: ActionState::Done,
+                    state,
                     due,
                     at: now,
-                    reason: None,
+                    reason,
                 },
             ));
         }

@@ -1,7 +1,7 @@
 //! The weekly report in a coordinators' room, followed by what the scheduler had to skip since the
 //! last report that went out.
 
-use super::run::Decision;
+use super::run::{Decision, UNDELIVERED};
 use super::slots::Slot;
 use crate::app::report::report_effects;
 use crate::app::{App, Effect};
@@ -14,13 +14,28 @@ use serde_json::{json, Value};
 /// How many earlier reports a report looks back through when they were skipped too.
 const MAX_WEEKS_BACK: usize = 8;
 
+/// A scheduled action the scheduler skipped: its key, and whether the adapter could not deliver
+/// it (rather than Relais not running when it was due).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct SkippedAction {
+    pub key: String,
+    pub undelivered: bool,
+}
+
+impl SkippedAction {
+    fn of(key: String, record: &ActionRecord) -> Self {
+        let undelivered = record.reason.as_deref() == Some(UNDELIVERED);
+        SkippedAction { key, undelivered }
+    }
+}
+
 /// The effects that post the report of `week` to `room` (text, chart, CSV), the text followed by
-/// the `skipped` action keys, described one by one (reminders counted).
+/// the `skipped` actions, described one by one (reminders counted).
 pub fn weekly_report_effects(
     app: &App,
     week: WeekKey,
     room: &RoomRef,
-    skipped: &[String],
+    skipped: &[SkippedAction],
 ) -> Result<Vec<Effect>, StoreError> {
     let lang = app.settings.room(room).map_or(app.settings.default_lang, |r| r.lang);
     let mut effects = report_effects(app, week, room, &[])?;
@@ -33,17 +48,22 @@ pub fn weekly_report_effects(
     Ok(effects)
 }
 
-/// The `schedule.skipped` listing: rooms' actions one by one, reminders counted.
-fn skipped_text(app: &App, lang: Lang, skipped: &[String]) -> Option<String> {
+/// The `schedule.skipped` listing: rooms' actions one by one, reminders counted (missed ones and
+/// undelivered ones apart).
+fn skipped_text(app: &App, lang: Lang, skipped: &[SkippedAction]) -> Option<String> {
     if skipped.is_empty() {
         return None;
     }
-    let mut nudges = 0usize;
+    let (mut nudges, mut undelivered_nudges) = (0usize, 0usize);
     let mut actions: Vec<Value> = Vec::new();
-    for key in skipped {
+    for SkippedAction { key, undelivered } in skipped {
         let (kind, target, when) = match key.parse::<ActionKey>() {
             Ok(ActionKey::Nudge { .. }) => {
-                nudges += 1;
+                *(if *undelivered {
+                    &mut undelivered_nudges
+                } else {
+                    &mut nudges
+                }) += 1;
                 continue;
             }
             Ok(ActionKey::Push { room, date }) => ("push", room.to_string(), date.to_string()),
@@ -52,12 +72,10 @@ fn skipped_text(app: &App, lang: Lang, skipped: &[String]) -> Option<String> {
             Ok(ActionKey::Urgent { item, date }) => ("urgent", item.to_string(), date.to_string()),
             Err(_) => ("other", key.clone(), String::new()),
         };
-        actions.push(json!({"kind": kind, "target": target, "when": when}));
+        actions.push(json!({"kind": kind, "target": target, "when": when, "undelivered": undelivered}));
     }
-    Some(
-        app.prompts
-            .render(lang, "schedule.skipped", &json!({"nudges": nudges, "actions": actions})),
-    )
+    let vars = json!({"nudges": nudges, "undelivered_nudges": undelivered_nudges, "actions": actions});
+    Some(app.prompts.render(lang, "schedule.skipped", &vars))
 }
 
 /// The scheduled report of room `i` (`action` is its `report:` key), with the skipped actions
@@ -73,23 +91,23 @@ pub(super) fn scheduled_report(
         return Ok(Decision::Nothing("the room is no longer configured"));
     };
     let from = last_report_due(app, &room.room, slot.due)?;
-    let mut skipped: Vec<(DateTime<Utc>, String)> = app
+    let mut skipped: Vec<(DateTime<Utc>, SkippedAction)> = app
         .store
         .skipped_actions(from, slot.due)?
         .into_iter()
-        .map(|(key, r)| (r.due, key))
+        .map(|(key, r)| (r.due, SkippedAction::of(key, &r)))
         .collect();
     let in_window = |r: &ActionRecord| r.state == ActionState::Skipped && from <= r.due && r.due < slot.due;
     skipped.extend(
         pending
             .iter()
             .filter(|(_, r)| in_window(r))
-            .map(|(key, r)| (r.due, key.clone())),
+            .map(|(key, r)| (r.due, SkippedAction::of(key.clone(), r))),
     );
     skipped.sort();
     skipped.dedup();
-    let keys: Vec<String> = skipped.into_iter().map(|(_, key)| key).collect();
-    Ok(Decision::Send(weekly_report_effects(app, *week, &room.room, &keys)?))
+    let listed: Vec<SkippedAction> = skipped.into_iter().map(|(_, action)| action).collect();
+    Ok(Decision::Send(weekly_report_effects(app, *week, &room.room, &listed)?))
 }
 
 /// When the previous report of `room` was due, going back past reports that were skipped too (so

@@ -15,6 +15,9 @@ use std::collections::HashSet;
 pub const MISSED: &str = "missed: Relais was not running when it was due";
 /// Why an action started but never confirmed is skipped.
 pub const INTERRUPTED: &str = "interrupted: delivery was not confirmed within the grace window; not sent again";
+/// Why an action the adapter could not deliver within the grace window is skipped.
+pub const UNDELIVERED: &str =
+    "undelivered: the platform did not take it within the grace window (not in the room, or unreachable)";
 
 /// What running an action decided.
 pub(super) enum Decision {

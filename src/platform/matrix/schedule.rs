@@ -2,7 +2,8 @@
 //! leaderboard and report are sent through the adapter's own sending code (transaction ids from
 //! the effect keys, so a retry or a restart never posts twice), then confirmed. A handout that
 //! could not be sent (the homeserver is away) is not confirmed and is tried again on the next
-//! round, while it is within the grace window. Which actions are due is the core's business.
+//! round, while it is within the grace window; past it, it is given up (the core records it
+//! skipped, and the next report lists it). Which actions are due is the core's business.
 
 use super::effects::{transaction_id, Posted, Unsent};
 use super::handlers::blocking;
@@ -70,14 +71,20 @@ impl Schedule {
     fn take_due(&mut self, app: &App) -> Vec<Handout> {
         let now = self.now();
         let grace = app.settings.schedule.grace;
-        let mut due: Vec<Handout> = std::mem::take(&mut self.unsent);
-        due.retain(|handout| {
-            let keep = now - handout.due <= grace;
-            if !keep {
-                tracing::warn!(key = %handout.key, "a scheduled message could not be sent within the grace window: given up");
+        let (mut due, late): (Vec<Handout>, Vec<Handout>) = std::mem::take(&mut self.unsent)
+            .into_iter()
+            .partition(|handout| now - handout.due <= grace);
+        if !late.is_empty() {
+            // Recorded skipped (never handed out again), and listed in the next report.
+            let keys: Vec<&str> = late.iter().map(|handout| handout.key.as_str()).collect();
+            tracing::warn!(
+                ?keys,
+                "scheduled messages could not be sent within the grace window: given up"
+            );
+            if let Err(error) = blocking(|| self.scheduler.give_up_all(app, &keys, now)) {
+                tracing::error!(%error, "recording scheduled messages as given up failed; a restart will record them skipped");
             }
-            keep
-        });
+        }
         match blocking(|| self.scheduler.run_due(app, now)) {
             Ok(handouts) => due.extend(handouts),
             Err(error) => tracing::error!(%error, "the scheduler could not run; it will try again"),
