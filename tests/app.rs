@@ -233,7 +233,7 @@ fn the_note_on_posts_not_sent_names_the_rooms_in_the_senders_language() {
     let stranger = Identity::new(Platform::Console, "nobody");
     let note = bot.app().not_posted_note(&stranger, &two);
     assert!(
-        note.contains("#a:example.org, #b:example.org") && note.contains("those rooms"),
+        note.contains("`#a:example.org`, `#b:example.org`") && note.contains("those rooms"),
         "{note}"
     );
 }

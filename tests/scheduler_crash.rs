@@ -326,15 +326,15 @@ fn a_long_downtime_is_skipped_recorded_and_listed_in_the_next_report_sled() {
     assert_eq!(texts.len(), 3, "16, 23 and 30 March");
     for line in [
         "Not sent, and too late to send now",
-        "daily push for console:team, 2026-03-17: missed while Relais was not running",
-        "daily push for console:coord, 2026-03-19",
+        "daily push for `console:team`, 2026-03-17: missed while Relais was not running",
+        "daily push for `console:coord`, 2026-03-19",
         "9 personal reminders: missed while Relais was not running",
     ] {
         assert!(texts[1].contains(line), "{line}: {}", texts[1]);
     }
     assert!(!texts[2].contains("too late"), "listed once: {}", texts[2]);
     assert!(
-        !texts[1].contains("push for console:world, 2026-03-19"),
+        !texts[1].contains("push for `console:world`, 2026-03-19"),
         "sent, so not listed"
     );
 }
@@ -398,12 +398,12 @@ fn rounds_the_adapter_gave_up_are_skipped_as_undelivered_and_listed_in_the_next_
     let reports = world.platform.with_prefix("report:console:coord:");
     let text = reports.first().map(|d| sim::text(&d.effect)).unwrap_or_default();
     for line in [
-        "daily push for console:team, 2026-03-18: could not be delivered",
+        "daily push for `console:team`, 2026-03-18: could not be delivered",
         "3 personal reminders: could not be delivered",
     ] {
         assert!(text.contains(line), "{line}: {text}");
     }
-    assert!(!text.contains("console:team, 2026-03-18: missed"), "{text}");
+    assert!(!text.contains("`console:team`, 2026-03-18: missed"), "{text}");
 }
 
 #[test]

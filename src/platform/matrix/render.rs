@@ -120,6 +120,21 @@ fn plain_text(markdown: &str) -> String {
 mod tests {
     use super::*;
 
+    /// Room ids are opaque and may hold `_`, `*` or `-` runs that Markdown reads as emphasis: the
+    /// prompts put them in code spans, which keep them whole.
+    #[test]
+    fn room_ids_in_code_spans_are_kept_whole() {
+        for id in ["!ab_cd_ef:example.org", "!a__b__c-_d_:x", "!x*y*z:x", "#team_1:x"] {
+            let rendered = render(&format!("Not posted in `{id}`, `#b:x`."));
+            assert_eq!(rendered.plain, format!("Not posted in {id}, #b:x."), "{id}");
+            assert!(
+                rendered.html.contains(&format!("<code>{id}</code>")),
+                "{id}: {}",
+                rendered.html
+            );
+        }
+    }
+
     #[test]
     fn markdown_becomes_html_and_plain_text() {
         let rows: &[(&str, &str, &str)] = &[
