@@ -59,11 +59,11 @@ fn skipped_text(app: &App, lang: Lang, skipped: &[SkippedAction]) -> Option<Stri
     for SkippedAction { key, undelivered } in skipped {
         let (kind, target, when) = match key.parse::<ActionKey>() {
             Ok(ActionKey::Nudge { .. }) => {
-                *(if *undelivered {
-                    &mut undelivered_nudges
+                if *undelivered {
+                    undelivered_nudges += 1;
                 } else {
-                    &mut nudges
-                }) += 1;
+                    nudges += 1;
+                }
                 continue;
             }
             Ok(ActionKey::Push { room, date }) => ("push", room.to_string(), date.to_string()),
