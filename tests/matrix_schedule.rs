@@ -11,15 +11,20 @@ use std::time::Duration;
 
 const TITLE: &str = "Wetland walk";
 
+/// The coordinator adds and approves post c1 (titled [`TITLE`]), which the daily push will carry.
+fn add_the_approved_post(bot: &TestBot, carla: &User, room: &str) {
+    let add = format!("!post add\ntitle: {TITLE}\nlink: https://example.org/wetland\ntext.en: Come along!");
+    says(bot, carla, room, &add);
+    says(bot, carla, room, "!post approve c1");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_daily_push_is_posted_once_at_its_time_and_not_again_after_a_restart() {
     let server = Synapse::shared();
     // Set up an hour before tomorrow's noon push: nothing is due yet.
     let (bot, running, carla, alice, room) =
         team_on(server, "sched", noon(), options_at(tomorrow_at(noon(), -3600))).await;
-    let add = format!("!post add\ntitle: {TITLE}\nlink: https://example.org/wetland\ntext.en: Come along!");
-    says(&bot, &carla, &room, &add);
-    says(&bot, &carla, &room, "!post approve c1");
+    add_the_approved_post(&bot, &carla, &room);
     sentinel(&bot, &alice, &room).await;
     assert!(
         bot_messages_containing(&alice, &room, &bot.user_id, TITLE).is_empty(),
@@ -49,9 +54,7 @@ async fn a_push_due_while_the_homeserver_is_away_is_sent_once_when_it_is_back() 
     let server: &'static Synapse = Box::leak(Box::new(Synapse::start()));
     let (bot, running, carla, alice, room) =
         team_on(server, "away", noon(), options_at(tomorrow_at(noon(), -3600))).await;
-    let add = format!("!post add\ntitle: {TITLE}\nlink: https://example.org/wetland\ntext.en: Come along!");
-    says(&bot, &carla, &room, &add);
-    says(&bot, &carla, &room, "!post approve c1");
+    add_the_approved_post(&bot, &carla, &room);
     running.stop().await.expect("orderly stop");
 
     let running = bot.start_with(options_at(tomorrow_at(noon(), -12)), password());
@@ -94,9 +97,7 @@ async fn a_push_for_a_configured_room_the_bot_is_not_in_waits_and_comes_once_whe
     let running = bot.start_with(options_at(tomorrow_at(noon(), -3600)), password());
     carla.invite(&present, &bot.user_id);
     bot.joined(&carla, &present).await;
-    let add = format!("!post add\ntitle: {TITLE}\nlink: https://example.org/wetland\ntext.en: Come along!");
-    says(&bot, &carla, &present, &add);
-    says(&bot, &carla, &present, "!post approve c1");
+    add_the_approved_post(&bot, &carla, &present);
     running.stop().await.expect("orderly stop");
 
     // The push comes due: it goes out in the room the bot is in, and waits for the other one.
@@ -129,9 +130,7 @@ async fn a_push_due_when_the_bot_starts_without_its_own_position_goes_out_at_onc
     let server = Synapse::shared();
     let (bot, running, carla, alice, room) =
         team_on(server, "nopos", noon(), options_at(tomorrow_at(noon(), -3600))).await;
-    let add = format!("!post add\ntitle: {TITLE}\nlink: https://example.org/wetland\ntext.en: Come along!");
-    says(&bot, &carla, &room, &add);
-    says(&bot, &carla, &room, "!post approve c1");
+    add_the_approved_post(&bot, &carla, &room);
     sentinel(&bot, &alice, &room).await;
     running.stop().await.expect("orderly stop");
     // matrix-sdk keeps its position; the adapter's is gone (as if stopped before saving it).
