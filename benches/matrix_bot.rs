@@ -7,7 +7,8 @@
 //!
 //! Options (environment): `RELAIS_BENCH_BIN` (another build of the bot, e.g. `target/dist/relais`,
 //! the deployment profile), `RELAIS_BENCH_SIZES` (only some sizes, e.g. `1,10`),
-//! `RELAIS_BENCH_CACHE_MB` (the store's cache), `RELAIS_BENCH_SMAPS` (memory only, with the largest
+//! `RELAIS_BENCH_CACHE_MB` (the store's cache), `RELAIS_BENCH_STORE=sqlite` (the SQLite store
+//! instead of sled), `RELAIS_BENCH_SMAPS` (memory only, with the largest
 //! mappings), `RELAIS_BENCH_PERF=FILE` (`perf record` over 200 commands) and `RELAIS_BENCH_WRAP`
 //! (the bot run under a tool, e.g. `heaptrack -o /tmp/bot`).
 
@@ -18,7 +19,7 @@ use chrono::{Duration as Days, Utc};
 use relais::domain::{
     Ambassador, AmbassadorId, Identity, Lang, Network, Platform, Prefs, Reshare, ReshareSource, Role, WeekKey,
 };
-use relais::store::{Durability, SledOptions, SledStore, Store};
+use relais::store::{Durability, ImportReport, SledOptions, SledStore, SqliteOptions, SqliteStore, Store, StoreError};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::path::Path;
@@ -122,16 +123,62 @@ fn answers(bot: &str, event_id: &str) -> impl Fn(&Value) -> bool {
     }
 }
 
-/// 1,000 ambassadors with 100 reshares each, written straight into the sled store.
+/// The store backend under test: `RELAIS_BENCH_STORE=sqlite`, else sled.
+fn backend() -> &'static str {
+    match std::env::var("RELAIS_BENCH_STORE").as_deref() {
+        Ok("sqlite") => "sqlite",
+        Ok("sled") | Err(_) => "sled",
+        Ok(other) => panic!("RELAIS_BENCH_STORE={other}: expected sled or sqlite"),
+    }
+}
+
+/// A store being seeded.
+enum Seeded {
+    Sled(SledStore),
+    Sqlite(SqliteStore),
+}
+
+impl Seeded {
+    fn store(&self) -> &dyn Store {
+        match self {
+            Seeded::Sled(store) => store,
+            Seeded::Sqlite(store) => store,
+        }
+    }
+
+    fn import(&self, batch: &[Reshare]) -> Result<ImportReport, StoreError> {
+        match self {
+            Seeded::Sled(store) => store.import(batch),
+            Seeded::Sqlite(store) => store.import(batch),
+        }
+    }
+}
+
+/// 1,000 ambassadors with 100 reshares each, written straight into the store.
 fn seed(path: &Path) {
-    let store = SledStore::open(
-        path,
-        SledOptions {
-            durability: Durability::Deferred,
-            ..SledOptions::default()
-        },
-    )
-    .expect("store");
+    let seeded = match backend() {
+        "sqlite" => Seeded::Sqlite(
+            SqliteStore::open(
+                path,
+                SqliteOptions {
+                    durability: Durability::Deferred,
+                    ..SqliteOptions::default()
+                },
+            )
+            .expect("store"),
+        ),
+        _ => Seeded::Sled(
+            SledStore::open(
+                path,
+                SledOptions {
+                    durability: Durability::Deferred,
+                    ..SledOptions::default()
+                },
+            )
+            .expect("store"),
+        ),
+    };
+    let store = seeded.store();
     let now = Utc::now();
     for n in 1..=SEEDED_AMBASSADORS {
         let ambassador = Ambassador {
@@ -164,7 +211,7 @@ fn seed(path: &Path) {
                 }
             })
             .collect();
-        store.import(&batch).expect("import");
+        seeded.import(&batch).expect("import");
     }
 }
 
@@ -312,9 +359,10 @@ fn start_bot(dir: &Path, server: &Synapse, bot: &str, rooms: &[String]) -> Child
         .map(|mb| format!("cache-mb = {mb}\n"))
         .unwrap_or_default();
     let config = format!(
-        "[organisation]\nname = \"Bench\"\n\n[bot]\nprompts-dir = \"{prompts}\"\n\n[store]\npath = \"{store}\"\n{cache}\n\
+        "[organisation]\nname = \"Bench\"\n\n[bot]\nprompts-dir = \"{prompts}\"\n\n[store]\nbackend = \"{backend}\"\npath = \"{store}\"\n{cache}\n\
          {rooms}[matrix]\nhomeserver = \"{hs}\"\nuser-id = \"{bot}\"\n\
          password-env = \"{PASSWORD_ENV}\"\nstate-dir = \"{state}\"\n",
+        backend = backend(),
         store = dir.join("store").display(),
         hs = server.base_url(),
         state = dir.join("matrix").display(),
@@ -475,8 +523,9 @@ fn main() {
     let rss_idle = proc_field(pid, "status", "VmRSS:");
 
     println!(
-        "\nMatrix bot on Synapse {} (2 cores; bot = `relais run` over sled, {}; each ambassador in a room with the bot and a peer)\n",
+        "\nMatrix bot on Synapse {} (2 cores; bot = `relais run` over {}, {}; each ambassador in a room with the bot and a peer)\n",
         synapse::SYNAPSE_VERSION,
+        backend(),
         std::env::var("RELAIS_BENCH_BIN").unwrap_or_else(|_| "release build".into())
     );
     println!("| ambassadors at once | commands | relay p50 ms | relay p99 ms | reply p50 ms | reply p99 ms | ratio reply/relay p50 | bot CPU ms / command |");

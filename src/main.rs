@@ -5,13 +5,13 @@ use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand};
 use relais::app::report::WeekData;
 use relais::app::App;
-use relais::config::{self, Config, LogFormat};
+use relais::config::{self, Config, LogFormat, StoreBackend};
 use relais::domain::WeekKey;
 use relais::platform::console::{print_effects, Clock, Console};
 use relais::platform::matrix::{Credentials, MatrixOptions};
 use relais::platform::ticker::Ticker;
 use relais::prompts::Prompts;
-use relais::store::{SledOptions, SledStore, Store};
+use relais::store::{SledOptions, SledStore, SqliteOptions, SqliteStore, Store};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -210,12 +210,27 @@ fn load_all(config_path: &Path, default_logs: &str) -> Result<(Config, Prompts)>
     Ok((config, loaded.prompts))
 }
 
-fn open_store(config: &Config, path: &Path) -> Result<SledStore> {
-    let options = SledOptions {
-        cache_bytes: config.store.cache_mb * 1024 * 1024,
-        ..SledOptions::default()
+fn open_store(config: &Config, path: &Path) -> Result<Box<dyn Store>> {
+    let cache_bytes = config.store.cache_mb * 1024 * 1024;
+    let opened: Result<Box<dyn Store>, _> = match config.store.backend {
+        StoreBackend::Sled => SledStore::open(
+            path,
+            SledOptions {
+                cache_bytes,
+                ..SledOptions::default()
+            },
+        )
+        .map(|store| Box::new(store) as Box<dyn Store>),
+        StoreBackend::Sqlite => SqliteStore::open(
+            path,
+            SqliteOptions {
+                cache_bytes,
+                ..SqliteOptions::default()
+            },
+        )
+        .map(|store| Box::new(store) as Box<dyn Store>),
     };
-    SledStore::open(path, options).with_context(|| format!("opening the store at {}", path.display()))
+    opened.with_context(|| format!("opening the store at {}", path.display()))
 }
 
 fn run(config_path: &Path) -> Result<()> {
@@ -225,7 +240,7 @@ fn run(config_path: &Path) -> Result<()> {
     }
     let store = open_store(&config, &config.store.path)?;
     let settings = config.settings();
-    let app = App::new(&settings, &prompts, &store);
+    let app = App::new(&settings, &prompts, &*store);
     if let Some(matrix) = &config.matrix {
         return run_matrix(&app, matrix);
     }
@@ -311,7 +326,7 @@ fn demo(
     }
     let store = open_store(&config, &path)?;
     let settings = config.settings();
-    let app = App::new(&settings, &prompts, &store);
+    let app = App::new(&settings, &prompts, &*store);
     let clock = now.map(Clock::fixed).unwrap_or_else(Clock::system);
     if let Some(seed) = &config.demo {
         relais::demo::seed_if_empty(&app, seed, clock.now()).context("seeding the demo")?;
@@ -346,7 +361,7 @@ fn report(
     }
     let store = open_store(&config, &path)?;
     let settings = config.settings();
-    let app = App::new(&settings, &prompts, &store);
+    let app = App::new(&settings, &prompts, &*store);
     let lang = settings.default_lang;
     let current = WeekKey::of(now, settings.org_tz);
     let week = week.unwrap_or(current);

@@ -1,7 +1,7 @@
-//! Runs the store conformance suite against both implementations: memory, and sled in a
-//! temporary directory that lives as long as the store.
+//! Runs the store conformance suite against every implementation: memory, and sled and SQLite
+//! each in a temporary directory that lives as long as the store.
 
-use relais::store::{MemoryStore, SledOptions, SledStore};
+use relais::store::{MemoryStore, SledOptions, SledStore, SqliteOptions, SqliteStore};
 use tempfile::TempDir;
 
 /// A sled store in a fresh temporary directory (dropped after the store).
@@ -11,5 +11,13 @@ fn sled_in_temp_dir() -> (SledStore, TempDir) {
     (store, dir)
 }
 
+/// An SQLite store in a fresh temporary directory (dropped after the store).
+fn sqlite_in_temp_dir() -> (SqliteStore, TempDir) {
+    let dir = TempDir::new().expect("temporary directory");
+    let store = SqliteStore::open(dir.path(), SqliteOptions::default()).expect("open SQLite store");
+    (store, dir)
+}
+
 relais::store_conformance_tests!(memory, MemoryStore::new());
 relais::store_conformance_tests!(sled, sled_in_temp_dir());
+relais::store_conformance_tests!(sqlite, sqlite_in_temp_dir());

@@ -18,7 +18,7 @@ mod walk;
 
 pub use model::{
     Bot, Campaign, Config, Demo, DemoAmbassador, DemoItem, DemoKind, DemoReshare, Discord, LogFormat, Matrix, Nudges,
-    Organisation, Points, Room, Schedule, Store,
+    Organisation, Points, Room, Schedule, Store, StoreBackend,
 };
 pub use settings::{missing_env, SecretError};
 

@@ -60,6 +60,17 @@ pub struct Organisation {
     pub default_language: Lang,
 }
 
+/// `store.backend`: the database that keeps Relais' data.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StoreBackend {
+    /// sled, the default.
+    #[default]
+    Sled,
+    /// SQLite: a bounded page cache, for the smallest memory footprint.
+    Sqlite,
+}
+
 /// How the bot's log lines are written.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -132,7 +143,9 @@ impl Default for Points {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
 pub struct Store {
-    /// The sled directory; a relative path is relative to the current directory.
+    /// Which database keeps the data.
+    pub backend: StoreBackend,
+    /// The database directory; a relative path is relative to the current directory.
     #[serde(deserialize_with = "fields::path")]
     pub path: PathBuf,
     #[serde(deserialize_with = "fields::bounded::<1, 1024, _, _>")]
@@ -142,6 +155,7 @@ pub struct Store {
 impl Default for Store {
     fn default() -> Self {
         Store {
+            backend: StoreBackend::default(),
             path: PathBuf::from("relais-data"),
             cache_mb: 8,
         }

@@ -2,7 +2,7 @@
 //! must pass, and [`store_conformance_tests!`](crate::store_conformance_tests) to run it as tests.
 //!
 //! Each case is a public function taking a fresh, empty store and panicking (assert) on any
-//! difference. `tests/store_conformance.rs` runs them for the memory and the sled store:
+//! difference. `tests/store_conformance.rs` runs them for the memory, the sled and the SQLite store:
 //!
 //! ```text
 //! relais::store_conformance_tests!(memory, relais::store::MemoryStore::new());
@@ -18,7 +18,7 @@ pub use ambassadors::*;
 pub use fixtures::*;
 pub use reshares::*;
 
-use super::{MemoryStore, SledStore, Store};
+use super::{MemoryStore, SledStore, SqliteStore, Store};
 
 /// Something that holds a store under test: the store itself, or `(store, guard)` where the guard
 /// (a temporary directory, say) must live as long as the store and is dropped after it.
@@ -33,6 +33,12 @@ impl Subject for MemoryStore {
 }
 
 impl Subject for SledStore {
+    fn store(&self) -> &dyn Store {
+        self
+    }
+}
+
+impl Subject for SqliteStore {
     fn store(&self) -> &dyn Store {
         self
     }

@@ -1,13 +1,16 @@
-//! Storage: the [`Store`] trait the core talks to, and its two implementations
-//! (sled on disk, the default; memory, its twin for tests), held to one conformance suite.
+//! Storage: the [`Store`] trait the core talks to, and its implementations (sled on disk, the
+//! default; SQLite on disk, the lighter one; memory, their twin for tests), held to one
+//! conformance suite.
 
 pub mod conformance;
 pub mod memory;
 pub mod migrations;
 pub mod sled_store;
+pub mod sqlite_store;
 
 pub use memory::MemoryStore;
 pub use sled_store::{ImportReport, SledOptions, SledStore};
+pub use sqlite_store::{SqliteOptions, SqliteStore};
 
 use crate::domain::reshare::{AmbassadorStats, WeekTotal};
 use crate::domain::{Ambassador, AmbassadorId, Identity, Item, ItemId, Reshare, WeekKey};

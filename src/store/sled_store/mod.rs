@@ -62,6 +62,14 @@ pub struct SledStore {
 impl SledStore {
     /// Opens (creating if needed) the database in directory `path`, migrating an older schema.
     pub fn open(path: &Path, options: SledOptions) -> Result<SledStore, StoreError> {
+        let sqlite = path.join(crate::store::sqlite_store::schema::FILE_NAME);
+        if sqlite.exists() {
+            return Err(StoreError::Io(format!(
+                "{} holds an SQLite database; `store.backend = \"sled\"` needs a directory of its own \
+                 (choose another `store.path`, or set `backend = \"sqlite\"`)",
+                path.display()
+            )));
+        }
         let background_flush = match options.durability {
             Durability::Flush => None,
             Durability::Deferred => Some(500),

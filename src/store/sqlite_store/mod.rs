@@ -1,0 +1,317 @@
+//! The SQLite store: the same records as the sled store in one SQLite file, for deployments
+//! where the bot's memory matters most (a bounded page cache, no page table kept in memory).
+//!
+//! One connection behind a mutex; every write is one transaction, committed durably (WAL,
+//! `synchronous = FULL`) before it returns unless opened with [`Durability::Deferred`]. The file
+//! is locked exclusively while open. Layout: see [`schema`].
+
+mod rows;
+pub mod schema;
+mod writes;
+
+use self::rows::{execute, millis, sql_id};
+use self::schema::io;
+use self::writes::NewStats;
+use super::{ActionRecord, ActionState, Durability, ImportReport, LinkCode, RecordOutcome, Store, StoreError};
+use crate::domain::reshare::{AmbassadorStats, WeekTotal};
+use crate::domain::{Ambassador, AmbassadorId, Identity, Item, ItemId, Network, Reshare, WeekKey};
+use crate::store::sled_store::codec::meta;
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection};
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+/// How to open an [`SqliteStore`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SqliteOptions {
+    /// SQLite's page cache size in bytes (default 2 MiB).
+    pub cache_bytes: u64,
+    pub durability: Durability,
+}
+
+impl Default for SqliteOptions {
+    fn default() -> Self {
+        SqliteOptions {
+            cache_bytes: 2 * 1024 * 1024,
+            durability: Durability::Flush,
+        }
+    }
+}
+
+/// The SQLite-backed [`Store`]. One per database directory: a second open, in this process or
+/// another, fails with `StoreError::Locked`.
+pub struct SqliteStore {
+    connection: Mutex<Connection>,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database in directory `path`.
+    pub fn open(path: &Path, options: SqliteOptions) -> Result<SqliteStore, StoreError> {
+        let connection = schema::open(path, &options)?;
+        Ok(SqliteStore {
+            connection: Mutex::new(connection),
+        })
+    }
+
+    /// The connection (a poisoned lock is taken over: an interrupted transaction was rolled back).
+    fn connection(&self) -> MutexGuard<'_, Connection> {
+        self.connection.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Runs `op` in one transaction: committed if it returns `Ok`, rolled back otherwise.
+    fn write<A>(&self, op: impl FnOnce(&Connection) -> Result<A, StoreError>) -> Result<A, StoreError> {
+        let mut connection = self.connection();
+        let tx = connection.transaction().map_err(io)?;
+        let result = op(&tx)?;
+        tx.commit().map_err(io)?;
+        Ok(result)
+    }
+
+    /// Runs a read (several statements see one snapshot: writers wait for the same lock).
+    fn read<A>(&self, op: impl FnOnce(&Connection) -> Result<A, StoreError>) -> Result<A, StoreError> {
+        op(&self.connection())
+    }
+
+    /// Records many reshares in one transaction (all or nothing), like `SledStore::import`.
+    pub fn import(&self, batch: &[Reshare]) -> Result<ImportReport, StoreError> {
+        self.write(|tx| {
+            let mut report = ImportReport::default();
+            for reshare in batch {
+                match writes::record(tx, reshare, &NewStats::Folded)? {
+                    RecordOutcome::Recorded(_) => report.recorded += 1,
+                    RecordOutcome::AlreadyCounted(_) => report.already_counted += 1,
+                }
+            }
+            Ok(report)
+        })
+    }
+}
+
+fn action_state_name(state: ActionState) -> &'static str {
+    match state {
+        ActionState::Started => "started",
+        ActionState::Done => "done",
+        ActionState::Skipped => "skipped",
+    }
+}
+
+fn set_action(tx: &Connection, key: &str, record: &ActionRecord) -> Result<(), StoreError> {
+    let json = rows::json("actions", record)?;
+    execute(
+        tx,
+        "INSERT OR REPLACE INTO actions (key, due_ms, state, record) VALUES (?1, ?2, ?3, ?4)",
+        params![key, millis(record.due), action_state_name(record.state), json],
+    )?;
+    Ok(())
+}
+
+impl Store for SqliteStore {
+    fn schema_version(&self) -> Result<u32, StoreError> {
+        self.read(|conn| conn.query_row("PRAGMA user_version", [], |row| row.get(0)).map_err(io))
+    }
+
+    fn next_ambassador_id(&self) -> Result<AmbassadorId, StoreError> {
+        self.write(|tx| rows::next_id(tx, meta::LAST_AMBASSADOR_ID).map(AmbassadorId))
+    }
+
+    fn put_ambassador(&self, ambassador: &Ambassador) -> Result<(), StoreError> {
+        self.write(|tx| writes::put_ambassador(tx, ambassador))
+    }
+
+    fn ambassador(&self, id: AmbassadorId) -> Result<Option<Ambassador>, StoreError> {
+        self.read(|conn| rows::ambassador(conn, id))
+    }
+
+    fn ambassador_by_identity(&self, identity: &Identity) -> Result<Option<Ambassador>, StoreError> {
+        self.read(|conn| writes::ambassador_by_identity(conn, identity))
+    }
+
+    fn ambassadors(&self) -> Result<Vec<Ambassador>, StoreError> {
+        self.read(|conn| rows::records(conn, "ambassadors", "SELECT record FROM ambassadors ORDER BY id", []))
+    }
+
+    fn forget_ambassador(&self, id: AmbassadorId) -> Result<(), StoreError> {
+        self.write(|tx| writes::forget(tx, id))
+    }
+
+    fn merge_ambassadors(&self, from: AmbassadorId, into: AmbassadorId) -> Result<(), StoreError> {
+        self.write(|tx| writes::merge(tx, from, into))
+    }
+
+    fn next_item_id(&self) -> Result<ItemId, StoreError> {
+        self.write(|tx| {
+            let id = rows::next_id(tx, meta::LAST_ITEM_ID)?;
+            u32::try_from(id)
+                .map(ItemId)
+                .map_err(|_| StoreError::Io("item ids exhausted".into()))
+        })
+    }
+
+    fn put_item(&self, item: &Item) -> Result<(), StoreError> {
+        self.write(|tx| {
+            let json = rows::json("items", item)?;
+            execute(
+                tx,
+                "INSERT OR REPLACE INTO items (id, record) VALUES (?1, ?2)",
+                params![i64::from(item.id.0), json],
+            )?;
+            rows::bump_counter(tx, meta::LAST_ITEM_ID, u64::from(item.id.0))
+        })
+    }
+
+    fn item(&self, id: ItemId) -> Result<Option<Item>, StoreError> {
+        self.read(|conn| {
+            rows::record(
+                conn,
+                "items",
+                "SELECT record FROM items WHERE id = ?1",
+                [i64::from(id.0)],
+            )
+        })
+    }
+
+    fn items(&self) -> Result<Vec<Item>, StoreError> {
+        self.read(|conn| rows::records(conn, "items", "SELECT record FROM items ORDER BY id", []))
+    }
+
+    fn record_reshare(&self, reshare: Reshare, new_stats: &AmbassadorStats) -> Result<RecordOutcome, StoreError> {
+        self.write(|tx| writes::record(tx, &reshare, &NewStats::Given(new_stats)))
+    }
+
+    fn attach_url(&self, reshare_id: u64, url: &str, network: Network) -> Result<Reshare, StoreError> {
+        self.write(|tx| writes::attach_url(tx, reshare_id, url, network))
+    }
+
+    fn withdraw_reshare(&self, reshare_id: u64) -> Result<Option<Reshare>, StoreError> {
+        self.write(|tx| writes::withdraw(tx, reshare_id))
+    }
+
+    fn reshare_by_key(&self, dedup_key: &str) -> Result<Option<Reshare>, StoreError> {
+        self.read(|conn| match rows::key_owner(conn, dedup_key)? {
+            Some(id) => rows::reshare(conn, id),
+            None => Ok(None),
+        })
+    }
+
+    fn reshares_of(&self, ambassador: AmbassadorId) -> Result<Vec<Reshare>, StoreError> {
+        self.read(|conn| rows::reshares_of(conn, ambassador))
+    }
+
+    fn reshares_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<Reshare>, StoreError> {
+        if from >= to {
+            return Ok(Vec::new());
+        }
+        // Milliseconds select a superset (at ≥ from ⇒ at_ms ≥ from_ms; at < to ⇒ at_ms ≤ to_ms);
+        // the exact bounds are applied to the full-precision times.
+        let mut reshares: Vec<Reshare> = self.read(|conn| {
+            rows::records(
+                conn,
+                "reshares",
+                "SELECT record FROM reshares WHERE at_ms >= ?1 AND at_ms <= ?2",
+                params![millis(from), millis(to)],
+            )
+        })?;
+        reshares.retain(|r| from <= r.at && r.at < to);
+        reshares.sort_by_key(|r| (r.at, r.id));
+        Ok(reshares)
+    }
+
+    fn stats(&self, ambassador: AmbassadorId) -> Result<AmbassadorStats, StoreError> {
+        self.read(|conn| rows::stats(conn, ambassador))
+    }
+
+    fn week_totals(&self, week: WeekKey) -> Result<Vec<(AmbassadorId, WeekTotal)>, StoreError> {
+        self.read(|conn| rows::week_totals(conn, week))
+    }
+
+    fn put_link_code(&self, code: &str, link: &LinkCode) -> Result<(), StoreError> {
+        self.write(|tx| {
+            let json = rows::json("link_codes", link)?;
+            execute(
+                tx,
+                "INSERT OR REPLACE INTO link_codes (code, ambassador, record) VALUES (?1, ?2, ?3)",
+                params![code, sql_id(link.ambassador.0), json],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn take_link_code(&self, code: &str) -> Result<Option<LinkCode>, StoreError> {
+        self.write(|tx| {
+            let link = rows::record(
+                tx,
+                "link_codes",
+                "SELECT record FROM link_codes WHERE code = ?1",
+                [code],
+            )?;
+            execute(tx, "DELETE FROM link_codes WHERE code = ?1", [code])?;
+            Ok(link)
+        })
+    }
+
+    fn action_state(&self, key: &str) -> Result<Option<ActionRecord>, StoreError> {
+        self.read(|conn| rows::record(conn, "actions", "SELECT record FROM actions WHERE key = ?1", [key]))
+    }
+
+    fn set_action_state(&self, key: &str, record: &ActionRecord) -> Result<(), StoreError> {
+        self.write(|tx| set_action(tx, key, record))
+    }
+
+    fn set_action_states(&self, records: &[(String, ActionRecord)]) -> Result<(), StoreError> {
+        self.write(|tx| records.iter().try_for_each(|(key, record)| set_action(tx, key, record)))
+    }
+
+    fn skipped_actions(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<(String, ActionRecord)>, StoreError> {
+        if from >= to {
+            return Ok(Vec::new());
+        }
+        let listed: Vec<(String, String)> = self.read(|conn| {
+            let mut statement = conn
+                .prepare_cached(
+                    "SELECT key, record FROM actions WHERE state = 'skipped' AND due_ms >= ?1 AND due_ms <= ?2 \
+                     ORDER BY due_ms, key",
+                )
+                .map_err(io)?;
+            let rows = statement
+                .query_map(params![millis(from), millis(to)], |row| Ok((row.get(0)?, row.get(1)?)))
+                .map_err(io)?;
+            rows.collect::<Result<_, _>>().map_err(io)
+        })?;
+        let mut out = Vec::new();
+        for (key, json) in listed {
+            let record: ActionRecord = crate::store::sled_store::codec::from_json("actions", json.as_bytes())?;
+            if from <= record.due && record.due < to {
+                out.push((key, record));
+            }
+        }
+        out.sort_by(|(ka, a), (kb, b)| (a.due, ka).cmp(&(b.due, kb)));
+        Ok(out)
+    }
+
+    fn prune_actions(&self, before: DateTime<Utc>) -> Result<usize, StoreError> {
+        self.write(|tx| {
+            let old: Vec<(String, String)> = {
+                let mut statement = tx
+                    .prepare_cached("SELECT key, record FROM actions WHERE due_ms <= ?1")
+                    .map_err(io)?;
+                let rows = statement
+                    .query_map([millis(before)], |row| Ok((row.get(0)?, row.get(1)?)))
+                    .map_err(io)?;
+                rows.collect::<Result<_, _>>().map_err(io)?
+            };
+            let mut removed = 0;
+            for (key, json) in old {
+                let record: ActionRecord = crate::store::sled_store::codec::from_json("actions", json.as_bytes())?;
+                if record.due < before {
+                    execute(tx, "DELETE FROM actions WHERE key = ?1", [key])?;
+                    removed += 1;
+                }
+            }
+            Ok(removed)
+        })
+    }
+}

@@ -1,0 +1,140 @@
+//! The SQLite store's tables, and how a database file is opened: its pragmas, its exclusive lock
+//! and its schema version.
+//!
+//! # Layout
+//!
+//! Records are JSON (as in the sled store); the columns beside them are what the queries select
+//! and sort by. Times are milliseconds since the epoch (the JSON keeps full precision). The
+//! layout starts at schema 2 (the data model with running totals), kept in `PRAGMA user_version`.
+
+use super::SqliteOptions;
+use crate::store::{Durability, StoreError, SCHEMA_VERSION};
+use rusqlite::{Connection, ErrorCode};
+use std::path::Path;
+
+/// The tables and indexes of schema 2.
+const TABLES: &str = "
+CREATE TABLE meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE ambassadors (id INTEGER PRIMARY KEY, record TEXT NOT NULL);
+CREATE TABLE identities (identity TEXT PRIMARY KEY, ambassador INTEGER NOT NULL) WITHOUT ROWID;
+CREATE INDEX identities_by_ambassador ON identities (ambassador);
+CREATE TABLE items (id INTEGER PRIMARY KEY, record TEXT NOT NULL);
+CREATE TABLE reshares (
+    id INTEGER PRIMARY KEY,
+    ambassador INTEGER NOT NULL,
+    at_ms INTEGER NOT NULL,
+    record TEXT NOT NULL
+);
+CREATE INDEX reshares_by_ambassador ON reshares (ambassador, at_ms);
+CREATE INDEX reshares_by_time ON reshares (at_ms);
+CREATE TABLE reshare_keys (key TEXT PRIMARY KEY, reshare INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE stats (ambassador INTEGER PRIMARY KEY, record TEXT NOT NULL);
+CREATE TABLE week_totals (
+    week INTEGER NOT NULL,
+    ambassador INTEGER NOT NULL,
+    points INTEGER NOT NULL,
+    reshares INTEGER NOT NULL,
+    reached_at TEXT,
+    PRIMARY KEY (week, ambassador)
+) WITHOUT ROWID;
+CREATE INDEX week_totals_by_ambassador ON week_totals (ambassador);
+CREATE TABLE link_codes (code TEXT PRIMARY KEY, ambassador INTEGER NOT NULL, record TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE actions (key TEXT PRIMARY KEY, due_ms INTEGER NOT NULL, state TEXT NOT NULL, record TEXT NOT NULL) WITHOUT ROWID;
+CREATE INDEX actions_by_due ON actions (due_ms, key);
+";
+
+/// The database file inside the store directory.
+pub const FILE_NAME: &str = "relais.sqlite3";
+
+/// An SQLite error as a store error (a lock held elsewhere is `Locked`).
+pub fn io(error: rusqlite::Error) -> StoreError {
+    StoreError::Io(error.to_string())
+}
+
+fn is_busy(error: &rusqlite::Error) -> bool {
+    matches!(
+        error.sqlite_error_code(),
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+    )
+}
+
+/// Opens the database file in directory `dir` (creating both if needed), takes its exclusive lock
+/// (a second open, in this process or another, is `Locked`) and brings it to [`SCHEMA_VERSION`].
+pub fn open(dir: &Path, options: &SqliteOptions) -> Result<Connection, StoreError> {
+    std::fs::create_dir_all(dir).map_err(|e| StoreError::Io(format!("creating {}: {e}", dir.display())))?;
+    refuse_sled_directory(dir)?;
+    let connection = Connection::open(dir.join(FILE_NAME)).map_err(io)?;
+    let locked = |error: rusqlite::Error| {
+        if is_busy(&error) {
+            StoreError::Locked {
+                path: dir.display().to_string(),
+            }
+        } else {
+            io(error)
+        }
+    };
+    connection.busy_timeout(std::time::Duration::ZERO).map_err(io)?;
+    // Exclusive locking before WAL: no shared-memory index, and the lock is kept until close.
+    connection
+        .execute_batch("PRAGMA locking_mode = EXCLUSIVE; PRAGMA journal_mode = WAL; BEGIN IMMEDIATE; COMMIT;")
+        .map_err(locked)?;
+    let synchronous = match options.durability {
+        Durability::Flush => "FULL",
+        Durability::Deferred => "OFF",
+    };
+    // A negative cache size is in KiB.
+    let cache_kib = (options.cache_bytes / 1024).max(64);
+    connection
+        .execute_batch(&format!(
+            "PRAGMA synchronous = {synchronous}; PRAGMA cache_size = -{cache_kib}; PRAGMA foreign_keys = OFF;"
+        ))
+        .map_err(io)?;
+    upgrade(&connection)?;
+    Ok(connection)
+}
+
+/// A directory holding a sled database is not silently given a second, empty one.
+fn refuse_sled_directory(dir: &Path) -> Result<(), StoreError> {
+    if dir.join("conf").exists() && dir.join("db").exists() {
+        return Err(StoreError::Io(format!(
+            "{} holds a sled database; `store.backend = \"sqlite\"` needs a directory of its own \
+             (choose another `store.path`, or keep `backend = \"sled\"`)",
+            dir.display()
+        )));
+    }
+    Ok(())
+}
+
+/// Stamps a new database, refuses a newer one.
+fn upgrade(connection: &Connection) -> Result<(), StoreError> {
+    let version: u32 = connection
+        .query_row("PRAGMA user_version", [], |row| row.get(0))
+        .map_err(io)?;
+    match version {
+        0 => {
+            let tables: u32 = connection
+                .query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table'", [], |row| {
+                    row.get(0)
+                })
+                .map_err(io)?;
+            if tables > 0 {
+                return Err(StoreError::Corrupt {
+                    tree: "meta",
+                    reason: "tables but no schema version".into(),
+                });
+            }
+            let script = format!("BEGIN; {TABLES} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;");
+            connection.execute_batch(&script).map_err(io)
+        }
+        v if v > SCHEMA_VERSION => Err(StoreError::TooNew {
+            found: v,
+            supported: SCHEMA_VERSION,
+        }),
+        v if v < 2 => Err(StoreError::Migration {
+            from: v,
+            to: SCHEMA_VERSION,
+            reason: "the SQLite layout starts at schema 2".into(),
+        }),
+        _ => Ok(()),
+    }
+}

@@ -1,0 +1,218 @@
+//! The SQLite store's writes on ambassadors, reshares and running totals. Each runs inside one
+//! transaction that the caller commits (or drops, which rolls everything back).
+
+use super::rows::{self, execute, sql_id};
+use crate::domain::reshare::AmbassadorStats;
+use crate::domain::{Ambassador, AmbassadorId, Identity, Network, Reshare};
+use crate::store::migrations::{
+    add_to_total, fold_into_stats, latest_scoring_time, merge_stats, merge_totals, subtract_from_stats,
+    subtract_from_total,
+};
+use crate::store::sled_store::codec::meta;
+use crate::store::{RecordOutcome, StoreError};
+use rusqlite::{params, Connection};
+
+fn identity_text(identity: &Identity) -> String {
+    format!("{}:{}", identity.platform.as_str(), identity.user)
+}
+
+fn not_found(id: AmbassadorId) -> StoreError {
+    StoreError::NotFound(format!("ambassador {id}"))
+}
+
+pub fn put_ambassador(tx: &Connection, ambassador: &Ambassador) -> Result<(), StoreError> {
+    let id = sql_id(ambassador.id.0);
+    for identity in &ambassador.identities {
+        let owner = rows::record_id(
+            tx,
+            "SELECT ambassador FROM identities WHERE identity = ?1",
+            identity_text(identity),
+        )?;
+        if owner.is_some_and(|owner| owner != ambassador.id.0) {
+            return Err(StoreError::IdentityTaken(identity.to_string()));
+        }
+    }
+    execute(tx, "DELETE FROM identities WHERE ambassador = ?1", [id])?;
+    for identity in &ambassador.identities {
+        execute(
+            tx,
+            "INSERT OR REPLACE INTO identities (identity, ambassador) VALUES (?1, ?2)",
+            params![identity_text(identity), id],
+        )?;
+    }
+    rows::put_ambassador_record(tx, ambassador)?;
+    rows::bump_counter(tx, meta::LAST_AMBASSADOR_ID, ambassador.id.0)
+}
+
+pub fn ambassador_by_identity(conn: &Connection, identity: &Identity) -> Result<Option<Ambassador>, StoreError> {
+    let owner = rows::record_id(
+        conn,
+        "SELECT ambassador FROM identities WHERE identity = ?1",
+        identity_text(identity),
+    )?;
+    match owner {
+        Some(id) => rows::ambassador(conn, AmbassadorId(id)),
+        None => Ok(None),
+    }
+}
+
+/// The keys a reshare is found by: its dedup key and its URL.
+fn keys_of(reshare: &Reshare) -> Vec<&str> {
+    let mut keys = vec![reshare.dedup_key.as_str()];
+    if let Some(url) = reshare.url.as_deref().filter(|url| *url != reshare.dedup_key) {
+        keys.push(url);
+    }
+    keys
+}
+
+/// How a recorded reshare changes its ambassador's stats.
+pub enum NewStats<'a> {
+    /// Computed by the caller (scoring).
+    Given(&'a AmbassadorStats),
+    /// Folded from the reshare (import): stored points, streak in the ambassador's time zone.
+    Folded,
+}
+
+/// Records one reshare (see `Store::record_reshare`).
+pub fn record(tx: &Connection, reshare: &Reshare, new_stats: &NewStats<'_>) -> Result<RecordOutcome, StoreError> {
+    for key in keys_of(reshare) {
+        if let Some(id) = rows::key_owner(tx, key)? {
+            let existing = rows::reshare(tx, id)?.ok_or_else(|| StoreError::Corrupt {
+                tree: "reshare_keys",
+                reason: format!("key points at missing reshare {id}"),
+            })?;
+            return Ok(RecordOutcome::AlreadyCounted(existing));
+        }
+    }
+    let owner = rows::ambassador(tx, reshare.ambassador)?.ok_or_else(|| not_found(reshare.ambassador))?;
+    let id = rows::next_id(tx, meta::LAST_RESHARE_ID)?;
+    let stored = Reshare { id, ..reshare.clone() };
+    rows::put_reshare(tx, &stored)?;
+    for key in keys_of(&stored) {
+        rows::set_key(tx, key, id)?;
+    }
+    let stats = match new_stats {
+        NewStats::Given(stats) => (*stats).clone(),
+        NewStats::Folded => {
+            let before = rows::stats(tx, stored.ambassador)?;
+            fold_into_stats(&before, stored.points, stored.at, owner.time_zone())
+        }
+    };
+    rows::put_stats(tx, stored.ambassador, &stats)?;
+    let mut total = rows::week_total(tx, stored.week, stored.ambassador)?;
+    add_to_total(&mut total, stored.points, stored.at);
+    rows::put_week_total(tx, stored.week, stored.ambassador, Some(&total))?;
+    Ok(RecordOutcome::Recorded(stored))
+}
+
+pub fn attach_url(tx: &Connection, reshare_id: u64, url: &str, network: Network) -> Result<Reshare, StoreError> {
+    let old = rows::reshare(tx, reshare_id)?.ok_or_else(|| StoreError::NotFound(format!("reshare {reshare_id}")))?;
+    if rows::key_owner(tx, url)?.is_some_and(|owner| owner != reshare_id) {
+        return Err(StoreError::KeyTaken(url.to_string()));
+    }
+    if let Some(previous) = old.url.as_deref().filter(|u| *u != old.dedup_key && *u != url) {
+        rows::remove_key(tx, previous)?;
+    }
+    let updated = Reshare {
+        url: Some(url.to_string()),
+        network,
+        ..old
+    };
+    rows::set_key(tx, url, reshare_id)?;
+    rows::put_reshare(tx, &updated)?;
+    Ok(updated)
+}
+
+/// Removes a reshare and those of its keys that point at it.
+fn remove_reshare(tx: &Connection, reshare: &Reshare) -> Result<(), StoreError> {
+    execute(tx, "DELETE FROM reshares WHERE id = ?1", [sql_id(reshare.id)])?;
+    for key in keys_of(reshare) {
+        if rows::key_owner(tx, key)? == Some(reshare.id) {
+            rows::remove_key(tx, key)?;
+        }
+    }
+    Ok(())
+}
+
+pub fn withdraw(tx: &Connection, reshare_id: u64) -> Result<Option<Reshare>, StoreError> {
+    let Some(reshare) = rows::reshare(tx, reshare_id)? else {
+        return Ok(None);
+    };
+    remove_reshare(tx, &reshare)?;
+    let same_week: Vec<Reshare> = rows::reshares_of(tx, reshare.ambassador)?
+        .into_iter()
+        .filter(|r| r.week == reshare.week)
+        .collect();
+    let reached_at = latest_scoring_time(&same_week);
+    let mut stats = rows::stats(tx, reshare.ambassador)?;
+    subtract_from_stats(&mut stats, reshare.points);
+    rows::put_stats(tx, reshare.ambassador, &stats)?;
+    let total = rows::week_total(tx, reshare.week, reshare.ambassador)?;
+    let left = subtract_from_total(total, reshare.points, reached_at);
+    rows::put_week_total(tx, reshare.week, reshare.ambassador, left.as_ref())?;
+    Ok(Some(reshare))
+}
+
+pub fn forget(tx: &Connection, id: AmbassadorId) -> Result<(), StoreError> {
+    for reshare in rows::reshares_of(tx, id)? {
+        remove_reshare(tx, &reshare)?;
+    }
+    let id = sql_id(id.0);
+    for sql in [
+        "DELETE FROM ambassadors WHERE id = ?1",
+        "DELETE FROM identities WHERE ambassador = ?1",
+        "DELETE FROM stats WHERE ambassador = ?1",
+        "DELETE FROM week_totals WHERE ambassador = ?1",
+        "DELETE FROM link_codes WHERE ambassador = ?1",
+    ] {
+        execute(tx, sql, [id])?;
+    }
+    Ok(())
+}
+
+pub fn merge(tx: &Connection, from: AmbassadorId, into: AmbassadorId) -> Result<(), StoreError> {
+    if from == into {
+        return Ok(());
+    }
+    let source = rows::ambassador(tx, from)?.ok_or_else(|| not_found(from))?;
+    let mut target = rows::ambassador(tx, into)?.ok_or_else(|| not_found(into))?;
+    for identity in &source.identities {
+        if !target.identities.contains(identity) {
+            target.identities.push(identity.clone());
+        }
+    }
+    execute(tx, "DELETE FROM ambassadors WHERE id = ?1", [sql_id(from.0)])?;
+    execute(tx, "DELETE FROM identities WHERE ambassador = ?1", [sql_id(from.0)])?;
+    put_ambassador(tx, &target)?;
+    for reshare in rows::reshares_of(tx, from)? {
+        let mut moved = Reshare {
+            ambassador: into,
+            ..reshare.clone()
+        };
+        // Quick claims name their owner in their key: they follow the person, unless `into`
+        // holds a quick claim for the same item already (then both stay, as they were counted).
+        if let Some(item) = reshare
+            .item
+            .filter(|i| reshare.dedup_key == Reshare::quick_key(from, *i))
+        {
+            let new_key = Reshare::quick_key(into, item);
+            if rows::key_owner(tx, &new_key)?.is_none() {
+                rows::remove_key(tx, &reshare.dedup_key)?;
+                rows::set_key(tx, &new_key, reshare.id)?;
+                moved.dedup_key = new_key;
+            }
+        }
+        rows::put_reshare(tx, &moved)?;
+    }
+    let stats = merge_stats(&rows::stats(tx, from)?, &rows::stats(tx, into)?);
+    execute(tx, "DELETE FROM stats WHERE ambassador = ?1", [sql_id(from.0)])?;
+    rows::put_stats(tx, into, &stats)?;
+    for week in rows::weeks_of(tx, from)? {
+        let moved = rows::week_total(tx, week, from)?;
+        let existing = rows::week_total(tx, week, into)?;
+        rows::put_week_total(tx, week, from, None)?;
+        rows::put_week_total(tx, week, into, Some(&merge_totals(&existing, &moved)))?;
+    }
+    execute(tx, "DELETE FROM link_codes WHERE ambassador = ?1", [sql_id(from.0)])?;
+    Ok(())
+}
