@@ -1,6 +1,7 @@
-//! Store benchmarks: (1) a durable `record_reshare` on sled (flushed before it returns), with a
-//! latency table of 2,000 single calls; (2) the weekly leaderboard (`week_totals` + the public
-//! top 10) over 10,000 ambassadors and 1,000,000 reshares in 10 weeks, on sled and in memory.
+//! Store benchmarks: (1) a durable `record_reshare` on sled and on SQLite (flushed before it
+//! returns), with a latency table of 2,000 single calls; (2) the weekly leaderboard
+//! (`week_totals` + the public top 10) over 10,000 ambassadors and 1,000,000 reshares in 10
+//! weeks, on sled, on SQLite and in memory.
 //!
 //! `cargo bench --bench store` runs it in full (about a minute and a half); without `--bench`
 //! (as under `cargo test --benches`) it runs on tiny data as a smoke test.
@@ -12,7 +13,9 @@ use relais::domain::reshare::AmbassadorStats;
 use relais::domain::{
     Ambassador, AmbassadorId, Identity, ItemId, Lang, Network, Platform, Prefs, Reshare, ReshareSource, Role, WeekKey,
 };
-use relais::store::{Durability, MemoryStore, SledOptions, SledStore, Store};
+use relais::store::{
+    Durability, ImportReport, MemoryStore, SledOptions, SledStore, SqliteOptions, SqliteStore, Store, StoreError,
+};
 use std::collections::HashSet;
 use std::hint::black_box;
 use std::time::Instant;
@@ -111,13 +114,11 @@ fn add_ambassadors(store: &dyn Store, count: u64) {
     }
 }
 
-/// (1) Durable `record_reshare` on sled.
-fn durable_record(c: &mut Criterion, scale: &Scale) {
-    let dir = tempfile::TempDir::new().expect("temp dir");
-    let store = SledStore::open(dir.path(), SledOptions::default()).expect("open sled");
-    add_ambassadors(&store, 100);
+/// (1) Durable `record_reshare` on a freshly opened store named `name`.
+fn durable_record(c: &mut Criterion, scale: &Scale, name: &str, store: &dyn Store) {
+    add_ambassadors(store, 100);
     let mut n = 0u64;
-    let mut next = |store: &SledStore| {
+    let mut next = |store: &dyn Store| {
         n += 1;
         let mut claim = reshare(
             n,
@@ -140,16 +141,89 @@ fn durable_record(c: &mut Criterion, scale: &Scale) {
     let mut samples = Vec::with_capacity(scale.latency_calls);
     for _ in 0..scale.latency_calls {
         let started = Instant::now();
-        black_box(next(&store));
+        black_box(next(store));
         samples.push(started.elapsed());
     }
-    print_latency("sled record_reshare, Durability::Flush", samples);
-    let mut group = c.benchmark_group("sled");
+    print_latency(&format!("{name} record_reshare, Durability::Flush"), samples);
+    let mut group = c.benchmark_group(name);
     group
         .sample_size(30)
         .measurement_time(std::time::Duration::from_secs(4));
-    group.bench_function("record_reshare_durable", |b| b.iter(|| black_box(next(&store))));
+    group.bench_function("record_reshare_durable", |b| b.iter(|| black_box(next(store))));
     group.finish();
+}
+
+/// An on-disk store under benchmark, with its bulk import.
+trait Bulk: Store {
+    fn import_batch(&self, batch: &[Reshare]) -> Result<ImportReport, StoreError>;
+}
+
+impl Bulk for SledStore {
+    fn import_batch(&self, batch: &[Reshare]) -> Result<ImportReport, StoreError> {
+        self.import(batch)
+    }
+}
+
+impl Bulk for SqliteStore {
+    fn import_batch(&self, batch: &[Reshare]) -> Result<ImportReport, StoreError> {
+        self.import(batch)
+    }
+}
+
+/// (2) The weekly leaderboard on an on-disk store: filled deferred through `import` (opened by
+/// `open(path, deferred)`), reopened durable.
+fn disk_leaderboard<S: Bulk>(
+    c: &mut Criterion,
+    scale: &Scale,
+    hidden: &HashSet<AmbassadorId>,
+    name: &str,
+    open: impl Fn(&std::path::Path, bool) -> S,
+) {
+    let dir = tempfile::TempDir::new().expect("temp dir");
+    let total = scale.ambassadors * scale.weeks * scale.per_week;
+    let started = Instant::now();
+    {
+        let store = open(dir.path(), true);
+        add_ambassadors(&store, scale.ambassadors);
+        let batch_size = 20_000u64;
+        for first in (0..total).step_by(batch_size as usize) {
+            let batch: Vec<Reshare> = (first..total.min(first + batch_size))
+                .map(|n| reshare(n, scale))
+                .collect();
+            store.import_batch(&batch).expect("import");
+        }
+    }
+    println!(
+        "filled {name} with {total} reshares in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    let store = open(dir.path(), false);
+    let week = reshare(total / 2, scale).week;
+    bench_leaderboard(c, name, &store, week, hidden);
+}
+
+fn open_sled(path: &std::path::Path, deferred: bool) -> SledStore {
+    let options = if deferred {
+        SledOptions {
+            cache_bytes: 256 << 20,
+            durability: Durability::Deferred,
+        }
+    } else {
+        SledOptions::default()
+    };
+    SledStore::open(path, options).expect("open sled")
+}
+
+fn open_sqlite(path: &std::path::Path, deferred: bool) -> SqliteStore {
+    let options = if deferred {
+        SqliteOptions {
+            cache_bytes: 64 << 20,
+            durability: Durability::Deferred,
+        }
+    } else {
+        SqliteOptions::default()
+    };
+    SqliteStore::open(path, options).expect("open SQLite")
 }
 
 /// The leaderboard query: this week's totals, then the public top 10.
@@ -187,35 +261,6 @@ fn bench_leaderboard(c: &mut Criterion, name: &str, store: &dyn Store, week: Wee
     group.finish();
 }
 
-/// (2) The weekly leaderboard on sled: filled deferred through `import`, reopened durable.
-fn sled_leaderboard(c: &mut Criterion, scale: &Scale, hidden: &HashSet<AmbassadorId>) {
-    let dir = tempfile::TempDir::new().expect("temp dir");
-    let total = scale.ambassadors * scale.weeks * scale.per_week;
-    let started = Instant::now();
-    {
-        let options = SledOptions {
-            cache_bytes: 256 << 20,
-            durability: Durability::Deferred,
-        };
-        let store = SledStore::open(dir.path(), options).expect("open sled");
-        add_ambassadors(&store, scale.ambassadors);
-        let batch_size = 20_000u64;
-        for first in (0..total).step_by(batch_size as usize) {
-            let batch: Vec<Reshare> = (first..total.min(first + batch_size))
-                .map(|n| reshare(n, scale))
-                .collect();
-            store.import(&batch).expect("import");
-        }
-    }
-    println!(
-        "filled sled with {total} reshares in {:.1} s",
-        started.elapsed().as_secs_f64()
-    );
-    let store = SledStore::open(dir.path(), SledOptions::default()).expect("reopen sled");
-    let week = reshare(total / 2, scale).week;
-    bench_leaderboard(c, "sled", &store, week, hidden);
-}
-
 /// (2) The same on the memory store.
 fn memory_leaderboard(c: &mut Criterion, scale: &Scale, hidden: &HashSet<AmbassadorId>) {
     let store = MemoryStore::new();
@@ -247,8 +292,11 @@ fn main() {
         .filter(|id| id % 7 == 0)
         .map(AmbassadorId)
         .collect();
-    durable_record(&mut c, scale);
-    sled_leaderboard(&mut c, scale, &hidden);
+    let dir = tempfile::TempDir::new().expect("temp dir");
+    durable_record(&mut c, scale, "sled", &open_sled(&dir.path().join("sled"), false));
+    durable_record(&mut c, scale, "sqlite", &open_sqlite(&dir.path().join("sqlite"), false));
+    disk_leaderboard(&mut c, scale, &hidden, "sled", open_sled);
+    disk_leaderboard(&mut c, scale, &hidden, "sqlite", open_sqlite);
     memory_leaderboard(&mut c, scale, &hidden);
     c.final_summary();
 }

@@ -88,6 +88,45 @@ fn the_demo_store_survives_a_restart_without_reseeding() {
 }
 
 #[test]
+fn the_demo_runs_on_the_sqlite_store_and_keeps_its_data_across_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo_config = std::fs::read_to_string(format!("{ROOT}/bot-config/demo.toml")).unwrap();
+    let config = dir.path().join("demo-sqlite.toml");
+    std::fs::write(
+        &config,
+        demo_config.replace("[store]\n", "[store]\nbackend = \"sqlite\"\n"),
+    )
+    .unwrap();
+    let (config, store) = (config.to_string_lossy(), dir.path().join("store"));
+    let store = store.to_string_lossy();
+    let run = |fresh: bool, now: &str, script: &str| {
+        let mut args = vec!["demo", "--config", &config, "--now", now, "--store", &store];
+        if fresh {
+            args.push("--fresh");
+        }
+        let out = relais(&args, script);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let out = run(
+        true,
+        "2026-11-23T09:00:00Z",
+        "/as zoe\n!lang en\n!shared https://x.com/zoe/status/99\n",
+    );
+    assert!(out.contains("+10"), "{out}");
+    assert!(
+        std::path::Path::new(&*store).join("relais.sqlite3").exists(),
+        "the data is in an SQLite file"
+    );
+    let out = run(
+        false,
+        "2026-11-23T10:00:00Z",
+        "/as zoe\n!shared https://x.com/zoe/status/99\n",
+    );
+    assert!(out.contains("already shared"), "the claim was on disk: {out}");
+}
+
+#[test]
 fn a_second_process_on_the_same_store_gets_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("store");

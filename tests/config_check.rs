@@ -3,7 +3,7 @@
 
 use chrono::{NaiveTime, Weekday};
 use relais::app::{RoomSettings, ScheduleSettings, Settings};
-use relais::config::{check_str, load, Config, ConfigProblem, DemoKind, LogFormat};
+use relais::config::{check_str, load, Config, ConfigProblem, DemoKind, LogFormat, StoreBackend};
 use relais::domain::schedule::{QuietHours, WeeklyTime};
 use relais::domain::scoring::PointsRules;
 use relais::domain::{Identity, ItemStatus, Lang, Platform, RoomRef};
@@ -141,6 +141,7 @@ const BAD_SNIPPETS: &[(&str, usize, usize, &str)] = &[
     ("[organisation]\nname = \"X\"\n[bot]\nleaderboard-size = \"ten\"\n", 4, 20, "expected a whole number from 1 to 50"),
     ("[organisation]\nname = \"X\"\n[bot]\nlog-format = \"xml\"\n", 4, 14, "unknown variant `xml`, expected `text` or `json`"),
     ("[organisation]\nname = \"X\"\n[store]\ncache-mb = 0\n", 4, 12, "from 1 to 1024"),
+    ("[organisation]\nname = \"X\"\n[store]\nbackend = \"postgres\"\n", 4, 11, "unknown variant `postgres`, expected `sled` or `sqlite`"),
     ("[organisation]\nname = \"X\"\n[store]\ncache-mb = 2048\n", 4, 12, "from 1 to 1024"),
     ("[organisation]\nname = \"X\"\n[points]\nreshare = 1001\n", 4, 11, "`points.reshare`: 1001 is out of range: use a whole number from 0 to 1000"),
     ("[organisation]\nname = \"X\"\n[points]\nstreak-bonus = -1\n", 4, 16, "from 0 to 1000"),
@@ -344,8 +345,8 @@ fn a_minimal_config_gives_the_default_settings() {
     assert_eq!(config.bot.log_format, LogFormat::Text);
     assert_eq!(config.bot.prompts_dir, Path::new("prompts"));
     assert_eq!(
-        (config.store.path.as_path(), config.store.cache_mb),
-        (Path::new("relais-data"), 8)
+        (config.store.backend, config.store.path.as_path(), config.store.cache_mb),
+        (StoreBackend::Sled, Path::new("relais-data"), 8)
     );
     assert!(config.matrix.is_none() && config.discord.is_none() && config.demo.is_none());
     assert!(relais::config::missing_env(&config).is_empty());
@@ -370,6 +371,7 @@ same-day-bonus = 4
 streak-bonus = 2
 streak-min-days = 3
 [store]
+backend = "sqlite"
 path = "/var/lib/relais"
 cache-mb = 64
 [nudges]
@@ -451,8 +453,8 @@ fn settings_map_every_field() {
     assert_eq!(config.bot.log_format, LogFormat::Json);
     assert_eq!(config.bot.prompts_dir, Path::new("my-prompts"));
     assert_eq!(
-        (config.store.path.as_path(), config.store.cache_mb),
-        (Path::new("/var/lib/relais"), 64)
+        (config.store.backend, config.store.path.as_path(), config.store.cache_mb),
+        (StoreBackend::Sqlite, Path::new("/var/lib/relais"), 64)
     );
 }
 

@@ -187,7 +187,18 @@ fn a_sled_directory_is_not_given_an_empty_sqlite_database() {
     drop(sled);
     relais::store::sled_store::lock::wait_until_released(&dir.path().join("db"), std::time::Duration::from_secs(10));
     let error = open(dir.path()).err().expect("refused");
-    assert!(error.to_string().contains("holds a sled database"), "{error}");
+    assert!(
+        matches!(
+            error,
+            StoreError::OtherBackend {
+                found: "sled",
+                wanted: "sqlite",
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    assert!(error.to_string().contains("set `store.backend = \"sled\"`"), "{error}");
     assert!(!dir.path().join(FILE_NAME).exists(), "no SQLite file was created");
 }
 
@@ -200,6 +211,62 @@ fn a_sqlite_directory_is_not_given_an_empty_sled_database() {
     let error = SledStore::open(dir.path(), SledOptions::default())
         .err()
         .expect("refused");
-    assert!(error.to_string().contains("holds an SQLite database"), "{error}");
+    assert!(
+        matches!(
+            error,
+            StoreError::OtherBackend {
+                found: "sqlite",
+                wanted: "sled",
+                ..
+            }
+        ),
+        "{error:?}"
+    );
     assert!(!dir.path().join("conf").exists(), "no sled database was created");
+}
+
+/// Whether any file of the store directory contains `needle`.
+fn files_contain(dir: &Path, needle: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let bytes = std::fs::read(&path).unwrap();
+        if bytes.windows(needle.len()).any(|w| w == needle.as_bytes()) {
+            found.push(path.display().to_string());
+        }
+    }
+    found
+}
+
+#[test]
+fn forget_me_leaves_no_copy_of_the_person_in_the_database_files() {
+    let dir = TempDir::new().unwrap();
+    let store = open(dir.path()).unwrap();
+    let zoe = add_ambassador(&store, "Zoeforgotten");
+    let kept = add_ambassador(&store, "Keptperson");
+    let secret_url = "https://x.com/zoeforgotten/status/424242";
+    for n in 0..30 {
+        record(
+            &store,
+            url_reshare(zoe.id, 1, &format!("{secret_url}{n}"), monday_plus(n), 10),
+        );
+        record(&store, url_reshare(kept.id, 1, &linkedin(n as u64), monday_plus(n), 10));
+    }
+    assert!(
+        !files_contain(dir.path(), "Zoeforgotten").is_empty(),
+        "the test looks for what is really written"
+    );
+    store.forget_ambassador(zoe.id).unwrap();
+    for needle in ["Zoeforgotten", "zoeforgotten", secret_url] {
+        assert_eq!(
+            files_contain(dir.path(), needle),
+            Vec::<String>::new(),
+            "{needle} is still on disk"
+        );
+    }
+    assert_eq!(store.reshares_of(kept.id).unwrap().len(), 30, "the others are kept");
+    drop(store);
+    let store = open(dir.path()).unwrap();
+    assert_eq!(store.ambassador(zoe.id).unwrap(), None);
+    assert!(!files_contain(dir.path(), "Keptperson").is_empty());
 }

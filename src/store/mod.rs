@@ -31,6 +31,12 @@ pub enum StoreError {
     Migration { from: u32, to: u32, reason: String },
     #[error("corrupt record in `{tree}`: {reason}")]
     Corrupt { tree: &'static str, reason: String },
+    #[error("the folder {path} holds a {found} database: set `store.backend = \"{found}\"`, or choose another `store.path` for a new {wanted} database")]
+    OtherBackend {
+        path: String,
+        found: &'static str,
+        wanted: &'static str,
+    },
     #[error("storage I/O error: {0}")]
     Io(String),
     #[error("identity {0} belongs to another ambassador")]

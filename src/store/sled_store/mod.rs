@@ -64,11 +64,11 @@ impl SledStore {
     pub fn open(path: &Path, options: SledOptions) -> Result<SledStore, StoreError> {
         let sqlite = path.join(crate::store::sqlite_store::schema::FILE_NAME);
         if sqlite.exists() {
-            return Err(StoreError::Io(format!(
-                "{} holds an SQLite database; `store.backend = \"sled\"` needs a directory of its own \
-                 (choose another `store.path`, or set `backend = \"sqlite\"`)",
-                path.display()
-            )));
+            return Err(StoreError::OtherBackend {
+                path: path.display().to_string(),
+                found: "sqlite",
+                wanted: "sled",
+            });
         }
         let background_flush = match options.durability {
             Durability::Flush => None,

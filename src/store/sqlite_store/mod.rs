@@ -3,7 +3,8 @@
 //!
 //! One connection behind a mutex; every write is one transaction, committed durably (WAL,
 //! `synchronous = FULL`) before it returns unless opened with [`Durability::Deferred`]. The file
-//! is locked exclusively while open. Layout: see [`schema`].
+//! is locked exclusively while open. Deleted records are overwritten (`secure_delete`), and
+//! forgetting an ambassador also empties the write-ahead log. Layout: see [`schema`].
 
 mod rows;
 pub mod schema;
@@ -130,8 +131,12 @@ impl Store for SqliteStore {
         self.read(|conn| rows::records(conn, "ambassadors", "SELECT record FROM ambassadors ORDER BY id", []))
     }
 
+    /// Also empties the write-ahead log, so that no copy of the erased records stays in it.
     fn forget_ambassador(&self, id: AmbassadorId) -> Result<(), StoreError> {
-        self.write(|tx| writes::forget(tx, id))
+        self.write(|tx| writes::forget(tx, id))?;
+        self.connection()
+            .execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")
+            .map_err(io)
     }
 
     fn merge_ambassadors(&self, from: AmbassadorId, into: AmbassadorId) -> Result<(), StoreError> {

@@ -82,11 +82,11 @@ pub fn open(dir: &Path, options: &SqliteOptions) -> Result<Connection, StoreErro
         Durability::Flush => "FULL",
         Durability::Deferred => "OFF",
     };
-    // A negative cache size is in KiB.
+    // A negative cache size is in KiB. Deleted records are overwritten with zeros (forget-me).
     let cache_kib = (options.cache_bytes / 1024).max(64);
     connection
         .execute_batch(&format!(
-            "PRAGMA synchronous = {synchronous}; PRAGMA cache_size = -{cache_kib}; PRAGMA foreign_keys = OFF;"
+            "PRAGMA synchronous = {synchronous}; PRAGMA cache_size = -{cache_kib}; PRAGMA secure_delete = ON;"
         ))
         .map_err(io)?;
     upgrade(&connection)?;
@@ -96,11 +96,11 @@ pub fn open(dir: &Path, options: &SqliteOptions) -> Result<Connection, StoreErro
 /// A directory holding a sled database is not silently given a second, empty one.
 fn refuse_sled_directory(dir: &Path) -> Result<(), StoreError> {
     if dir.join("conf").exists() && dir.join("db").exists() {
-        return Err(StoreError::Io(format!(
-            "{} holds a sled database; `store.backend = \"sqlite\"` needs a directory of its own \
-             (choose another `store.path`, or keep `backend = \"sled\"`)",
-            dir.display()
-        )));
+        return Err(StoreError::OtherBackend {
+            path: dir.display().to_string(),
+            found: "sled",
+            wanted: "sqlite",
+        });
     }
     Ok(())
 }
