@@ -7,6 +7,7 @@ pub mod memory;
 pub mod migrations;
 pub mod sled_store;
 pub mod sqlite_store;
+mod week_cache;
 
 pub use memory::MemoryStore;
 pub use sled_store::{ImportReport, SledOptions, SledStore};

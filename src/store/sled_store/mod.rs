@@ -7,12 +7,12 @@ mod actions;
 pub mod codec;
 pub mod lock;
 pub(crate) mod tx;
-mod week_cache;
 mod writes;
 
 use self::codec::{meta, tree};
 use self::tx::{io, Trees};
 use self::writes::NewStats;
+use super::week_cache::WeekCache;
 use super::{migrations, ActionRecord, Durability, LinkCode, RecordOutcome, Store, StoreError};
 use crate::domain::reshare::{AmbassadorStats, WeekTotal};
 use crate::domain::{Ambassador, AmbassadorId, Identity, Item, ItemId, Network, Reshare, WeekKey};
@@ -54,7 +54,7 @@ pub struct SledStore {
     writer: Mutex<()>,
     durability: Durability,
     /// Recent weeks of week totals, for the leaderboard.
-    week_cache: week_cache::WeekCache,
+    week_cache: WeekCache,
     /// Dropped after `trees` (fields drop in order): waits until sled has released its file lock.
     _release: lock::ReleaseWait,
 }
@@ -87,7 +87,7 @@ impl SledStore {
             trees,
             writer: Mutex::new(()),
             durability: options.durability,
-            week_cache: week_cache::WeekCache::default(),
+            week_cache: WeekCache::default(),
             _release: lock::ReleaseWait::new(path),
         })
     }

@@ -13,6 +13,7 @@ mod writes;
 use self::rows::{execute, millis, sql_id};
 use self::schema::io;
 use self::writes::NewStats;
+use super::week_cache::WeekCache;
 use super::{ActionRecord, ActionState, Durability, ImportReport, LinkCode, RecordOutcome, Store, StoreError};
 use crate::domain::reshare::{AmbassadorStats, WeekTotal};
 use crate::domain::{Ambassador, AmbassadorId, Identity, Item, ItemId, Network, Reshare, WeekKey};
@@ -43,6 +44,8 @@ impl Default for SqliteOptions {
 /// another, fails with `StoreError::Locked`.
 pub struct SqliteStore {
     connection: Mutex<Connection>,
+    /// Recent weeks of week totals (changed only under the connection's lock, after commit).
+    week_cache: WeekCache,
 }
 
 impl SqliteStore {
@@ -51,6 +54,7 @@ impl SqliteStore {
         let connection = schema::open(path, &options)?;
         Ok(SqliteStore {
             connection: Mutex::new(connection),
+            week_cache: WeekCache::default(),
         })
     }
 
@@ -61,11 +65,27 @@ impl SqliteStore {
 
     /// Runs `op` in one transaction: committed if it returns `Ok`, rolled back otherwise.
     fn write<A>(&self, op: impl FnOnce(&Connection) -> Result<A, StoreError>) -> Result<A, StoreError> {
+        self.write_then(op, |_, _| ())
+    }
+
+    /// Like [`write`](Self::write), then (still holding the lock, after the commit) lets
+    /// `committed` bring the week cache in step.
+    fn write_then<A>(
+        &self,
+        op: impl FnOnce(&Connection) -> Result<A, StoreError>,
+        committed: impl FnOnce(&A, &WeekCache),
+    ) -> Result<A, StoreError> {
         let mut connection = self.connection();
         let tx = connection.transaction().map_err(io)?;
         let result = op(&tx)?;
         tx.commit().map_err(io)?;
+        committed(&result, &self.week_cache);
         Ok(result)
+    }
+
+    /// A write that changes week totals in bulk: the week cache starts over.
+    fn write_in_bulk<A>(&self, op: impl FnOnce(&Connection) -> Result<A, StoreError>) -> Result<A, StoreError> {
+        self.write_then(op, |_, cache| cache.clear())
     }
 
     /// Runs a read (several statements see one snapshot: writers wait for the same lock).
@@ -75,7 +95,7 @@ impl SqliteStore {
 
     /// Records many reshares in one transaction (all or nothing), like `SledStore::import`.
     pub fn import(&self, batch: &[Reshare]) -> Result<ImportReport, StoreError> {
-        self.write(|tx| {
+        self.write_in_bulk(|tx| {
             let mut report = ImportReport::default();
             for reshare in batch {
                 match writes::record(tx, reshare, &NewStats::Folded)? {
@@ -133,14 +153,14 @@ impl Store for SqliteStore {
 
     /// Also empties the write-ahead log, so that no copy of the erased records stays in it.
     fn forget_ambassador(&self, id: AmbassadorId) -> Result<(), StoreError> {
-        self.write(|tx| writes::forget(tx, id))?;
+        self.write_in_bulk(|tx| writes::forget(tx, id))?;
         self.connection()
             .execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")
             .map_err(io)
     }
 
     fn merge_ambassadors(&self, from: AmbassadorId, into: AmbassadorId) -> Result<(), StoreError> {
-        self.write(|tx| writes::merge(tx, from, into))
+        self.write_in_bulk(|tx| writes::merge(tx, from, into))
     }
 
     fn next_item_id(&self) -> Result<ItemId, StoreError> {
@@ -180,7 +200,24 @@ impl Store for SqliteStore {
     }
 
     fn record_reshare(&self, reshare: Reshare, new_stats: &AmbassadorStats) -> Result<RecordOutcome, StoreError> {
-        self.write(|tx| writes::record(tx, &reshare, &NewStats::Given(new_stats)))
+        let recorded = self.write_then(
+            |tx| {
+                let outcome = writes::record(tx, &reshare, &NewStats::Given(new_stats))?;
+                let total = match &outcome {
+                    RecordOutcome::Recorded(r) => {
+                        Some((r.week, r.ambassador, rows::week_total(tx, r.week, r.ambassador)?))
+                    }
+                    RecordOutcome::AlreadyCounted(_) => None,
+                };
+                Ok((outcome, total))
+            },
+            |(_, total), cache| {
+                if let Some((week, ambassador, total)) = total {
+                    cache.set(*week, *ambassador, *total);
+                }
+            },
+        )?;
+        Ok(recorded.0)
     }
 
     fn attach_url(&self, reshare_id: u64, url: &str, network: Network) -> Result<Reshare, StoreError> {
@@ -188,7 +225,7 @@ impl Store for SqliteStore {
     }
 
     fn withdraw_reshare(&self, reshare_id: u64) -> Result<Option<Reshare>, StoreError> {
-        self.write(|tx| writes::withdraw(tx, reshare_id))
+        self.write_in_bulk(|tx| writes::withdraw(tx, reshare_id))
     }
 
     fn reshare_by_key(&self, dedup_key: &str) -> Result<Option<Reshare>, StoreError> {
@@ -226,7 +263,15 @@ impl Store for SqliteStore {
     }
 
     fn week_totals(&self, week: WeekKey) -> Result<Vec<(AmbassadorId, WeekTotal)>, StoreError> {
-        self.read(|conn| rows::week_totals(conn, week))
+        // Read and cached under the connection's lock, so that no write slips in between.
+        self.read(|conn| {
+            if let Some(totals) = self.week_cache.get(week) {
+                return Ok(totals);
+            }
+            let totals = rows::week_totals(conn, week)?;
+            self.week_cache.fill(week, totals.clone());
+            Ok(totals)
+        })
     }
 
     fn put_link_code(&self, code: &str, link: &LinkCode) -> Result<(), StoreError> {

@@ -6,7 +6,7 @@ use crate::domain::reshare::{AmbassadorStats, WeekTotal};
 use crate::domain::{Ambassador, AmbassadorId, Reshare, WeekKey};
 use crate::store::sled_store::codec::{corrupt, from_json, to_json};
 use crate::store::StoreError;
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Params};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -168,11 +168,18 @@ pub fn put_stats(conn: &Connection, ambassador: AmbassadorId, stats: &Ambassador
     Ok(())
 }
 
-fn decode_total(points: i64, reshares: i64, reached_at: Option<String>) -> Result<WeekTotal, StoreError> {
-    let reached_at = reached_at
-        .map(|text| DateTime::parse_from_rfc3339(&text).map(|at| at.with_timezone(&Utc)))
-        .transpose()
-        .map_err(|e| corrupt("week_totals", &e.to_string()))?;
+/// A total from its columns (`reached_at` as seconds and nanoseconds, both or neither).
+fn decode_total(points: i64, reshares: i64, reached: (Option<i64>, Option<i64>)) -> Result<WeekTotal, StoreError> {
+    let reached_at = match reached {
+        (Some(seconds), Some(nanos)) => Some(
+            u32::try_from(nanos)
+                .ok()
+                .and_then(|nanos| DateTime::from_timestamp(seconds, nanos))
+                .ok_or_else(|| corrupt("week_totals", "reached_at out of range"))?,
+        ),
+        (None, None) => None,
+        _ => return Err(corrupt("week_totals", "half a reached_at")),
+    };
     Ok(WeekTotal {
         points: points as u64,
         reshares: reshares as u64,
@@ -183,11 +190,13 @@ fn decode_total(points: i64, reshares: i64, reached_at: Option<String>) -> Resul
 /// An ambassador's total for a week (default if none).
 pub fn week_total(conn: &Connection, week: WeekKey, ambassador: AmbassadorId) -> Result<WeekTotal, StoreError> {
     let mut statement = conn
-        .prepare_cached("SELECT points, reshares, reached_at FROM week_totals WHERE week = ?1 AND ambassador = ?2")
+        .prepare_cached(
+            "SELECT points, reshares, reached_s, reached_ns FROM week_totals WHERE week = ?1 AND ambassador = ?2",
+        )
         .map_err(io)?;
     let row = statement
         .query_row(params![week_number(week), sql_id(ambassador.0)], |row| {
-            Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+            Ok((row.get(0)?, row.get(1)?, (row.get(2)?, row.get(3)?)))
         })
         .optional()
         .map_err(io)?;
@@ -200,11 +209,16 @@ pub fn week_total(conn: &Connection, week: WeekKey, ambassador: AmbassadorId) ->
 /// Every ambassador's total for `week`.
 pub fn week_totals(conn: &Connection, week: WeekKey) -> Result<Vec<(AmbassadorId, WeekTotal)>, StoreError> {
     let mut statement = conn
-        .prepare_cached("SELECT ambassador, points, reshares, reached_at FROM week_totals WHERE week = ?1")
+        .prepare_cached("SELECT ambassador, points, reshares, reached_s, reached_ns FROM week_totals WHERE week = ?1")
         .map_err(io)?;
     let rows = statement
         .query_map([week_number(week)], |row| {
-            Ok((row.get::<_, i64>(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+            Ok((
+                row.get::<_, i64>(0)?,
+                row.get(1)?,
+                row.get(2)?,
+                (row.get(3)?, row.get(4)?),
+            ))
         })
         .map_err(io)?;
     let mut out = Vec::new();
@@ -245,19 +259,19 @@ pub fn put_week_total(
         execute(conn, "DELETE FROM week_totals WHERE week = ?1 AND ambassador = ?2", key)?;
         return Ok(());
     };
-    let reached_at = total
-        .reached_at
-        .map(|at| at.to_rfc3339_opts(SecondsFormat::AutoSi, true));
+    let reached_s = total.reached_at.map(|at| at.timestamp());
+    let reached_ns = total.reached_at.map(|at| i64::from(at.timestamp_subsec_nanos()));
     execute(
         conn,
-        "INSERT OR REPLACE INTO week_totals (week, ambassador, points, reshares, reached_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT OR REPLACE INTO week_totals (week, ambassador, points, reshares, reached_s, reached_ns) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![
             week_number(week),
             sql_id(ambassador.0),
             total.points as i64,
             total.reshares as i64,
-            reached_at
+            reached_s,
+            reached_ns
         ],
     )?;
     Ok(())

@@ -34,7 +34,8 @@ CREATE TABLE week_totals (
     ambassador INTEGER NOT NULL,
     points INTEGER NOT NULL,
     reshares INTEGER NOT NULL,
-    reached_at TEXT,
+    reached_s INTEGER,
+    reached_ns INTEGER,
     PRIMARY KEY (week, ambassador)
 ) WITHOUT ROWID;
 CREATE INDEX week_totals_by_ambassador ON week_totals (ambassador);

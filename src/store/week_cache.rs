@@ -1,5 +1,5 @@
-//! A read cache of whole weeks of week totals, so that the leaderboard does not walk sled's
-//! `week_totals` tree (about 0.3 µs a row) on every query.
+//! A read cache of whole weeks of week totals, so that the leaderboard (and every `me`) does not
+//! read a row per ambassador from disk (sled's tree, SQLite's table) on every query.
 //!
 //! Consistency: the cache is filled and changed only under the store's writer lock, after the
 //! transaction that changed the totals has committed; a write that changes totals in bulk
