@@ -19,7 +19,7 @@ use chrono::{Duration as Days, Utc};
 use relais::domain::{
     Ambassador, AmbassadorId, Identity, Lang, Network, Platform, Prefs, Reshare, ReshareSource, Role, WeekKey,
 };
-use relais::store::{Durability, ImportReport, SledOptions, SledStore, SqliteOptions, SqliteStore, Store, StoreError};
+use relais::store::{DiskOptions, Durability, ImportReport, SledStore, SqliteStore, Store, StoreError};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::path::Path;
@@ -156,27 +156,13 @@ impl Seeded {
 
 /// 1,000 ambassadors with 100 reshares each, written straight into the store.
 fn seed(path: &Path) {
+    let deferred = DiskOptions {
+        durability: Durability::Deferred,
+        ..DiskOptions::default()
+    };
     let seeded = match backend() {
-        "sqlite" => Seeded::Sqlite(
-            SqliteStore::open(
-                path,
-                SqliteOptions {
-                    durability: Durability::Deferred,
-                    ..SqliteOptions::default()
-                },
-            )
-            .expect("store"),
-        ),
-        _ => Seeded::Sled(
-            SledStore::open(
-                path,
-                SledOptions {
-                    durability: Durability::Deferred,
-                    ..SledOptions::default()
-                },
-            )
-            .expect("store"),
-        ),
+        "sqlite" => Seeded::Sqlite(SqliteStore::open(path, deferred).expect("store")),
+        _ => Seeded::Sled(SledStore::open(path, deferred).expect("store")),
     };
     let store = seeded.store();
     let now = Utc::now();

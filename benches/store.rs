@@ -13,9 +13,7 @@ use relais::domain::reshare::AmbassadorStats;
 use relais::domain::{
     Ambassador, AmbassadorId, Identity, ItemId, Lang, Network, Platform, Prefs, Reshare, ReshareSource, Role, WeekKey,
 };
-use relais::store::{
-    Durability, ImportReport, MemoryStore, SledOptions, SledStore, SqliteOptions, SqliteStore, Store, StoreError,
-};
+use relais::store::{DiskOptions, Durability, ImportReport, MemoryStore, SledStore, SqliteStore, Store, StoreError};
 use std::collections::HashSet;
 use std::hint::black_box;
 use std::time::Instant;
@@ -202,28 +200,24 @@ fn disk_leaderboard<S: Bulk>(
     bench_leaderboard(c, name, &store, week, hidden);
 }
 
-fn open_sled(path: &std::path::Path, deferred: bool) -> SledStore {
-    let options = if deferred {
-        SledOptions {
+/// Filling: deferred writes and a large cache; measuring: the defaults.
+fn options(deferred: bool) -> DiskOptions {
+    if deferred {
+        DiskOptions {
             cache_bytes: 256 << 20,
             durability: Durability::Deferred,
         }
     } else {
-        SledOptions::default()
-    };
-    SledStore::open(path, options).expect("open sled")
+        DiskOptions::default()
+    }
+}
+
+fn open_sled(path: &std::path::Path, deferred: bool) -> SledStore {
+    SledStore::open(path, options(deferred)).expect("open sled")
 }
 
 fn open_sqlite(path: &std::path::Path, deferred: bool) -> SqliteStore {
-    let options = if deferred {
-        SqliteOptions {
-            cache_bytes: 64 << 20,
-            durability: Durability::Deferred,
-        }
-    } else {
-        SqliteOptions::default()
-    };
-    SqliteStore::open(path, options).expect("open SQLite")
+    SqliteStore::open(path, options(deferred)).expect("open SQLite")
 }
 
 /// The leaderboard query: this week's totals, then the public top 10.

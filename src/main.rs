@@ -11,7 +11,7 @@ use relais::platform::console::{print_effects, Clock, Console};
 use relais::platform::matrix::{Credentials, MatrixOptions};
 use relais::platform::ticker::Ticker;
 use relais::prompts::Prompts;
-use relais::store::{SledOptions, SledStore, SqliteOptions, SqliteStore, Store};
+use relais::store::{DiskOptions, SledStore, SqliteStore, Store};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -211,24 +211,13 @@ fn load_all(config_path: &Path, default_logs: &str) -> Result<(Config, Prompts)>
 }
 
 fn open_store(config: &Config, path: &Path) -> Result<Box<dyn Store>> {
-    let cache_bytes = config.store.cache_mb * 1024 * 1024;
+    let options = DiskOptions {
+        cache_bytes: config.store.cache_mb * 1024 * 1024,
+        ..DiskOptions::default()
+    };
     let opened: Result<Box<dyn Store>, _> = match config.store.backend {
-        StoreBackend::Sled => SledStore::open(
-            path,
-            SledOptions {
-                cache_bytes,
-                ..SledOptions::default()
-            },
-        )
-        .map(|store| Box::new(store) as Box<dyn Store>),
-        StoreBackend::Sqlite => SqliteStore::open(
-            path,
-            SqliteOptions {
-                cache_bytes,
-                ..SqliteOptions::default()
-            },
-        )
-        .map(|store| Box::new(store) as Box<dyn Store>),
+        StoreBackend::Sled => SledStore::open(path, options).map(|store| Box::new(store) as Box<dyn Store>),
+        StoreBackend::Sqlite => SqliteStore::open(path, options).map(|store| Box::new(store) as Box<dyn Store>),
     };
     opened.with_context(|| format!("opening the store at {}", path.display()))
 }

@@ -11,7 +11,7 @@ use chrono_tz::Europe::Paris;
 use relais::app::scheduler::{Scheduler, INTERRUPTED, MISSED, UNDELIVERED};
 use relais::app::{App, Settings};
 use relais::domain::{Ambassador, NudgePref};
-use relais::store::{ActionState, MemoryStore, SledOptions, SledStore, Store};
+use relais::store::{ActionState, DiskOptions, MemoryStore, SledStore, Store};
 use sim::{add, evergreen_post, hm, run, settings, utc, FakePlatform};
 use tempfile::TempDir;
 
@@ -28,7 +28,7 @@ impl Db {
 
     fn sled() -> Db {
         let dir = TempDir::new().expect("temporary directory");
-        let store = SledStore::open(dir.path(), SledOptions::default()).expect("open");
+        let store = SledStore::open(dir.path(), DiskOptions::default()).expect("open");
         Db::Sled {
             dir,
             store: Some(store),
@@ -47,7 +47,7 @@ impl Db {
     fn restart(&mut self) {
         if let Db::Sled { dir, store } = self {
             drop(store.take());
-            *store = Some(SledStore::open(dir.path(), SledOptions::default()).expect("reopen"));
+            *store = Some(SledStore::open(dir.path(), DiskOptions::default()).expect("reopen"));
         }
     }
 }

@@ -9,7 +9,7 @@ use relais::app::scheduler::{Scheduler, SINCE_KEY};
 use relais::app::App;
 use relais::domain::NudgePref;
 use relais::store::sled_store::lock::wait_until_released;
-use relais::store::{SledOptions, SledStore, Store, StoreError, SCHEMA_VERSION};
+use relais::store::{DiskOptions, SledStore, Store, StoreError, SCHEMA_VERSION};
 use sim::{add, evergreen_post, run, settings, utc, FakePlatform};
 use std::path::Path;
 
@@ -17,7 +17,7 @@ use std::path::Path;
 fn open(path: &Path) -> SledStore {
     let started = std::time::Instant::now();
     loop {
-        match SledStore::open(path, SledOptions::default()) {
+        match SledStore::open(path, DiskOptions::default()) {
             Err(StoreError::Locked { .. }) if started.elapsed() < std::time::Duration::from_secs(10) => {
                 std::thread::sleep(std::time::Duration::from_millis(20));
             }

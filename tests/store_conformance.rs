@@ -1,20 +1,20 @@
 //! Runs the store conformance suite against every implementation: memory, and sled and SQLite
 //! each in a temporary directory that lives as long as the store.
 
-use relais::store::{MemoryStore, SledOptions, SledStore, SqliteOptions, SqliteStore};
+use relais::store::{DiskOptions, MemoryStore, SledStore, SqliteStore};
 use tempfile::TempDir;
 
 /// A sled store in a fresh temporary directory (dropped after the store).
 fn sled_in_temp_dir() -> (SledStore, TempDir) {
     let dir = TempDir::new().expect("temporary directory");
-    let store = SledStore::open(dir.path(), SledOptions::default()).expect("open sled store");
+    let store = SledStore::open(dir.path(), DiskOptions::default()).expect("open sled store");
     (store, dir)
 }
 
 /// An SQLite store in a fresh temporary directory (dropped after the store).
 fn sqlite_in_temp_dir() -> (SqliteStore, TempDir) {
     let dir = TempDir::new().expect("temporary directory");
-    let store = SqliteStore::open(dir.path(), SqliteOptions::default()).expect("open SQLite store");
+    let store = SqliteStore::open(dir.path(), DiskOptions::default()).expect("open SQLite store");
     (store, dir)
 }
 

@@ -4,7 +4,9 @@
 use super::migrations::{
     add_to_total, latest_scoring_time, merge_stats, merge_totals, subtract_from_stats, subtract_from_total,
 };
-use super::{ActionRecord, ActionState, LinkCode, RecordOutcome, Store, StoreError, SCHEMA_VERSION};
+use super::{
+    keys_of, merged_quick_key, ActionRecord, ActionState, LinkCode, RecordOutcome, Store, StoreError, SCHEMA_VERSION,
+};
 use crate::domain::reshare::{AmbassadorStats, WeekTotal};
 use crate::domain::{Ambassador, AmbassadorId, Identity, Item, ItemId, Network, Reshare, WeekKey};
 use chrono::{DateTime, Utc};
@@ -47,15 +49,6 @@ impl MemoryStore {
     fn data(&self) -> MutexGuard<'_, Data> {
         self.data.lock().unwrap_or_else(PoisonError::into_inner)
     }
-}
-
-/// The keys a reshare is found by: its dedup key and its URL.
-fn keys_of(reshare: &Reshare) -> Vec<&str> {
-    let mut keys = vec![reshare.dedup_key.as_str()];
-    if let Some(url) = reshare.url.as_deref().filter(|url| *url != reshare.dedup_key) {
-        keys.push(url);
-    }
-    keys
 }
 
 fn not_found(id: AmbassadorId) -> StoreError {
@@ -185,11 +178,8 @@ impl Store for MemoryStore {
         let mut rekeyed = Vec::new();
         for reshare in data.reshares.values_mut().filter(|r| r.ambassador == from) {
             reshare.ambassador = into;
-            if let Some(item) = reshare
-                .item
-                .filter(|i| reshare.dedup_key == Reshare::quick_key(from, *i))
-            {
-                rekeyed.push((reshare.id, reshare.dedup_key.clone(), Reshare::quick_key(into, item)));
+            if let Some(new_key) = merged_quick_key(reshare, from, into) {
+                rekeyed.push((reshare.id, reshare.dedup_key.clone(), new_key));
             }
         }
         // Quick claims name their owner in their key: they follow the person, unless `into` holds

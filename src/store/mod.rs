@@ -10,8 +10,8 @@ pub mod sqlite_store;
 mod week_cache;
 
 pub use memory::MemoryStore;
-pub use sled_store::{ImportReport, SledOptions, SledStore};
-pub use sqlite_store::{SqliteOptions, SqliteStore};
+pub use sled_store::{ImportReport, SledStore};
+pub use sqlite_store::SqliteStore;
 
 use crate::domain::reshare::{AmbassadorStats, WeekTotal};
 use crate::domain::{Ambassador, AmbassadorId, Identity, Item, ItemId, Reshare, WeekKey};
@@ -59,6 +59,23 @@ pub enum Durability {
     Deferred,
 }
 
+/// How to open an on-disk store ([`SledStore`], [`SqliteStore`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DiskOptions {
+    /// The database's page cache size in bytes (default 8 MiB).
+    pub cache_bytes: u64,
+    pub durability: Durability,
+}
+
+impl Default for DiskOptions {
+    fn default() -> Self {
+        DiskOptions {
+            cache_bytes: 8 * 1024 * 1024,
+            durability: Durability::Flush,
+        }
+    }
+}
+
 /// The result of recording a reshare.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RecordOutcome {
@@ -66,6 +83,31 @@ pub enum RecordOutcome {
     Recorded(Reshare),
     /// A reshare with the same dedup key exists already; nothing was written.
     AlreadyCounted(Reshare),
+}
+
+/// The keys a reshare is found by: its dedup key and its URL (shared by every implementation).
+pub(crate) fn keys_of(reshare: &Reshare) -> Vec<&str> {
+    let mut keys = vec![reshare.dedup_key.as_str()];
+    if let Some(url) = reshare.url.as_deref().filter(|url| *url != reshare.dedup_key) {
+        keys.push(url);
+    }
+    keys
+}
+
+/// The key a reshare of `from` gets when `from` is merged into `into`: a quick claim names its
+/// owner in its key, so it follows the person (the caller keeps the old key if the new one is
+/// taken: then both claims stay, as they were counted). `None` for every other reshare.
+pub(crate) fn merged_quick_key(reshare: &Reshare, from: AmbassadorId, into: AmbassadorId) -> Option<String> {
+    let item = reshare.item?;
+    (reshare.dedup_key == Reshare::quick_key(from, item)).then(|| Reshare::quick_key(into, item))
+}
+
+/// How a recorded reshare changes its ambassador's stats (the on-disk stores' writes).
+pub(crate) enum NewStats<'a> {
+    /// Computed by the caller (scoring).
+    Given(&'a AmbassadorStats),
+    /// Folded from the reshare (import): stored points, streak in the ambassador's time zone.
+    Folded,
 }
 
 /// A pending `link` code: who asked for it and until when it is valid.

@@ -11,31 +11,14 @@ mod writes;
 
 use self::codec::{meta, tree};
 use self::tx::{io, Trees};
-use self::writes::NewStats;
 use super::week_cache::WeekCache;
-use super::{migrations, ActionRecord, Durability, LinkCode, RecordOutcome, Store, StoreError};
+use super::NewStats;
+use super::{migrations, ActionRecord, DiskOptions, Durability, LinkCode, RecordOutcome, Store, StoreError};
 use crate::domain::reshare::{AmbassadorStats, WeekTotal};
 use crate::domain::{Ambassador, AmbassadorId, Identity, Item, ItemId, Network, Reshare, WeekKey};
 use chrono::{DateTime, Utc};
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard, PoisonError};
-
-/// How to open a [`SledStore`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SledOptions {
-    /// sled's page cache size in bytes (default 8 MiB).
-    pub cache_bytes: u64,
-    pub durability: Durability,
-}
-
-impl Default for SledOptions {
-    fn default() -> Self {
-        SledOptions {
-            cache_bytes: 8 * 1024 * 1024,
-            durability: Durability::Flush,
-        }
-    }
-}
 
 /// What [`SledStore::import`] did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -43,6 +26,23 @@ pub struct ImportReport {
     pub recorded: usize,
     /// Reshares whose key was already taken (by the database or earlier in the batch): skipped.
     pub already_counted: usize,
+}
+
+impl ImportReport {
+    /// Records each reshare of `batch` with `record`, counting what happened (both stores' import).
+    pub(crate) fn tally<E>(
+        batch: &[Reshare],
+        mut record: impl FnMut(&Reshare) -> Result<RecordOutcome, E>,
+    ) -> Result<Self, E> {
+        let mut report = ImportReport::default();
+        for reshare in batch {
+            match record(reshare)? {
+                RecordOutcome::Recorded(_) => report.recorded += 1,
+                RecordOutcome::AlreadyCounted(_) => report.already_counted += 1,
+            }
+        }
+        Ok(report)
+    }
 }
 
 /// The sled-backed [`Store`]. One per database directory: a second open, in this process or
@@ -61,7 +61,7 @@ pub struct SledStore {
 
 impl SledStore {
     /// Opens (creating if needed) the database in directory `path`, migrating an older schema.
-    pub fn open(path: &Path, options: SledOptions) -> Result<SledStore, StoreError> {
+    pub fn open(path: &Path, options: DiskOptions) -> Result<SledStore, StoreError> {
         let sqlite = path.join(crate::store::sqlite_store::schema::FILE_NAME);
         if sqlite.exists() {
             return Err(StoreError::OtherBackend {
@@ -98,16 +98,7 @@ impl SledStore {
     /// For bulk imports and benchmark filling; flushed once at the end under `Durability::Flush`.
     pub fn import(&self, batch: &[Reshare]) -> Result<ImportReport, StoreError> {
         self.write_totals(|trees| {
-            trees.transact(|tx| {
-                let mut report = ImportReport::default();
-                for reshare in batch {
-                    match writes::record_in(tx, reshare, &NewStats::Folded)? {
-                        RecordOutcome::Recorded(_) => report.recorded += 1,
-                        RecordOutcome::AlreadyCounted(_) => report.already_counted += 1,
-                    }
-                }
-                Ok(report)
-            })
+            trees.transact(|tx| ImportReport::tally(batch, |reshare| writes::record_in(tx, reshare, &NewStats::Folded)))
         })
     }
 

@@ -4,10 +4,9 @@
 
 use super::codec::{self, meta, tree};
 use super::tx::{abort, dangling, io, Trees, Tx, TxError};
-use crate::domain::reshare::AmbassadorStats;
 use crate::domain::{Ambassador, AmbassadorId, Item, Network, Reshare};
 use crate::store::migrations::{add_to_total, latest_scoring_time, subtract_from_stats, subtract_from_total};
-use crate::store::{LinkCode, RecordOutcome, StoreError};
+use crate::store::{keys_of, merged_quick_key, LinkCode, NewStats, RecordOutcome, StoreError};
 
 pub fn put_ambassador(trees: &Trees, ambassador: &Ambassador) -> Result<(), StoreError> {
     let key = codec::ambassador_key(ambassador.id);
@@ -41,23 +40,6 @@ pub fn put_item(trees: &Trees, item: &Item) -> Result<(), StoreError> {
 
 /// The value of index entries (the key says it all).
 const EMPTY: &[u8] = &[];
-
-/// The keys a reshare is found by: its dedup key and its URL.
-fn keys_of(reshare: &Reshare) -> Vec<&str> {
-    let mut keys = vec![reshare.dedup_key.as_str()];
-    if let Some(url) = reshare.url.as_deref().filter(|url| *url != reshare.dedup_key) {
-        keys.push(url);
-    }
-    keys
-}
-
-/// How a recorded reshare changes its ambassador's stats.
-pub enum NewStats<'a> {
-    /// Computed by the caller (scoring).
-    Given(&'a AmbassadorStats),
-    /// Folded from the reshare (import): stored points, streak in the ambassador's time zone.
-    Folded,
-}
 
 /// Records one reshare inside a transaction (see `Store::record_reshare`).
 pub fn record_in(tx: &Tx<'_>, reshare: &Reshare, new_stats: &NewStats<'_>) -> Result<RecordOutcome, TxError> {
@@ -239,13 +221,7 @@ pub fn merge_ambassadors(trees: &Trees, from: AmbassadorId, into: AmbassadorId) 
                 ambassador: into,
                 ..reshare.clone()
             };
-            // Quick claims name their owner in their key: they follow the person, unless `into`
-            // holds a quick claim for the same item already (then both stay, as they were counted).
-            if let Some(item) = reshare
-                .item
-                .filter(|i| reshare.dedup_key == Reshare::quick_key(from, *i))
-            {
-                let new_key = Reshare::quick_key(into, item);
+            if let Some(new_key) = merged_quick_key(reshare, from, into) {
                 if tx.reshare_keys.get(new_key.as_bytes())?.is_none() {
                     tx.reshare_keys.remove(reshare.dedup_key.as_bytes())?;
                     tx.reshare_keys.insert(new_key.as_bytes(), &codec::id_key(reshare.id))?;

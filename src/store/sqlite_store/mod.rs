@@ -12,9 +12,9 @@ mod writes;
 
 use self::rows::{execute, millis, sql_id};
 use self::schema::io;
-use self::writes::NewStats;
 use super::week_cache::WeekCache;
-use super::{ActionRecord, ActionState, Durability, ImportReport, LinkCode, RecordOutcome, Store, StoreError};
+use super::NewStats;
+use super::{ActionRecord, ActionState, DiskOptions, ImportReport, LinkCode, RecordOutcome, Store, StoreError};
 use crate::domain::reshare::{AmbassadorStats, WeekTotal};
 use crate::domain::{Ambassador, AmbassadorId, Identity, Item, ItemId, Network, Reshare, WeekKey};
 use crate::store::sled_store::codec::meta;
@@ -22,23 +22,6 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection};
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard, PoisonError};
-
-/// How to open an [`SqliteStore`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SqliteOptions {
-    /// SQLite's page cache size in bytes (default 2 MiB).
-    pub cache_bytes: u64,
-    pub durability: Durability,
-}
-
-impl Default for SqliteOptions {
-    fn default() -> Self {
-        SqliteOptions {
-            cache_bytes: 2 * 1024 * 1024,
-            durability: Durability::Flush,
-        }
-    }
-}
 
 /// The SQLite-backed [`Store`]. One per database directory: a second open, in this process or
 /// another, fails with `StoreError::Locked`.
@@ -50,7 +33,7 @@ pub struct SqliteStore {
 
 impl SqliteStore {
     /// Opens (creating if needed) the database in directory `path`.
-    pub fn open(path: &Path, options: SqliteOptions) -> Result<SqliteStore, StoreError> {
+    pub fn open(path: &Path, options: DiskOptions) -> Result<SqliteStore, StoreError> {
         let connection = schema::open(path, &options)?;
         Ok(SqliteStore {
             connection: Mutex::new(connection),
@@ -95,16 +78,7 @@ impl SqliteStore {
 
     /// Records many reshares in one transaction (all or nothing), like `SledStore::import`.
     pub fn import(&self, batch: &[Reshare]) -> Result<ImportReport, StoreError> {
-        self.write_in_bulk(|tx| {
-            let mut report = ImportReport::default();
-            for reshare in batch {
-                match writes::record(tx, reshare, &NewStats::Folded)? {
-                    RecordOutcome::Recorded(_) => report.recorded += 1,
-                    RecordOutcome::AlreadyCounted(_) => report.already_counted += 1,
-                }
-            }
-            Ok(report)
-        })
+        self.write_in_bulk(|tx| ImportReport::tally(batch, |reshare| writes::record(tx, reshare, &NewStats::Folded)))
     }
 }
 

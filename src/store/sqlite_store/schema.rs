@@ -7,7 +7,7 @@
 //! and sort by. Times are milliseconds since the epoch (the JSON keeps full precision). The
 //! layout starts at schema 2 (the data model with running totals), kept in `PRAGMA user_version`.
 
-use super::SqliteOptions;
+use crate::store::DiskOptions;
 use crate::store::{Durability, StoreError, SCHEMA_VERSION};
 use rusqlite::{Connection, ErrorCode};
 use std::path::Path;
@@ -61,7 +61,7 @@ fn is_busy(error: &rusqlite::Error) -> bool {
 
 /// Opens the database file in directory `dir` (creating both if needed), takes its exclusive lock
 /// (a second open, in this process or another, is `Locked`) and brings it to [`SCHEMA_VERSION`].
-pub fn open(dir: &Path, options: &SqliteOptions) -> Result<Connection, StoreError> {
+pub fn open(dir: &Path, options: &DiskOptions) -> Result<Connection, StoreError> {
     std::fs::create_dir_all(dir).map_err(|e| StoreError::Io(format!("creating {}: {e}", dir.display())))?;
     refuse_sled_directory(dir)?;
     let connection = Connection::open(dir.join(FILE_NAME)).map_err(io)?;

@@ -2,14 +2,13 @@
 //! transaction that the caller commits (or drops, which rolls everything back).
 
 use super::rows::{self, execute, sql_id};
-use crate::domain::reshare::AmbassadorStats;
 use crate::domain::{Ambassador, AmbassadorId, Identity, Network, Reshare};
 use crate::store::migrations::{
     add_to_total, fold_into_stats, latest_scoring_time, merge_stats, merge_totals, subtract_from_stats,
     subtract_from_total,
 };
 use crate::store::sled_store::codec::meta;
-use crate::store::{RecordOutcome, StoreError};
+use crate::store::{keys_of, merged_quick_key, NewStats, RecordOutcome, StoreError};
 use rusqlite::{params, Connection};
 
 fn identity_text(identity: &Identity) -> String {
@@ -54,23 +53,6 @@ pub fn ambassador_by_identity(conn: &Connection, identity: &Identity) -> Result<
         Some(id) => rows::ambassador(conn, AmbassadorId(id)),
         None => Ok(None),
     }
-}
-
-/// The keys a reshare is found by: its dedup key and its URL.
-fn keys_of(reshare: &Reshare) -> Vec<&str> {
-    let mut keys = vec![reshare.dedup_key.as_str()];
-    if let Some(url) = reshare.url.as_deref().filter(|url| *url != reshare.dedup_key) {
-        keys.push(url);
-    }
-    keys
-}
-
-/// How a recorded reshare changes its ambassador's stats.
-pub enum NewStats<'a> {
-    /// Computed by the caller (scoring).
-    Given(&'a AmbassadorStats),
-    /// Folded from the reshare (import): stored points, streak in the ambassador's time zone.
-    Folded,
 }
 
 /// Records one reshare (see `Store::record_reshare`).
@@ -189,13 +171,7 @@ pub fn merge(tx: &Connection, from: AmbassadorId, into: AmbassadorId) -> Result<
             ambassador: into,
             ..reshare.clone()
         };
-        // Quick claims name their owner in their key: they follow the person, unless `into`
-        // holds a quick claim for the same item already (then both stay, as they were counted).
-        if let Some(item) = reshare
-            .item
-            .filter(|i| reshare.dedup_key == Reshare::quick_key(from, *i))
-        {
-            let new_key = Reshare::quick_key(into, item);
+        if let Some(new_key) = merged_quick_key(&reshare, from, into) {
             if rows::key_owner(tx, &new_key)?.is_none() {
                 rows::remove_key(tx, &reshare.dedup_key)?;
                 rows::set_key(tx, &new_key, reshare.id)?;
