@@ -116,10 +116,33 @@ impl User {
     }
 }
 
+/// The bot's (English) apology for an internal error, read from the prompts the bot uses.
+fn apology() -> &'static str {
+    static TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TEXT.get_or_init(|| {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/prompts/en/app.toml");
+        let prompts: toml::Table =
+            toml::from_str(&std::fs::read_to_string(path).expect("English prompts")).expect("English prompts parse");
+        prompts["error"]["internal"]
+            .as_str()
+            .expect("error.internal")
+            .to_string()
+    })
+}
+
+/// Whether `e` is the bot's reply to `event_id`. A reply that is the apology for an internal
+/// error stops the benchmark: it would time a failure, not the command.
 fn answers(bot: &str, event_id: &str) -> impl Fn(&Value) -> bool {
     let (bot, event_id) = (bot.to_string(), event_id.to_string());
     move |e: &Value| {
-        e["sender"] == bot.as_str() && e["content"]["m.relates_to"]["m.in_reply_to"]["event_id"] == event_id.as_str()
+        let reply = e["sender"] == bot.as_str()
+            && e["content"]["m.relates_to"]["m.in_reply_to"]["event_id"] == event_id.as_str();
+        let body = e["content"]["body"].as_str().unwrap_or_default();
+        assert!(
+            !(reply && body.contains(apology())),
+            "the bot answered with an error: {body}"
+        );
+        reply
     }
 }
 
