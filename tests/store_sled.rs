@@ -9,28 +9,15 @@ use relais::domain::{
 };
 use relais::store::conformance::{linkedin, record, url_reshare};
 use relais::store::sled_store::lock::wait_until_released;
-use relais::store::{DiskOptions, Durability, ImportReport, SledStore, Store, StoreError, SCHEMA_VERSION};
+use relais::store::{DiskOptions, SledStore, Store, StoreError, SCHEMA_VERSION};
 use std::path::Path;
 use tempfile::TempDir;
 
 #[path = "support/disk_store.rs"]
+#[macro_use]
 mod disk_store;
 
-impl disk_store::DiskStore for SledStore {
-    fn open_with(path: &Path, durability: Durability) -> Result<Self, StoreError> {
-        SledStore::open(
-            path,
-            DiskOptions {
-                durability,
-                ..DiskOptions::default()
-            },
-        )
-    }
-
-    fn import_batch(&self, batch: &[Reshare]) -> Result<ImportReport, StoreError> {
-        self.import(batch)
-    }
-}
+disk_store!(SledStore);
 
 fn open(path: &Path) -> Result<SledStore, StoreError> {
     SledStore::open(path, DiskOptions::default())

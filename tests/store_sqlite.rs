@@ -2,31 +2,17 @@
 //! from another one), deferred durability, concurrent writers, a newer schema refused, and the
 //! two on-disk backends refusing each other's directory.
 
-use relais::domain::Reshare;
 use relais::store::conformance::{add_ambassador, linkedin, monday_plus, record, url_reshare};
 use relais::store::sqlite_store::schema::FILE_NAME;
-use relais::store::{DiskOptions, Durability, ImportReport, SledStore, SqliteStore, Store, StoreError, SCHEMA_VERSION};
+use relais::store::{DiskOptions, SledStore, SqliteStore, Store, StoreError, SCHEMA_VERSION};
 use std::path::Path;
 use tempfile::TempDir;
 
 #[path = "support/disk_store.rs"]
+#[macro_use]
 mod disk_store;
 
-impl disk_store::DiskStore for SqliteStore {
-    fn open_with(path: &Path, durability: Durability) -> Result<Self, StoreError> {
-        SqliteStore::open(
-            path,
-            DiskOptions {
-                durability,
-                ..DiskOptions::default()
-            },
-        )
-    }
-
-    fn import_batch(&self, batch: &[Reshare]) -> Result<ImportReport, StoreError> {
-        self.import(batch)
-    }
-}
+disk_store!(SqliteStore);
 
 fn open(path: &Path) -> Result<SqliteStore, StoreError> {
     SqliteStore::open(path, DiskOptions::default())

@@ -20,6 +20,32 @@ pub trait DiskStore: Store + Sized {
     }
 }
 
+/// Implements [`DiskStore`] for a store type with the usual `open(path, DiskOptions)` and
+/// `import(batch)` (both on-disk stores have them).
+macro_rules! disk_store {
+    ($store:ty) => {
+        impl disk_store::DiskStore for $store {
+            fn open_with(
+                path: &std::path::Path,
+                durability: relais::store::Durability,
+            ) -> Result<Self, relais::store::StoreError> {
+                let options = relais::store::DiskOptions {
+                    durability,
+                    ..relais::store::DiskOptions::default()
+                };
+                <$store>::open(path, options)
+            }
+
+            fn import_batch(
+                &self,
+                batch: &[relais::domain::Reshare],
+            ) -> Result<relais::store::ImportReport, relais::store::StoreError> {
+                self.import(batch)
+            }
+        }
+    };
+}
+
 pub fn data_survives_drop_and_reopen<S: DiskStore>() {
     let dir = TempDir::new().unwrap();
     let store = S::open(dir.path()).unwrap();
