@@ -11,10 +11,6 @@ use crate::store::sled_store::codec::meta;
 use crate::store::{keys_of, merged_quick_key, NewStats, RecordOutcome, StoreError};
 use rusqlite::{params, Connection};
 
-fn identity_text(identity: &Identity) -> String {
-    format!("{}:{}", identity.platform.as_str(), identity.user)
-}
-
 fn not_found(id: AmbassadorId) -> StoreError {
     StoreError::NotFound(format!("ambassador {id}"))
 }
@@ -25,7 +21,7 @@ pub fn put_ambassador(tx: &Connection, ambassador: &Ambassador) -> Result<(), St
         let owner = rows::record_id(
             tx,
             "SELECT ambassador FROM identities WHERE identity = ?1",
-            identity_text(identity),
+            identity.to_string(),
         )?;
         if owner.is_some_and(|owner| owner != ambassador.id.0) {
             return Err(StoreError::IdentityTaken(identity.to_string()));
@@ -36,7 +32,7 @@ pub fn put_ambassador(tx: &Connection, ambassador: &Ambassador) -> Result<(), St
         execute(
             tx,
             "INSERT OR REPLACE INTO identities (identity, ambassador) VALUES (?1, ?2)",
-            params![identity_text(identity), id],
+            params![identity.to_string(), id],
         )?;
     }
     rows::put_ambassador_record(tx, ambassador)?;
@@ -47,7 +43,7 @@ pub fn ambassador_by_identity(conn: &Connection, identity: &Identity) -> Result<
     let owner = rows::record_id(
         conn,
         "SELECT ambassador FROM identities WHERE identity = ?1",
-        identity_text(identity),
+        identity.to_string(),
     )?;
     match owner {
         Some(id) => rows::ambassador(conn, AmbassadorId(id)),
