@@ -1,9 +1,9 @@
 //! The Matrix adapter: logs in, syncs, turns room events into core calls and effects into
 //! Matrix messages. No programme rules live here.
 //!
-//! One task syncs, hands each new event to the core in order, sends the answers (concurrently
-//! for different senders, in order for each), then records the events as handled and moves the
-//! saved sync position (see [`state`]). A sync holding only messages in unencrypted rooms is
+//! One task syncs, hands each new event to the core in order, sends the answers (a few at a
+//! time for different senders, in order for each), then records the events as handled and moves
+//! the saved sync position (see [`state`]). A sync holding only messages in unencrypted rooms is
 //! read directly; any other goes through matrix-sdk (see `batch`). Encrypted messages whose room
 //! key has not arrived wait for it (see `undecrypted`). Between syncs it runs the core
 //! scheduler (daily pushes, reminders, weekly leaderboard and report; see `schedule`): a sync
