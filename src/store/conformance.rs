@@ -12,11 +12,13 @@ mod actions;
 mod ambassadors;
 mod fixtures;
 mod reshares;
+mod writes;
 
 pub use actions::*;
 pub use ambassadors::*;
 pub use fixtures::*;
 pub use reshares::*;
+pub use writes::*;
 
 use super::{MemoryStore, SledStore, SqliteStore, Store};
 
@@ -85,6 +87,7 @@ macro_rules! store_conformance_tests {
                 action_batches_are_written_together_and_the_last_state_wins,
                 skipped_actions_are_listed_by_due_time_in_a_half_open_range,
                 pruning_forgets_only_old_action_records,
+                every_write_moves_the_write_count_and_no_read_does,
             );
         }
     };

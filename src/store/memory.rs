@@ -11,6 +11,7 @@ use crate::domain::reshare::{AmbassadorStats, WeekTotal};
 use crate::domain::{Ambassador, AmbassadorId, Identity, Item, ItemId, Network, Reshare, WeekKey};
 use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 /// Everything, behind one lock. Each operation validates first and then changes the maps, so an
@@ -37,6 +38,8 @@ struct Data {
 #[derive(Default)]
 pub struct MemoryStore {
     data: Mutex<Data>,
+    /// Write methods called ([`Store::write_count`]).
+    writes: AtomicU64,
 }
 
 impl MemoryStore {
@@ -48,6 +51,12 @@ impl MemoryStore {
     /// anything, so a panic cannot have left it half-written).
     fn data(&self) -> MutexGuard<'_, Data> {
         self.data.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The data, for a write method: counted whether or not it writes.
+    fn data_to_write(&self) -> MutexGuard<'_, Data> {
+        self.writes.fetch_add(1, Ordering::Relaxed);
+        self.data()
     }
 }
 
@@ -103,13 +112,13 @@ impl Store for MemoryStore {
     }
 
     fn next_ambassador_id(&self) -> Result<AmbassadorId, StoreError> {
-        let mut data = self.data();
+        let mut data = self.data_to_write();
         data.last_ambassador_id += 1;
         Ok(AmbassadorId(data.last_ambassador_id))
     }
 
     fn put_ambassador(&self, ambassador: &Ambassador) -> Result<(), StoreError> {
-        let mut data = self.data();
+        let mut data = self.data_to_write();
         if let Some(taken) = ambassador
             .identities
             .iter()
@@ -148,7 +157,7 @@ impl Store for MemoryStore {
     }
 
     fn forget_ambassador(&self, id: AmbassadorId) -> Result<(), StoreError> {
-        let mut data = self.data();
+        let mut data = self.data_to_write();
         data.ambassadors.remove(&id);
         data.identities.retain(|_, owner| *owner != id);
         for reshare_id in data.reshare_ids_of(id) {
@@ -164,7 +173,7 @@ impl Store for MemoryStore {
         if from == into {
             return Ok(());
         }
-        let mut data = self.data();
+        let mut data = self.data_to_write();
         let source = data.ambassadors.get(&from).cloned().ok_or_else(|| not_found(from))?;
         let mut target = data.ambassadors.get(&into).cloned().ok_or_else(|| not_found(into))?;
         for identity in source.identities {
@@ -206,7 +215,7 @@ impl Store for MemoryStore {
     }
 
     fn next_item_id(&self) -> Result<ItemId, StoreError> {
-        let mut data = self.data();
+        let mut data = self.data_to_write();
         let next = data
             .last_item_id
             .checked_add(1)
@@ -216,7 +225,7 @@ impl Store for MemoryStore {
     }
 
     fn put_item(&self, item: &Item) -> Result<(), StoreError> {
-        let mut data = self.data();
+        let mut data = self.data_to_write();
         data.items.insert(item.id, item.clone());
         data.last_item_id = data.last_item_id.max(item.id.0);
         Ok(())
@@ -231,7 +240,7 @@ impl Store for MemoryStore {
     }
 
     fn record_reshare(&self, reshare: Reshare, new_stats: &AmbassadorStats) -> Result<RecordOutcome, StoreError> {
-        let mut data = self.data();
+        let mut data = self.data_to_write();
         if let Some(existing) = keys_of(&reshare).into_iter().find_map(|key| data.reshare_keys.get(key)) {
             let existing = data.reshares.get(existing).cloned();
             return existing
@@ -263,7 +272,7 @@ impl Store for MemoryStore {
     }
 
     fn attach_url(&self, reshare_id: u64, url: &str, network: Network) -> Result<Reshare, StoreError> {
-        let mut data = self.data();
+        let mut data = self.data_to_write();
         let old = data.reshares.get(&reshare_id).cloned();
         let old = old.ok_or_else(|| StoreError::NotFound(format!("reshare {reshare_id}")))?;
         if data.reshare_keys.get(url).is_some_and(|owner| *owner != reshare_id) {
@@ -283,7 +292,7 @@ impl Store for MemoryStore {
     }
 
     fn withdraw_reshare(&self, reshare_id: u64) -> Result<Option<Reshare>, StoreError> {
-        let mut data = self.data();
+        let mut data = self.data_to_write();
         let Some(reshare) = data.remove_reshare(reshare_id) else {
             return Ok(None);
         };
@@ -348,12 +357,12 @@ impl Store for MemoryStore {
     }
 
     fn put_link_code(&self, code: &str, link: &LinkCode) -> Result<(), StoreError> {
-        self.data().link_codes.insert(code.to_string(), link.clone());
+        self.data_to_write().link_codes.insert(code.to_string(), link.clone());
         Ok(())
     }
 
     fn take_link_code(&self, code: &str) -> Result<Option<LinkCode>, StoreError> {
-        Ok(self.data().link_codes.remove(code))
+        Ok(self.data_to_write().link_codes.remove(code))
     }
 
     fn action_state(&self, key: &str) -> Result<Option<ActionRecord>, StoreError> {
@@ -361,12 +370,12 @@ impl Store for MemoryStore {
     }
 
     fn set_action_state(&self, key: &str, record: &ActionRecord) -> Result<(), StoreError> {
-        self.data().set_action(key, record);
+        self.data_to_write().set_action(key, record);
         Ok(())
     }
 
     fn set_action_states(&self, records: &[(String, ActionRecord)]) -> Result<(), StoreError> {
-        let mut data = self.data();
+        let mut data = self.data_to_write();
         for (key, record) in records {
             data.set_action(key, record);
         }
@@ -390,12 +399,16 @@ impl Store for MemoryStore {
     }
 
     fn prune_actions(&self, before: DateTime<Utc>) -> Result<usize, StoreError> {
-        let mut data = self.data();
+        let mut data = self.data_to_write();
         let kept = data.actions_by_due.split_off(&(before, String::new()));
         let old = std::mem::replace(&mut data.actions_by_due, kept);
         for (_, key) in &old {
             data.actions.remove(key);
         }
         Ok(old.len())
+    }
+
+    fn write_count(&self) -> u64 {
+        self.writes.load(Ordering::Relaxed)
     }
 }

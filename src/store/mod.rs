@@ -236,4 +236,10 @@ pub trait Store: Send + Sync {
     /// Forgets every action record due before `before` (old records only guard against repeats
     /// within days); returns how many were removed.
     fn prune_actions(&self, before: DateTime<Utc>) -> Result<usize, StoreError>;
+
+    // --- writes ---
+    /// How many writes were made since the store was opened (every write method counts, a refused
+    /// one may too): when two readings are equal, nothing was written in between. The Matrix
+    /// adapter makes its sync position durable at once only after events that wrote something.
+    fn write_count(&self) -> u64;
 }

@@ -111,4 +111,7 @@ impl Store for FlakyStore {
     fn prune_actions(&self, before: DateTime<Utc>) -> Result<usize, StoreError> {
         self.inner.prune_actions(before)
     }
+    fn write_count(&self) -> u64 {
+        self.inner.write_count()
+    }
 }

@@ -7,8 +7,13 @@
 //! matrix-sdk saves its sync token before event handlers run, so a crash could skip an event.
 //! The journal is appended only AFTER a batch's effects were carried out: on restart the adapter
 //! syncs again from the last position and skips event ids already handled (de-duplication).
-//! One append and one `fdatasync` per sync batch, whatever the size of the history; the journal
-//! is compacted (rewritten atomically) when it grows past a bound.
+//! One append per sync batch, whatever the size of the history, followed by an `fdatasync` when
+//! the batch wrote to the Relais store ([`Flush::Now`]). A batch that wrote nothing (a `me`, a
+//! `help`) is appended without it ([`Flush::Later`]): a crash of the bot loses nothing (the
+//! append is in the kernel's hands), and a crash of the machine at worst hands such events to
+//! the core again, which answers them again with the same transaction ids. The next `fdatasync`
+//! makes every earlier append durable too. The journal is compacted (rewritten atomically) when
+//! it grows past a bound.
 
 use crate::domain::ItemId;
 use serde::{Deserialize, Serialize};
@@ -61,6 +66,15 @@ pub struct Posts {
     pub reaction_claims: VecDeque<ReactionClaim>,
     /// Idempotency keys of posts already sent, with the event id they got.
     pub posted: VecDeque<(String, String)>,
+}
+
+/// Whether a save waits for the disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flush {
+    /// Durable before `save` returns (`fdatasync`).
+    Now,
+    /// Handed to the kernel only: durable with the next [`Flush::Now`] (see the module docs).
+    Later,
 }
 
 /// Everything the adapter keeps between runs (the Matrix session is in its own file).
@@ -117,6 +131,12 @@ impl AdapterState {
     /// Makes what changed durable: the posts file if it changed, then the events handled and
     /// the position (one append and one `fdatasync`). Nothing is written when nothing changed.
     pub fn save(&mut self) -> Result<(), StateError> {
+        self.save_with(Flush::Now)
+    }
+
+    /// Like [`save`](Self::save); with [`Flush::Later`] the journal append does not wait for the
+    /// disk (the posts file, when it changed, always does).
+    pub fn save_with(&mut self, flush: Flush) -> Result<(), StateError> {
         if self.posts_dirty {
             let bytes =
                 serde_json::to_vec(&self.posts).map_err(|e| corrupt(&self.dir.join(POSTS_FILE), e.to_string()))?;
@@ -148,7 +168,7 @@ impl AdapterState {
             lines.push('\n');
             self.journal_lines += 1;
         }
-        append_durably(&path, lines.as_bytes())?;
+        append(&path, lines.as_bytes(), flush)?;
         self.saved_batch = self.next_batch.clone();
         Ok(())
     }
@@ -268,7 +288,7 @@ fn push_bounded<T>(queue: &mut VecDeque<T>, value: T, max: usize) {
 }
 
 /// Appends `bytes` to `path` (created if missing) and waits until they are on disk.
-fn append_durably(path: &Path, bytes: &[u8]) -> Result<(), StateError> {
+fn append(path: &Path, bytes: &[u8], flush: Flush) -> Result<(), StateError> {
     let io = io_error(path);
     let mut file = std::fs::OpenOptions::new()
         .create(true)
@@ -276,7 +296,10 @@ fn append_durably(path: &Path, bytes: &[u8]) -> Result<(), StateError> {
         .open(path)
         .map_err(&io)?;
     file.write_all(bytes).map_err(&io)?;
-    file.sync_data().map_err(&io)
+    match flush {
+        Flush::Now => file.sync_data().map_err(&io),
+        Flush::Later => Ok(()),
+    }
 }
 
 /// Writes `bytes` to `path` so that a crash leaves either the old file or the new one.
@@ -343,6 +366,23 @@ mod tests {
         let journal = std::fs::read_to_string(dir.path().join(JOURNAL_FILE)).expect("journal");
         assert_eq!(journal, "E $a\nP s1\nP s2\n");
         assert!(!dir.path().join(POSTS_FILE).exists(), "no posts, no posts file");
+    }
+
+    #[test]
+    fn a_save_that_does_not_wait_for_the_disk_is_read_back_the_same() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut state = AdapterState::load(dir.path()).expect("load");
+        state.next_batch = Some("s1".into());
+        state.mark_handled("$a");
+        state.save_with(Flush::Later).expect("save");
+        state.next_batch = Some("s2".into());
+        state.mark_handled("$b");
+        state.save_with(Flush::Now).expect("save");
+        let journal = std::fs::read_to_string(dir.path().join(JOURNAL_FILE)).expect("journal");
+        assert_eq!(journal, "E $a\nP s1\nE $b\nP s2\n");
+        let loaded = AdapterState::load(dir.path()).expect("load");
+        assert_eq!(loaded.next_batch.as_deref(), Some("s2"));
+        assert!(loaded.is_handled("$a") && loaded.is_handled("$b"));
     }
 
     #[test]

@@ -8,7 +8,7 @@ use super::events::{classify, RoomEvent};
 use super::handlers::blocking;
 use super::rooms::RejoinPace;
 use super::schedule::Schedule;
-use super::state::AdapterState;
+use super::state::{AdapterState, Flush};
 use super::undecrypted::AwaitingKeys;
 use super::{MatrixConfig, MatrixError, MatrixOptions};
 use crate::app::App;
@@ -229,8 +229,13 @@ impl<'a> Adapter<'a> {
     /// Saves the events waiting for their keys, then the adapter state (the sync position last:
     /// it moves past those events).
     pub(super) fn save_state(&mut self) -> Result<(), MatrixError> {
+        self.save_state_with(Flush::Now)
+    }
+
+    /// Like [`save_state`](Self::save_state), the journal flushed as `flush` says (see `state`).
+    fn save_state_with(&mut self, flush: Flush) -> Result<(), MatrixError> {
         blocking(|| self.awaiting.save())?;
-        Ok(blocking(|| self.state.save())?)
+        Ok(blocking(|| self.state.save_with(flush))?)
     }
 
     /// Handles a sync's updates; `Ok(false)` when an answer could not be sent (the saved position
@@ -243,6 +248,7 @@ impl<'a> Adapter<'a> {
             self.joined_at.remove(room_id);
         }
         let first_sync = self.state.next_batch.is_none();
+        let writes_before = self.app.store.write_count();
         if first_sync {
             tracing::info!(
                 rooms = batch.joined.len(),
@@ -292,7 +298,10 @@ impl<'a> Adapter<'a> {
         if done {
             self.state.next_batch = Some(batch.next_batch.clone());
         }
-        self.save_state()?;
+        // Events that changed nothing in the store may be handled again after a machine crash
+        // (same answers, same transaction ids); those that did must never be.
+        let wrote = self.app.store.write_count() != writes_before;
+        self.save_state_with(if wrote { Flush::Now } else { Flush::Later })?;
         Ok(done)
     }
 

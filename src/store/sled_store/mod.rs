@@ -18,6 +18,7 @@ use crate::domain::reshare::{AmbassadorStats, WeekTotal};
 use crate::domain::{Ambassador, AmbassadorId, Identity, Item, ItemId, Network, Reshare, WeekKey};
 use chrono::{DateTime, Utc};
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 /// What [`SledStore::import`] did.
@@ -55,6 +56,8 @@ pub struct SledStore {
     durability: Durability,
     /// Recent weeks of week totals, for the leaderboard.
     week_cache: WeekCache,
+    /// Writes made since the store was opened ([`Store::write_count`]).
+    writes: AtomicU64,
     /// Dropped after `trees` (fields drop in order): waits until sled has released its file lock.
     _release: lock::ReleaseWait,
 }
@@ -88,6 +91,7 @@ impl SledStore {
             writer: Mutex::new(()),
             durability: options.durability,
             week_cache: WeekCache::default(),
+            writes: AtomicU64::new(0),
             _release: lock::ReleaseWait::new(path),
         })
     }
@@ -106,6 +110,7 @@ impl SledStore {
     fn write<A>(&self, op: impl FnOnce(&Trees) -> Result<A, StoreError>) -> Result<A, StoreError> {
         let _writer = self.lock_writer();
         let result = op(&self.trees)?;
+        self.writes.fetch_add(1, Ordering::Relaxed);
         if self.durability == Durability::Flush {
             self.trees.flush()?;
         }
@@ -344,5 +349,9 @@ impl Store for SledStore {
 
     fn prune_actions(&self, before: DateTime<Utc>) -> Result<usize, StoreError> {
         self.write(|trees| actions::prune(trees, before))
+    }
+
+    fn write_count(&self) -> u64 {
+        self.writes.load(Ordering::Relaxed)
     }
 }

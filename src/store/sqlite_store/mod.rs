@@ -21,6 +21,7 @@ use crate::store::sled_store::codec::meta;
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection};
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 /// The SQLite-backed [`Store`]. One per database directory: a second open, in this process or
@@ -29,6 +30,8 @@ pub struct SqliteStore {
     connection: Mutex<Connection>,
     /// Recent weeks of week totals (changed only under the connection's lock, after commit).
     week_cache: WeekCache,
+    /// Committed writes since the store was opened ([`Store::write_count`]).
+    writes: AtomicU64,
 }
 
 impl SqliteStore {
@@ -38,6 +41,7 @@ impl SqliteStore {
         Ok(SqliteStore {
             connection: Mutex::new(connection),
             week_cache: WeekCache::default(),
+            writes: AtomicU64::new(0),
         })
     }
 
@@ -62,6 +66,7 @@ impl SqliteStore {
         let tx = connection.transaction().map_err(io)?;
         let result = op(&tx)?;
         tx.commit().map_err(io)?;
+        self.writes.fetch_add(1, Ordering::Relaxed);
         committed(&result, &self.week_cache);
         Ok(result)
     }
@@ -337,5 +342,9 @@ impl Store for SqliteStore {
             }
             Ok(removed)
         })
+    }
+
+    fn write_count(&self) -> u64 {
+        self.writes.load(Ordering::Relaxed)
     }
 }
