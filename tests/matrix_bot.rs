@@ -340,3 +340,46 @@ async fn a_command_in_the_first_sync_is_answered_once_the_homeserver_takes_answe
     let answers = answers_to(&events, &bot.user_id, &command);
     assert_eq!(answers.len(), 1, "the answer, once: {answers:?}");
 }
+
+/// The same, with the bot crashing while its answers are refused: the first sync was kept in
+/// `state-dir`, so the next run answers the command (once) although no sync brings it again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_command_in_an_unanswered_first_sync_is_answered_after_a_restart() {
+    let server = Synapse::shared();
+    let (_, admin) = server.register("firstkept_admin", "admin-secret", true);
+    let carla = User::register(server, "firstkept_carla");
+    let room = carla.create_room(&[]);
+    let bot = TestBot::new(
+        server,
+        "firstkept_relais",
+        settings(&[&room], &[&carla.id], never_today()),
+        &[&carla.id],
+    );
+    carla.invite(&room, &bot.user_id);
+    bot_account(&bot).join(&room);
+    let command = carla.say(&room, "!me");
+    limit_messages(&admin, server, &bot.user_id, Some((1, 0)));
+    let running = bot.start();
+    let kept = bot.state_dir.join("relais-first-sync.json");
+    eventually(
+        Duration::from_secs(30),
+        "the unanswered first sync kept on disk",
+        || kept.exists().then_some(()),
+    )
+    .await;
+    drop(running); // a crash (the task is aborted)
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(
+        answers_to(&carla.events(&room), &bot.user_id, &command).is_empty(),
+        "no answer while the bot was limited"
+    );
+    limit_messages(&admin, server, &bot.user_id, None);
+    let running = bot.start();
+    answer(&carla, &room, &bot.user_id, &command).await;
+    sentinel(&bot, &carla, &room).await;
+    running.stop().await.expect("orderly stop");
+    let events = carla.events(&room);
+    let answers = answers_to(&events, &bot.user_id, &command);
+    assert_eq!(answers.len(), 1, "the answer, once: {answers:?}");
+    assert!(!kept.exists(), "the kept first sync is forgotten once answered");
+}

@@ -308,3 +308,45 @@ async fn rate_limited_answers_wait_for_the_homeserver_and_all_arrive_once() {
     running.stop().await.expect("orderly stop");
     server.stop();
 }
+
+/// A bot stopped during its very first sync, after matrix-sdk saved that sync's position and
+/// before the adapter handled it, leaves a journal with `S` and no position. The next run resumes
+/// from matrix-sdk's position: what was said meanwhile is answered, once (it used to be taken for
+/// history, and a stop early in a first run lost it). A journal moved away is a fresh start:
+/// what was said before it is history.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_is_said_after_an_interrupted_first_sync_is_answered_and_a_fresh_start_leaves_history() {
+    let (bot, running, _carla, alice, room) = team("interrupted").await;
+    let early = alice.say(&room, "!me");
+    answer(&alice, &room, &bot.user_id, &early).await;
+    running.stop().await.expect("orderly stop");
+    // (A first command also brings the welcome.)
+    let early_answers = answer_counts(&alice, &room, &bot.user_id, std::slice::from_ref(&early))[0];
+    let journal = std::fs::read_to_string(bot.sync_journal()).expect("sync journal");
+    let mut lines: Vec<&str> = journal.lines().filter(|l| l.starts_with("E ")).collect();
+    lines.push("S");
+    std::fs::write(bot.sync_journal(), lines.join("\n") + "\n").expect("write journal");
+
+    let meanwhile = alice.say(&room, "!me");
+    let running = bot.start();
+    answer(&alice, &room, &bot.user_id, &meanwhile).await;
+    sentinel(&bot, &alice, &room).await;
+    running.stop().await.expect("orderly stop");
+    let asked = [early.clone(), meanwhile.clone()];
+    assert_eq!(
+        answer_counts(&alice, &room, &bot.user_id, &asked),
+        vec![early_answers, 1]
+    );
+
+    std::fs::remove_file(bot.sync_journal()).expect("move the journal away");
+    let unheard = alice.say(&room, "!me");
+    let running = bot.start();
+    eventually(Duration::from_secs(30), "a first sync handled", || bot.saved_position()).await;
+    sentinel(&bot, &alice, &room).await;
+    running.stop().await.expect("orderly stop");
+    let asked = [early, meanwhile, unheard];
+    assert_eq!(
+        answer_counts(&alice, &room, &bot.user_id, &asked),
+        vec![early_answers, 1, 0]
+    );
+}

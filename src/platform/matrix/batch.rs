@@ -24,8 +24,11 @@ use std::collections::{BTreeMap, HashMap};
 const PLAIN_TYPES: &[&str] = &["m.room.message", "m.reaction"];
 
 /// One sync's updates.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Batch {
+    /// The position this sync started from; `None` for a bot's very first sync (a fresh start:
+    /// everything before it is history).
+    pub since: Option<String>,
     pub next_batch: String,
     pub invited: Vec<OwnedRoomId>,
     pub left: Vec<OwnedRoomId>,
@@ -35,7 +38,7 @@ pub struct Batch {
 }
 
 /// The new timeline events of one joined room.
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct JoinedUpdate {
     pub room_id: OwnedRoomId,
     /// Events were left out between the previous position and these.
@@ -102,9 +105,10 @@ impl Known {
 }
 
 impl Batch {
-    /// The updates of a sync matrix-sdk has processed.
-    pub fn from_sdk(response: SyncResponse) -> Self {
+    /// The updates of a sync from `since` that matrix-sdk has processed.
+    pub fn from_sdk(since: Option<String>, response: SyncResponse) -> Self {
         Batch {
+            since,
             next_batch: response.next_batch,
             invited: response.rooms.invited.into_keys().collect(),
             left: response.rooms.left.into_keys().collect(),
@@ -128,10 +132,10 @@ impl Batch {
         }
     }
 
-    /// The updates of a raw response when matrix-sdk has nothing to learn from it (see the
-    /// module notes); `None` when it must go through the SDK. `known_keys` are the key counts
-    /// of the previous response.
-    pub fn plain(response: &Response, client: &Client, known_keys: Option<&KeyCounts>) -> Option<Self> {
+    /// The updates of a raw response (a sync from `since`) when matrix-sdk has nothing to learn
+    /// from it (see the module notes); `None` when it must go through the SDK. `known_keys` are
+    /// the key counts of the previous response.
+    pub fn plain(since: &str, response: &Response, client: &Client, known_keys: Option<&KeyCounts>) -> Option<Self> {
         let rooms = &response.rooms;
         let quiet = response.to_device.events.is_empty()
             && device_lists_unchanged(&response.device_lists)
@@ -166,6 +170,7 @@ impl Batch {
             });
         }
         Some(Batch {
+            since: Some(since.to_owned()),
             next_batch: response.next_batch.clone(),
             invited: Vec::new(),
             left: Vec::new(),

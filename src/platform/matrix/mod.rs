@@ -16,6 +16,7 @@ mod batch;
 mod cross_signing;
 mod effects;
 mod events;
+mod first_sync;
 mod handlers;
 mod policy;
 mod render;

@@ -2,7 +2,7 @@
 //! has been handled and the recently handled event ids (`relais-sync.log`, an append-only
 //! journal), and what the bot posted (`relais-posts.json`: daily pushes, reaction claims,
 //! idempotency keys of sent posts; `relais-waiting.json`, encrypted events waiting for their
-//! keys, is kept by `undecrypted`).
+//! keys, is kept by `undecrypted`, and `relais-first-sync.json` by `first_sync`).
 //!
 //! matrix-sdk saves its sync token before event handlers run, so a crash could skip an event.
 //! The journal is appended only AFTER a batch's effects were carried out: on restart the adapter
@@ -14,6 +14,13 @@
 //! the core again, which answers them again with the same transaction ids. The next `fdatasync`
 //! makes every earlier append durable too. The journal is compacted (rewritten atomically) when
 //! it grows past a bound.
+//!
+//! Before its very first sync the adapter appends `S` and matrix-sdk's position at that moment
+//! (`S` alone when it has none). matrix-sdk saves the position after that sync before the
+//! adapter has handled it, so a journal holding `S` and no position means the first sync was
+//! interrupted: if matrix-sdk's position has moved since, the next run resumes from it and
+//! answers what came after (see `sync`). A journal that is missing (a new bot, or one moved away
+//! to start over) is a fresh start: what came before it is history.
 
 use crate::domain::ItemId;
 use serde::{Deserialize, Serialize};
@@ -83,6 +90,8 @@ pub struct AdapterState {
     dir: PathBuf,
     /// The sync position whose events have all been handled.
     pub next_batch: Option<String>,
+    /// A first sync was started with this journal (`S`), and matrix-sdk's position then.
+    started: Option<Option<String>>,
     /// The position last written to the journal.
     saved_batch: Option<String>,
     /// Recently handled event ids, oldest first, and the same as a set.
@@ -117,6 +126,11 @@ impl AdapterState {
         for (n, line) in text.split_inclusive('\n').enumerate() {
             // A torn last line (a crash in the middle of an append) was never acknowledged.
             let Some(line) = line.strip_suffix('\n') else { break };
+            if let Some(sdk_position) = line.strip_prefix('S').filter(|r| r.is_empty() || r.starts_with(' ')) {
+                self.started = Some(sdk_position.strip_prefix(' ').map(String::from));
+                self.journal_lines += 1;
+                continue;
+            }
             match line.split_once(' ') {
                 Some(("P", token)) => self.next_batch = Some(token.to_string()),
                 Some(("E", event_id)) => self.remember(event_id.to_string()),
@@ -173,9 +187,39 @@ impl AdapterState {
         Ok(())
     }
 
+    /// When an earlier run started its first sync and stopped before handling it, matrix-sdk's
+    /// position before that sync (`Some(None)`: it had none); see the module docs.
+    pub fn interrupted_first_sync(&self) -> Option<Option<&str>> {
+        match &self.started {
+            Some(sdk_position) if self.next_batch.is_none() => Some(sdk_position.as_deref()),
+            _ => None,
+        }
+    }
+
+    /// Records (durably) that a first sync is about to start from matrix-sdk's `sdk_position`;
+    /// nothing to do once one has.
+    pub fn mark_first_sync_started(&mut self, sdk_position: Option<&str>) -> Result<(), StateError> {
+        if self.started.is_some() || self.next_batch.is_some() {
+            return Ok(());
+        }
+        let line = match sdk_position {
+            Some(token) => format!("S {token}\n"),
+            None => "S\n".to_string(),
+        };
+        append(&self.dir.join(JOURNAL_FILE), line.as_bytes(), Flush::Now)?;
+        self.started = Some(sdk_position.map(String::from));
+        self.journal_lines += 1;
+        Ok(())
+    }
+
     /// Rewrites the journal with only the position and the remembered event ids.
     fn compact(&mut self, path: &Path) -> Result<(), StateError> {
         let mut text = String::new();
+        match self.interrupted_first_sync() {
+            Some(Some(token)) => text.push_str(&format!("S {token}\n")),
+            Some(None) => text.push_str("S\n"),
+            None => {}
+        }
         for id in &self.handled {
             text.push_str(&format!("E {id}\n"));
         }
@@ -383,6 +427,40 @@ mod tests {
         let loaded = AdapterState::load(dir.path()).expect("load");
         assert_eq!(loaded.next_batch.as_deref(), Some("s2"));
         assert!(loaded.is_handled("$a") && loaded.is_handled("$b"));
+    }
+
+    #[test]
+    fn a_first_sync_started_and_never_handled_is_told_apart_from_a_fresh_start() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut state = AdapterState::load(dir.path()).expect("fresh");
+        assert_eq!(state.interrupted_first_sync(), None, "no journal: a fresh start");
+        state.mark_first_sync_started(Some("s0")).expect("mark");
+        state
+            .mark_first_sync_started(Some("s9"))
+            .expect("marking twice writes once");
+        let journal = std::fs::read_to_string(dir.path().join(JOURNAL_FILE)).expect("journal");
+        assert_eq!(journal, "S s0\n");
+        let mut state = AdapterState::load(dir.path()).expect("load");
+        assert_eq!(
+            state.interrupted_first_sync(),
+            Some(Some("s0")),
+            "started, never handled"
+        );
+        state.next_batch = Some("s1".into());
+        state.save().expect("save");
+        let mut state = AdapterState::load(dir.path()).expect("load");
+        assert_eq!(state.interrupted_first_sync(), None, "handled: a position");
+        state
+            .mark_first_sync_started(None)
+            .expect("nothing to mark once a position is known");
+        let journal = std::fs::read_to_string(dir.path().join(JOURNAL_FILE)).expect("journal");
+        assert_eq!(journal, "S s0\nP s1\n");
+
+        let other = tempfile::tempdir().expect("tempdir");
+        let mut state = AdapterState::load(other.path()).expect("fresh");
+        state.mark_first_sync_started(None).expect("mark");
+        let state = AdapterState::load(other.path()).expect("load");
+        assert_eq!(state.interrupted_first_sync(), Some(None), "matrix-sdk had no position");
     }
 
     #[test]

@@ -5,6 +5,7 @@
 pub use super::backoff::Backoff;
 use super::batch::{sdk_event, Batch, KeyCounts, Known};
 use super::events::{classify, RoomEvent};
+use super::first_sync;
 use super::handlers::blocking;
 use super::rooms::RejoinPace;
 use super::schedule::Schedule;
@@ -69,6 +70,9 @@ pub struct Adapter<'a> {
     pub(super) awaiting: AwaitingKeys,
     /// When configured rooms the bot is missing may be joined again.
     pub(super) rejoin: RejoinPace,
+    /// Where the first sync starts when an earlier run's first sync was interrupted after
+    /// matrix-sdk handled it (see `state`): what came after it is answered, not history.
+    pub(super) resume_first: Option<String>,
 }
 
 impl<'a> Adapter<'a> {
@@ -99,18 +103,20 @@ impl<'a> Adapter<'a> {
             trimmer: Trimmer::new(Duration::from_secs(60)),
             awaiting: AwaitingKeys::load(&config.state_dir)?,
             rejoin: RejoinPace::new(options.first_backoff),
+            resume_first: None,
         })
     }
 
     /// Syncs until `shutdown`; a failed sync is retried with backoff, never given up.
     pub async fn run(mut self, shutdown: impl Future<Output = ()>) -> Result<(), MatrixError> {
         tokio::pin!(shutdown);
+        self.prepare_first_sync().await?;
         self.join_configured_rooms().await;
         let mut backoff = Backoff::new(self.options.first_backoff, self.options.max_backoff);
         let mut synced = false;
         // A first sync whose answers could not all be sent: it cannot be asked for again (the
-        // next one starts after it), so its events are handled again from it.
-        let mut unanswered_first: Option<Batch> = None;
+        // next one starts after it), so its events are handled again from it (see `first_sync`).
+        let mut unanswered_first = self.kept_first_sync()?;
         loop {
             // Scheduled messages go out once the rooms are known (after a first sync).
             if synced {
@@ -139,6 +145,9 @@ impl<'a> Adapter<'a> {
                     }
                     synced = true;
                     if done {
+                        if first {
+                            blocking(|| first_sync::clear(&self.config.state_dir))?;
+                        }
                         let failures = backoff.reset();
                         if failures > 0 {
                             tracing::info!(failures, "Matrix sync works again");
@@ -147,6 +156,7 @@ impl<'a> Adapter<'a> {
                     }
                     tracing::warn!("the homeserver could not take the answers; the events will be handled again");
                     if first {
+                        blocking(|| first_sync::keep(&self.config.state_dir, &response))?;
                         unanswered_first = Some(response);
                     }
                 }
@@ -182,8 +192,8 @@ impl<'a> Adapter<'a> {
         Filter::FilterDefinition(filter)
     }
 
-    /// The next sync's updates. The first sync (no saved position) only learns the rooms, through
-    /// matrix-sdk, and is not long-polled. Later ones long-poll (no longer than until the next
+    /// The next sync's updates. The first sync (no saved position) goes through matrix-sdk and is
+    /// not long-polled; on a fresh start it only learns the rooms. Later ones long-poll (no longer than until the next
     /// scheduled action is due) and are read directly when they only hold messages in
     /// unencrypted rooms; otherwise matrix-sdk syncs again from the same position and processes
     /// them (see [`Batch::plain`]).
@@ -191,12 +201,16 @@ impl<'a> Adapter<'a> {
         let Some(token) = self.state.next_batch.clone() else {
             // No long poll: the first sync may start from matrix-sdk's own position (a stop right
             // after its sync, before the adapter handled it), and scheduled messages wait for it.
-            let settings = SyncSettings::default()
+            let since = self.resume_first.clone();
+            let mut settings = SyncSettings::default()
                 .filter(self.sync_filter())
                 .timeout(Duration::ZERO);
+            if let Some(token) = &since {
+                settings = settings.token(token.clone());
+            }
             let response = self.client.sync_once(settings).await.map_err(|e| e.to_string())?;
             self.known.forget();
-            return Ok(Batch::from_sdk(response));
+            return Ok(Batch::from_sdk(since, response));
         };
         let timeout = self.options.sync_timeout.min(self.schedule.until_next_due());
         let mut request = sync_events::v3::Request::new();
@@ -213,17 +227,17 @@ impl<'a> Adapter<'a> {
             .await
             .map_err(|e| e.to_string())?;
         let known_keys = self.key_counts.replace(KeyCounts::of(&raw));
-        if let Some(batch) = Batch::plain(&raw, &self.client, known_keys.as_ref()) {
+        if let Some(batch) = Batch::plain(&token, &raw, &self.client, known_keys.as_ref()) {
             return Ok(batch);
         }
         tracing::debug!("this sync goes through matrix-sdk");
         self.known.forget();
         let settings = SyncSettings::default()
             .filter(self.sync_filter())
-            .token(token)
+            .token(token.clone())
             .timeout(Duration::ZERO);
         let response = self.client.sync_once(settings).await.map_err(|e| e.to_string())?;
-        Ok(Batch::from_sdk(response))
+        Ok(Batch::from_sdk(Some(token), response))
     }
 
     /// Saves the events waiting for their keys, then the adapter state (the sync position last:
@@ -247,9 +261,10 @@ impl<'a> Adapter<'a> {
         for room_id in &batch.left {
             self.joined_at.remove(room_id);
         }
-        let first_sync = self.state.next_batch.is_none();
+        // A fresh start: no earlier position, so what came before this sync is history.
+        let fresh = batch.since.is_none();
         let writes_before = self.app.store.write_count();
-        if first_sync {
+        if fresh {
             tracing::info!(
                 rooms = batch.joined.len(),
                 "first Matrix sync: earlier messages are not answered"
@@ -261,11 +276,16 @@ impl<'a> Adapter<'a> {
             let Some(room) = self.client.get_room(&update.room_id) else {
                 continue;
             };
-            if !first_sync && update.limited && !self.fill_gap(&room, update.prev_batch.as_deref()).await? {
+            if !fresh
+                && update.limited
+                && !self
+                    .fill_gap(&room, batch.since.clone(), update.prev_batch.as_deref())
+                    .await?
+            {
                 return Ok(false);
             }
             let events = &update.events;
-            // History is not answered: what came before the bot joined; on the very first sync,
+            // History is not answered: what came before the bot joined; on a fresh start,
             // everything unless the bot joined within this timeline (then what came after).
             let joined = self.join_time(&room).await;
             let oldest = events
@@ -273,7 +293,7 @@ impl<'a> Adapter<'a> {
                 .and_then(|(_, v)| v.get("origin_server_ts"))
                 .and_then(Value::as_i64);
             let joined_in_timeline = matches!((joined, oldest), (Some(j), Some(o)) if j >= o);
-            let skip = if first_sync && !joined_in_timeline {
+            let skip = if fresh && !joined_in_timeline {
                 events.len()
             } else {
                 events
@@ -284,7 +304,7 @@ impl<'a> Adapter<'a> {
             for (event_id, value) in events.iter().skip(skip) {
                 planned.extend(self.plan(&room, event_id, value).await);
             }
-            if !first_sync {
+            if !fresh {
                 for event in &update.undecrypted {
                     let history = matches!((event.origin_ts, joined), (Some(sent), Some(j)) if sent < j);
                     if !history && !self.state.is_handled(&event.event_id) {
@@ -338,9 +358,14 @@ impl<'a> Adapter<'a> {
         Some((membership, event.get("origin_server_ts").and_then(Value::as_i64)))
     }
 
-    /// The timeline was cut: fetch what came between the saved position and the timeline's start.
-    async fn fill_gap(&mut self, room: &Room, until: Option<&str>) -> Result<bool, MatrixError> {
-        let mut from = self.state.next_batch.clone();
+    /// The timeline was cut: fetch what came between `from` (where the sync started) and the
+    /// timeline's start.
+    async fn fill_gap(
+        &mut self,
+        room: &Room,
+        mut from: Option<String>,
+        until: Option<&str>,
+    ) -> Result<bool, MatrixError> {
         tracing::info!(room = %room.room_id(), "the sync skipped events: fetching the missed ones");
         for _page in 0..50 {
             let mut options = MessagesOptions::forward().from(from.as_deref());
