@@ -304,27 +304,41 @@ fn limit_messages(admin: &str, server: &'static Synapse, user: &str, limit: Opti
     assert_eq!(answer.expect("HTTP to Synapse").status, 200);
 }
 
+/// A bot whose account joined a room before its first run, a command from `carla` after that
+/// join, and every message of the bot refused by the homeserver (M_LIMIT_EXCEEDED, retry after
+/// 1 s) until [`limit_messages`] lifts it: (admin token, carla, room, bot, the command's id).
+fn a_command_in_the_first_sync_with_answers_refused(prefix: &str) -> (String, User, String, TestBot, String) {
+    let server = Synapse::shared();
+    let (_, admin) = server.register(&format!("{prefix}_admin"), "admin-secret", true);
+    let carla = User::register(server, &format!("{prefix}_carla"));
+    let room = carla.create_room(&[]);
+    let bot = TestBot::new(
+        server,
+        &format!("{prefix}_relais"),
+        settings(&[&room], &[&carla.id], never_today()),
+        &[&carla.id],
+    );
+    carla.invite(&room, &bot.user_id);
+    bot_account(&bot).join(&room);
+    let command = carla.say(&room, "!me");
+    limit_messages(&admin, server, &bot.user_id, Some((1, 0)));
+    (admin, carla, room, bot, command)
+}
+
+/// The bot's answers to `command`, once the running bot has handled everything after it.
+async fn answers_in_the_end(running: RunningBot, carla: &User, room: &str, bot: &TestBot, command: &str) -> usize {
+    answer(carla, room, &bot.user_id, command).await;
+    sentinel(bot, carla, room).await;
+    running.stop().await.expect("orderly stop");
+    answers_to(&carla.events(room), &bot.user_id, command).len()
+}
+
 /// The very first sync cannot be asked for again: when the answers to a command in it cannot be
 /// sent (here the homeserver rate-limits the bot), its events are handled again from it, and the
 /// answer comes once the homeserver takes it (it used to be lost: the next sync started after it).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_command_in_the_first_sync_is_answered_once_the_homeserver_takes_answers_again() {
-    let server = Synapse::shared();
-    let (_, admin) = server.register("firstsync_admin", "admin-secret", true);
-    let carla = User::register(server, "firstsync_carla");
-    let room = carla.create_room(&[]);
-    let bot = TestBot::new(
-        server,
-        "firstsync_relais",
-        settings(&[&room], &[&carla.id], never_today()),
-        &[&carla.id],
-    );
-    // The bot's account is in the room before the bot first runs, and a command follows its join.
-    carla.invite(&room, &bot.user_id);
-    bot_account(&bot).join(&room);
-    let command = carla.say(&room, "!me");
-    // Every message of the bot is refused (M_LIMIT_EXCEEDED, retry after 1 s) until lifted.
-    limit_messages(&admin, server, &bot.user_id, Some((1, 0)));
+    let (admin, carla, room, bot, command) = a_command_in_the_first_sync_with_answers_refused("firstsync");
     let running = bot.start();
     // (Long enough for the bot's first sync and for its sending to give up: three retries.)
     tokio::time::sleep(Duration::from_secs(8)).await;
@@ -332,33 +346,16 @@ async fn a_command_in_the_first_sync_is_answered_once_the_homeserver_takes_answe
         answers_to(&carla.events(&room), &bot.user_id, &command).is_empty(),
         "no answer while the bot is limited"
     );
-    limit_messages(&admin, server, &bot.user_id, None);
-    answer(&carla, &room, &bot.user_id, &command).await;
-    sentinel(&bot, &carla, &room).await;
-    running.stop().await.expect("orderly stop");
-    let events = carla.events(&room);
-    let answers = answers_to(&events, &bot.user_id, &command);
-    assert_eq!(answers.len(), 1, "the answer, once: {answers:?}");
+    limit_messages(&admin, bot.server, &bot.user_id, None);
+    let answers = answers_in_the_end(running, &carla, &room, &bot, &command).await;
+    assert_eq!(answers, 1, "the answer, once");
 }
 
 /// The same, with the bot crashing while its answers are refused: the first sync was kept in
 /// `state-dir`, so the next run answers the command (once) although no sync brings it again.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_command_in_an_unanswered_first_sync_is_answered_after_a_restart() {
-    let server = Synapse::shared();
-    let (_, admin) = server.register("firstkept_admin", "admin-secret", true);
-    let carla = User::register(server, "firstkept_carla");
-    let room = carla.create_room(&[]);
-    let bot = TestBot::new(
-        server,
-        "firstkept_relais",
-        settings(&[&room], &[&carla.id], never_today()),
-        &[&carla.id],
-    );
-    carla.invite(&room, &bot.user_id);
-    bot_account(&bot).join(&room);
-    let command = carla.say(&room, "!me");
-    limit_messages(&admin, server, &bot.user_id, Some((1, 0)));
+    let (admin, carla, room, bot, command) = a_command_in_the_first_sync_with_answers_refused("firstkept");
     let running = bot.start();
     let kept = bot.state_dir.join("relais-first-sync.json");
     eventually(
@@ -373,13 +370,8 @@ async fn a_command_in_an_unanswered_first_sync_is_answered_after_a_restart() {
         answers_to(&carla.events(&room), &bot.user_id, &command).is_empty(),
         "no answer while the bot was limited"
     );
-    limit_messages(&admin, server, &bot.user_id, None);
-    let running = bot.start();
-    answer(&carla, &room, &bot.user_id, &command).await;
-    sentinel(&bot, &carla, &room).await;
-    running.stop().await.expect("orderly stop");
-    let events = carla.events(&room);
-    let answers = answers_to(&events, &bot.user_id, &command);
-    assert_eq!(answers.len(), 1, "the answer, once: {answers:?}");
+    limit_messages(&admin, bot.server, &bot.user_id, None);
+    let answers = answers_in_the_end(bot.start(), &carla, &room, &bot, &command).await;
+    assert_eq!(answers, 1, "the answer, once");
     assert!(!kept.exists(), "the kept first sync is forgotten once answered");
 }
