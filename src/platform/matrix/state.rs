@@ -19,7 +19,7 @@
 //! (`S` alone when it has none). matrix-sdk saves the position after that sync before the
 //! adapter has handled it, so a journal holding `S` and no position means the first sync was
 //! interrupted: if matrix-sdk's position has moved since, the next run resumes from it and
-//! answers what came after (see `sync`). A journal that is missing (a new bot, or one moved away
+//! answers what came after (see `first_sync`). A journal that is missing (a new bot, or one moved away
 //! to start over) is a fresh start: what came before it is history.
 
 use crate::domain::ItemId;

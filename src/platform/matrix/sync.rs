@@ -193,14 +193,14 @@ impl<'a> Adapter<'a> {
     }
 
     /// The next sync's updates. The first sync (no saved position) goes through matrix-sdk and is
-    /// not long-polled; on a fresh start it only learns the rooms. Later ones long-poll (no longer than until the next
-    /// scheduled action is due) and are read directly when they only hold messages in
-    /// unencrypted rooms; otherwise matrix-sdk syncs again from the same position and processes
-    /// them (see [`Batch::plain`]).
+    /// not long-polled; on a fresh start it only learns the rooms (see `first_sync`). Later ones
+    /// long-poll (no longer than until the next scheduled action is due) and are read directly
+    /// when they only hold messages in unencrypted rooms; otherwise matrix-sdk syncs again from
+    /// the same position and processes them (see [`Batch::plain`]).
     async fn next_batch(&mut self) -> Result<Batch, String> {
         let Some(token) = self.state.next_batch.clone() else {
-            // No long poll: the first sync may start from matrix-sdk's own position (a stop right
-            // after its sync, before the adapter handled it), and scheduled messages wait for it.
+            // No long poll: scheduled messages wait for it. It starts from matrix-sdk's own
+            // position: a resumed one explicitly, a fresh one from whatever matrix-sdk has.
             let since = self.resume_first.clone();
             let mut settings = SyncSettings::default()
                 .filter(self.sync_filter())
