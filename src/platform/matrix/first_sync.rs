@@ -10,7 +10,7 @@
 
 use super::batch::Batch;
 use super::handlers::blocking;
-use super::state::{corrupt, read_optional, write_atomically, StateError};
+use super::state::{corrupt, io_error, read_optional, write_atomically, StateError};
 use super::sync::Adapter;
 use super::MatrixError;
 use std::path::{Path, PathBuf};
@@ -44,10 +44,7 @@ pub fn keep(dir: &Path, batch: &Batch) -> Result<(), StateError> {
 pub fn clear(dir: &Path) -> Result<(), StateError> {
     let path = path(dir);
     match std::fs::remove_file(&path) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(StateError::Io {
-            path: path.display().to_string(),
-            source: e,
-        }),
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(io_error(&path)(e)),
         _ => Ok(()),
     }
 }

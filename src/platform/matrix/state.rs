@@ -307,7 +307,7 @@ pub(super) fn corrupt(path: &Path, reason: String) -> StateError {
     }
 }
 
-fn io_error(path: &Path) -> impl Fn(std::io::Error) -> StateError + '_ {
+pub(super) fn io_error(path: &Path) -> impl Fn(std::io::Error) -> StateError + '_ {
     move |source| StateError::Io {
         path: path.display().to_string(),
         source,

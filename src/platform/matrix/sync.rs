@@ -122,6 +122,8 @@ impl<'a> Adapter<'a> {
             if synced {
                 self.run_due_actions().await;
             }
+            // A first sync handled again is already kept on disk.
+            let kept = unanswered_first.is_some();
             let response = match unanswered_first.take() {
                 Some(batch) => Ok(batch),
                 None => tokio::select! {
@@ -156,7 +158,9 @@ impl<'a> Adapter<'a> {
                     }
                     tracing::warn!("the homeserver could not take the answers; the events will be handled again");
                     if first {
-                        blocking(|| first_sync::keep(&self.config.state_dir, &response))?;
+                        if !kept {
+                            blocking(|| first_sync::keep(&self.config.state_dir, &response))?;
+                        }
                         unanswered_first = Some(response);
                     }
                 }
