@@ -193,6 +193,7 @@ pub fn reshare_at(id: u64, who: AmbassadorId, at: DateTime<Utc>, points: u32, qu
         } else {
             url
         },
+        keys: Vec::new(),
         source: if quick {
             ReshareSource::Reaction
         } else {

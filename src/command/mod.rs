@@ -30,7 +30,8 @@ pub enum Command {
     Help { topic: Option<String> },
     /// `today`: today's items with share kits.
     Today,
-    /// `shared URL [ITEM]`: claim a reshare.
+    /// `shared URL [ITEM]`: claim a reshare. The URL as typed (`<…>`, `[label](…)` unwrapped); the
+    /// app checks and normalises it.
     Shared { url: String, item: Option<ItemId> },
     /// `me`: own points, streak, rank and settings.
     Me,

@@ -295,12 +295,16 @@ pub const CATALOG: &[Entry] = &[
         sample: r##"{"by_you": true, "when": "2026-11-23 10:02"}"##,
     },
     Entry {
+        key: "reshare.already_on_network",
+        sample: r##"{"item": "c3", "network": "X", "when": "2026-11-23 10:02"}"##,
+    },
+    Entry {
         key: "reshare.url_attached",
         sample: r##"{"item": "c3", "network": "Mastodon"}"##,
     },
     Entry {
         key: "reshare.bad_url",
-        sample: r##"{"url": "ftp://example.org", "reason": "unsupported_scheme"}"##,
+        sample: r##"{"url": "https://localhost:8443/a", "reason": "local_host", "host": "localhost"}"##,
     },
     Entry {
         key: "reshare.item_not_open",

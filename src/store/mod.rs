@@ -85,21 +85,48 @@ pub enum RecordOutcome {
     AlreadyCounted(Reshare),
 }
 
-/// The keys a reshare is found by: its dedup key and its URL (shared by every implementation).
+/// The keys a reshare is found by: its dedup key, its URL and its further keys (shared by every
+/// implementation).
 pub(crate) fn keys_of(reshare: &Reshare) -> Vec<&str> {
     let mut keys = vec![reshare.dedup_key.as_str()];
-    if let Some(url) = reshare.url.as_deref().filter(|url| *url != reshare.dedup_key) {
-        keys.push(url);
+    for key in reshare.url.iter().chain(&reshare.keys) {
+        if !keys.contains(&key.as_str()) {
+            keys.push(key);
+        }
     }
     keys
 }
 
-/// The key a reshare of `from` gets when `from` is merged into `into`: a quick claim names its
-/// owner in its key, so it follows the person (the caller keeps the old key if the new one is
-/// taken: then both claims stay, as they were counted). `None` for every other reshare.
-pub(crate) fn merged_quick_key(reshare: &Reshare, from: AmbassadorId, into: AmbassadorId) -> Option<String> {
-    let item = reshare.item?;
-    (reshare.dedup_key == Reshare::quick_key(from, item)).then(|| Reshare::quick_key(into, item))
+/// The keys of a reshare of `from` that name `from` (quick and claim keys), each with the key it
+/// gets when `from` is merged into `into`: they follow the person. The caller renames a key only
+/// if the new one is free, and keeps the old one otherwise: then both claims stay, as they were
+/// counted.
+pub(crate) fn merged_keys(reshare: &Reshare, from: AmbassadorId, into: AmbassadorId) -> Vec<(String, String)> {
+    std::iter::once(&reshare.dedup_key)
+        .chain(&reshare.keys)
+        .filter_map(|key| Some((key.clone(), Reshare::key_after_merge(key, from, into)?)))
+        .collect()
+}
+
+/// Renames one of the reshare's keys (its dedup key or a further key).
+pub(crate) fn rename_key(reshare: &mut Reshare, old: &str, new: &str) {
+    if reshare.dedup_key == old {
+        reshare.dedup_key = new.to_string();
+    }
+    for key in reshare.keys.iter_mut().filter(|k| *k == old) {
+        *key = new.to_string();
+    }
+}
+
+/// The keys a URL attached to a reshare replaces: its former URL and further keys that the new
+/// ones do not list (never its dedup key).
+pub(crate) fn replaced_keys<'a>(old: &'a Reshare, url: &str, keys: &[String]) -> Vec<&'a str> {
+    old.url
+        .iter()
+        .chain(&old.keys)
+        .map(String::as_str)
+        .filter(|k| *k != old.dedup_key && *k != url && !keys.iter().any(|new| new == k))
+        .collect()
 }
 
 /// How a recorded reshare changes its ambassador's stats (the on-disk stores' writes).
@@ -170,7 +197,8 @@ pub trait Store: Send + Sync {
     /// not an error (there is nothing left to erase).
     fn forget_ambassador(&self, id: AmbassadorId) -> Result<(), StoreError>;
     /// Moves everything of `from` (identities, reshares, stats, week totals) into `into` and
-    /// deletes `from`. Streak and best streak: the larger of the two (and the later `last_day`);
+    /// deletes `from`. Reshare keys that name `from` are renamed for `into` where free
+    /// (see [`Reshare::key_after_merge`]). Streak and best streak: the larger of the two (and the later `last_day`);
     /// week totals are summed, `reached_at` the later of the two. `from`'s link codes are
     /// dropped. Atomic. `NotFound` if either is unknown; merging an ambassador into itself does
     /// nothing.
@@ -190,15 +218,22 @@ pub trait Store: Send + Sync {
     /// `reshare.points` and one reshare to the ambassador's total for `reshare.week`
     /// (`reached_at` = `reshare.at` when points > 0, unless a later `reached_at` is already there).
     ///
-    /// A reshare's keys are its `dedup_key` and, when set, its `url`; if any of them is already
-    /// taken the existing reshare is returned as `AlreadyCounted`. The ambassador must exist
-    /// (`NotFound` otherwise).
+    /// A reshare's keys are its `dedup_key`, its `url` when set, and its further `keys`; if any of
+    /// them is already taken the existing reshare is returned as `AlreadyCounted`. The ambassador
+    /// must exist (`NotFound` otherwise).
     fn record_reshare(&self, reshare: Reshare, new_stats: &AmbassadorStats) -> Result<RecordOutcome, StoreError>;
-    /// Gives a URL-less quick claim its URL: sets `url`, `network`, and indexes the URL as a
-    /// dedup key too (the quick key stays). Points do not change. `NotFound` for an unknown
-    /// reshare, `KeyTaken` if the URL is already a key of another reshare (nothing is written).
-    /// A previous URL of the same reshare stops being a key.
-    fn attach_url(&self, reshare_id: u64, url: &str, network: crate::domain::Network) -> Result<Reshare, StoreError>;
+    /// Gives a URL-less quick claim its URL: sets `url`, `network` and the further `keys` (the
+    /// post's key, the claim key), and indexes the URL and those keys (the dedup key stays).
+    /// Points do not change. `NotFound` for an unknown reshare, `KeyTaken` if the URL or one of
+    /// the keys is already a key of another reshare (nothing is written). A previous URL and
+    /// further keys of the same reshare that are not given again stop being keys.
+    fn attach_url(
+        &self,
+        reshare_id: u64,
+        url: &str,
+        network: crate::domain::Network,
+        keys: &[String],
+    ) -> Result<Reshare, StoreError>;
     /// Withdraws a reshare: removes it and its dedup keys and subtracts its points and count from
     /// the ambassador's stats and week total. Returns it, or `None` if unknown. The week total's
     /// `reached_at` becomes the time of the latest remaining reshare with points that week; a

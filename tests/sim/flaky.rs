@@ -63,8 +63,8 @@ impl Store for FlakyStore {
     fn record_reshare(&self, reshare: Reshare, new_stats: &AmbassadorStats) -> Result<RecordOutcome, StoreError> {
         self.inner.record_reshare(reshare, new_stats)
     }
-    fn attach_url(&self, reshare_id: u64, url: &str, network: Network) -> Result<Reshare, StoreError> {
-        self.inner.attach_url(reshare_id, url, network)
+    fn attach_url(&self, reshare_id: u64, url: &str, network: Network, keys: &[String]) -> Result<Reshare, StoreError> {
+        self.inner.attach_url(reshare_id, url, network, keys)
     }
     fn withdraw_reshare(&self, reshare_id: u64) -> Result<Option<Reshare>, StoreError> {
         self.inner.withdraw_reshare(reshare_id)

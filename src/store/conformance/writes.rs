@@ -47,7 +47,7 @@ pub fn every_write_moves_the_write_count_and_no_read_does(store: &dyn Store) {
         ),
         (
             "attach a URL",
-            Box::new(|s| drop(s.attach_url(quick_id(s), &linkedin(2), Network::LinkedIn).unwrap())),
+            Box::new(|s| drop(s.attach_url(quick_id(s), &linkedin(2), Network::LinkedIn, &[]).unwrap())),
         ),
         (
             "withdraw a reshare",

@@ -253,8 +253,8 @@ impl Store for SledStore {
         })
     }
 
-    fn attach_url(&self, reshare_id: u64, url: &str, network: Network) -> Result<Reshare, StoreError> {
-        self.write(|trees| writes::attach_url(trees, reshare_id, url, network))
+    fn attach_url(&self, reshare_id: u64, url: &str, network: Network, keys: &[String]) -> Result<Reshare, StoreError> {
+        self.write(|trees| writes::attach_url(trees, reshare_id, url, network, keys))
     }
 
     fn withdraw_reshare(&self, reshare_id: u64) -> Result<Option<Reshare>, StoreError> {

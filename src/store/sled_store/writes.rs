@@ -6,7 +6,7 @@ use super::codec::{self, meta, tree};
 use super::tx::{abort, dangling, io, Trees, Tx, TxError};
 use crate::domain::{Ambassador, AmbassadorId, Item, Network, Reshare};
 use crate::store::migrations::{add_to_total, latest_scoring_time, subtract_from_stats, subtract_from_total};
-use crate::store::{keys_of, merged_quick_key, LinkCode, NewStats, RecordOutcome, StoreError};
+use crate::store::{keys_of, merged_keys, rename_key, replaced_keys, LinkCode, NewStats, RecordOutcome, StoreError};
 
 pub fn put_ambassador(trees: &Trees, ambassador: &Ambassador) -> Result<(), StoreError> {
     let key = codec::ambassador_key(ambassador.id);
@@ -76,26 +76,36 @@ pub fn record_in(tx: &Tx<'_>, reshare: &Reshare, new_stats: &NewStats<'_>) -> Re
     Ok(RecordOutcome::Recorded(stored))
 }
 
-pub fn attach_url(trees: &Trees, reshare_id: u64, url: &str, network: Network) -> Result<Reshare, StoreError> {
+pub fn attach_url(
+    trees: &Trees,
+    reshare_id: u64,
+    url: &str,
+    network: Network,
+    keys: &[String],
+) -> Result<Reshare, StoreError> {
+    let new_keys = || std::iter::once(url).chain(keys.iter().map(String::as_str));
     trees.transact(|tx| {
         let Some(old) = tx.reshare(reshare_id)? else {
             return Err(abort(StoreError::NotFound(format!("reshare {reshare_id}"))));
         };
         let id_key = codec::id_key(reshare_id);
-        if let Some(owner) = tx.reshare_keys.get(url)? {
-            if owner.as_ref() != id_key {
-                return Err(abort(StoreError::KeyTaken(url.to_string())));
+        for key in new_keys() {
+            if tx.reshare_keys.get(key)?.is_some_and(|owner| owner.as_ref() != id_key) {
+                return Err(abort(StoreError::KeyTaken(key.to_string())));
             }
         }
-        if let Some(previous) = old.url.as_deref().filter(|u| *u != old.dedup_key && *u != url) {
+        for previous in replaced_keys(&old, url, keys) {
             tx.reshare_keys.remove(previous)?;
+        }
+        for key in new_keys() {
+            tx.reshare_keys.insert(key, &id_key)?;
         }
         let updated = Reshare {
             url: Some(url.to_string()),
             network,
+            keys: keys.to_vec(),
             ..old
         };
-        tx.reshare_keys.insert(url, &id_key)?;
         Tx::put_json(tx.reshares, tree::RESHARES, id_key, &updated)?;
         Ok(updated)
     })
@@ -221,11 +231,11 @@ pub fn merge_ambassadors(trees: &Trees, from: AmbassadorId, into: AmbassadorId) 
                 ambassador: into,
                 ..reshare.clone()
             };
-            if let Some(new_key) = merged_quick_key(reshare, from, into) {
-                if tx.reshare_keys.get(new_key.as_bytes())?.is_none() {
-                    tx.reshare_keys.remove(reshare.dedup_key.as_bytes())?;
-                    tx.reshare_keys.insert(new_key.as_bytes(), &codec::id_key(reshare.id))?;
-                    moved.dedup_key = new_key;
+            for (old, new) in merged_keys(reshare, from, into) {
+                if tx.reshare_keys.get(new.as_bytes())?.is_none() {
+                    tx.reshare_keys.remove(old.as_bytes())?;
+                    tx.reshare_keys.insert(new.as_bytes(), &codec::id_key(reshare.id))?;
+                    rename_key(&mut moved, &old, &new);
                 }
             }
             Tx::put_json(tx.reshares, tree::RESHARES, codec::id_key(reshare.id), &moved)?;

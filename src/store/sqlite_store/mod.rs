@@ -199,8 +199,8 @@ impl Store for SqliteStore {
         Ok(recorded.0)
     }
 
-    fn attach_url(&self, reshare_id: u64, url: &str, network: Network) -> Result<Reshare, StoreError> {
-        self.write(|tx| writes::attach_url(tx, reshare_id, url, network))
+    fn attach_url(&self, reshare_id: u64, url: &str, network: Network, keys: &[String]) -> Result<Reshare, StoreError> {
+        self.write(|tx| writes::attach_url(tx, reshare_id, url, network, keys))
     }
 
     fn withdraw_reshare(&self, reshare_id: u64) -> Result<Option<Reshare>, StoreError> {
