@@ -360,7 +360,7 @@ pub const CATALOG: &[Entry] = &[
     },
     Entry {
         key: "link.code",
-        sample: r##"{"code": "K7QX-M2PA", "minutes": 30, "prefix": "!"}"##,
+        sample: r##"{"code": "K7QX-M2PA-9RTW", "minutes": 30, "prefix": "!"}"##,
     },
     Entry {
         key: "link.done",
@@ -368,7 +368,15 @@ pub const CATALOG: &[Entry] = &[
     },
     Entry {
         key: "link.invalid",
-        sample: r##"{"code": "ABCD-EFGH", "prefix": "!"}"##,
+        sample: r##"{"code": "ABCD-EFGH-JKLM", "prefix": "!"}"##,
+    },
+    Entry {
+        key: "link.too_many",
+        sample: r##"{"when": "2026-11-23 10:02", "prefix": "!"}"##,
+    },
+    Entry {
+        key: "link.cancelled",
+        sample: r##"{"tries": 3, "prefix": "!"}"##,
     },
     Entry {
         key: "link.same",

@@ -85,6 +85,7 @@ macro_rules! store_conformance_tests {
                 claim_keys_follow_the_merged_person,
                 a_failed_merge_writes_nothing,
                 link_codes_are_one_use,
+                wrong_link_codes_are_counted_per_person_within_their_window,
                 the_schema_version_is_current,
                 action_states_are_recorded_and_replaced,
                 action_batches_are_written_together_and_the_last_state_wins,

@@ -30,6 +30,7 @@ struct Data {
     stats: HashMap<AmbassadorId, AmbassadorStats>,
     week_totals: BTreeMap<(WeekKey, AmbassadorId), WeekTotal>,
     link_codes: HashMap<String, LinkCode>,
+    link_failures: HashMap<AmbassadorId, Vec<DateTime<Utc>>>,
     actions: HashMap<String, ActionRecord>,
     /// Every action key by due time.
     actions_by_due: BTreeSet<(DateTime<Utc>, String)>,
@@ -167,6 +168,7 @@ impl Store for MemoryStore {
         data.stats.remove(&id);
         data.week_totals.retain(|(_, owner), _| *owner != id);
         data.link_codes.retain(|_, link| link.ambassador != id);
+        data.link_failures.remove(&id);
         Ok(())
     }
 
@@ -214,6 +216,7 @@ impl Store for MemoryStore {
             data.week_totals.insert((week, into), merge_totals(&existing, &moved));
         }
         data.link_codes.retain(|_, link| link.ambassador != from);
+        data.link_failures.remove(&from);
         Ok(())
     }
 
@@ -370,6 +373,19 @@ impl Store for MemoryStore {
 
     fn take_link_code(&self, code: &str) -> Result<Option<LinkCode>, StoreError> {
         Ok(self.data_to_write().link_codes.remove(code))
+    }
+
+    fn add_link_failure(&self, who: AmbassadorId, at: DateTime<Utc>, since: DateTime<Utc>) -> Result<(), StoreError> {
+        let mut data = self.data_to_write();
+        let failures = data.link_failures.entry(who).or_default();
+        *failures = super::recent_failures(failures, at, since);
+        Ok(())
+    }
+
+    fn link_failures(&self, who: AmbassadorId, since: DateTime<Utc>) -> Result<Vec<DateTime<Utc>>, StoreError> {
+        let data = self.data();
+        let failures = data.link_failures.get(&who).map(Vec::as_slice).unwrap_or_default();
+        Ok(failures.iter().copied().filter(|at| *at >= since).collect())
     }
 
     fn action_state(&self, key: &str) -> Result<Option<ActionRecord>, StoreError> {

@@ -129,6 +129,19 @@ pub(crate) fn replaced_keys<'a>(old: &'a Reshare, url: &str, keys: &[String]) ->
         .collect()
 }
 
+/// A person's wrong `link` codes after one more at `at`: those from before `since` forgotten,
+/// oldest first (shared by every implementation).
+pub(crate) fn recent_failures(
+    failures: &[DateTime<Utc>],
+    at: DateTime<Utc>,
+    since: DateTime<Utc>,
+) -> Vec<DateTime<Utc>> {
+    let mut kept: Vec<DateTime<Utc>> = failures.iter().copied().filter(|t| *t >= since).collect();
+    kept.push(at);
+    kept.sort();
+    kept
+}
+
 /// How a recorded reshare changes its ambassador's stats (the on-disk stores' writes).
 pub(crate) enum NewStats<'a> {
     /// Computed by the caller (scoring).
@@ -137,11 +150,18 @@ pub(crate) enum NewStats<'a> {
     Folded,
 }
 
-/// A pending `link` code: who asked for it and until when it is valid.
+/// A pending `link` code, stored under the part of the code that names it
+/// ([`crate::domain::link_code`]): who asked for it, until when it is valid, its secret and how
+/// many wrong secrets were typed for it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LinkCode {
     pub ambassador: AmbassadorId,
     pub expires: DateTime<Utc>,
+    /// Empty in codes made before codes had a secret: those never match.
+    #[serde(default)]
+    pub secret: String,
+    #[serde(default)]
+    pub failures: u32,
 }
 
 /// Where a scheduled action is in its life (see [`ActionRecord`]).
@@ -193,15 +213,15 @@ pub trait Store: Send + Sync {
     /// All ambassadors, by id.
     fn ambassadors(&self) -> Result<Vec<Ambassador>, StoreError>;
     /// Erases an ambassador completely (forget-me): the record, identity index, reshares (and
-    /// their dedup keys), stats, week totals and link codes. Atomic. Forgetting an unknown id is
-    /// not an error (there is nothing left to erase).
+    /// their dedup keys), stats, week totals, link codes and wrong link codes. Atomic.
+    /// Forgetting an unknown id is not an error (there is nothing left to erase).
     fn forget_ambassador(&self, id: AmbassadorId) -> Result<(), StoreError>;
     /// Moves everything of `from` (identities, reshares, stats, week totals) into `into` and
-    /// deletes `from`. Reshare keys that name `from` are renamed for `into` where free
-    /// (see [`Reshare::key_after_merge`]). Streak and best streak: the larger of the two (and the later `last_day`);
-    /// week totals are summed, `reached_at` the later of the two. `from`'s link codes are
-    /// dropped. Atomic. `NotFound` if either is unknown; merging an ambassador into itself does
-    /// nothing.
+    /// deletes `from`. Reshare keys that name `from` are renamed for `into` where free (see
+    /// [`Reshare::key_after_merge`]). Streak and best streak: the larger of the two (and the
+    /// later `last_day`); week totals are summed, `reached_at` the later of the two. `from`'s link
+    /// codes and wrong link codes are dropped. Atomic. `NotFound` if either is unknown; merging an
+    /// ambassador into itself does nothing.
     fn merge_ambassadors(&self, from: AmbassadorId, into: AmbassadorId) -> Result<(), StoreError>;
 
     // --- items ---
@@ -254,6 +274,11 @@ pub trait Store: Send + Sync {
     fn put_link_code(&self, code: &str, link: &LinkCode) -> Result<(), StoreError>;
     /// Removes and returns a link code (one use).
     fn take_link_code(&self, code: &str) -> Result<Option<LinkCode>, StoreError>;
+    /// Records that `who` typed a wrong `link` code at `at`, and forgets their wrong codes from
+    /// before `since`. Kept across restarts; erased by forget, dropped for `from` by a merge.
+    fn add_link_failure(&self, who: AmbassadorId, at: DateTime<Utc>, since: DateTime<Utc>) -> Result<(), StoreError>;
+    /// When `who` typed wrong `link` codes, at or after `since`, oldest first.
+    fn link_failures(&self, who: AmbassadorId, since: DateTime<Utc>) -> Result<Vec<DateTime<Utc>>, StoreError>;
 
     // --- scheduled actions ---
     /// The state of the action `key`, if any was recorded.

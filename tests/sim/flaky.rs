@@ -90,6 +90,12 @@ impl Store for FlakyStore {
     fn take_link_code(&self, code: &str) -> Result<Option<LinkCode>, StoreError> {
         self.inner.take_link_code(code)
     }
+    fn add_link_failure(&self, who: AmbassadorId, at: DateTime<Utc>, since: DateTime<Utc>) -> Result<(), StoreError> {
+        self.inner.add_link_failure(who, at, since)
+    }
+    fn link_failures(&self, who: AmbassadorId, since: DateTime<Utc>) -> Result<Vec<DateTime<Utc>>, StoreError> {
+        self.inner.link_failures(who, since)
+    }
     fn action_state(&self, key: &str) -> Result<Option<ActionRecord>, StoreError> {
         self.inner.action_state(key)
     }

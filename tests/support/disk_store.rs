@@ -56,8 +56,14 @@ pub fn data_survives_drop_and_reopen<S: DiskStore>() {
     let code = LinkCode {
         ambassador: alice.id,
         expires: monday_plus(2),
+        secret: "EFGHJKLM".into(),
+        failures: 1,
     };
     store.put_link_code("615243", &code).unwrap();
+    let failures = [monday_plus(1), monday_plus(2)];
+    for at in failures {
+        store.add_link_failure(alice.id, at, monday_plus(0)).unwrap();
+    }
     let stats = store.stats(alice.id).unwrap();
     drop(store);
 
@@ -74,6 +80,8 @@ pub fn data_survives_drop_and_reopen<S: DiskStore>() {
         assert_eq!(store.week_totals(reshare.week).unwrap().len(), 1);
         assert!(store.next_ambassador_id().unwrap() > alice.id, "counters persist");
         assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+        let kept = store.link_failures(alice.id, monday_plus(0)).unwrap();
+        assert_eq!(kept, failures, "round {round}: wrong link codes are remembered");
     }
     let store = S::open(dir.path()).unwrap();
     assert_eq!(store.take_link_code("615243").unwrap(), Some(code));

@@ -320,6 +320,14 @@ impl Store for SledStore {
         self.write(|trees| writes::take_link_code(trees, code))
     }
 
+    fn add_link_failure(&self, who: AmbassadorId, at: DateTime<Utc>, since: DateTime<Utc>) -> Result<(), StoreError> {
+        self.write(|trees| writes::add_link_failure(trees, who, at, since))
+    }
+
+    fn link_failures(&self, who: AmbassadorId, since: DateTime<Utc>) -> Result<Vec<DateTime<Utc>>, StoreError> {
+        writes::link_failures(&self.trees, who, since)
+    }
+
     fn action_state(&self, key: &str) -> Result<Option<ActionRecord>, StoreError> {
         actions::get(&self.trees, key)
     }

@@ -6,7 +6,10 @@ use super::codec::{self, meta, tree};
 use super::tx::{abort, dangling, io, Trees, Tx, TxError};
 use crate::domain::{Ambassador, AmbassadorId, Item, Network, Reshare};
 use crate::store::migrations::{add_to_total, latest_scoring_time, subtract_from_stats, subtract_from_total};
-use crate::store::{keys_of, merged_keys, rename_key, replaced_keys, LinkCode, NewStats, RecordOutcome, StoreError};
+use crate::store::{
+    keys_of, merged_keys, recent_failures, rename_key, replaced_keys, LinkCode, NewStats, RecordOutcome, StoreError,
+};
+use chrono::{DateTime, Utc};
 
 pub fn put_ambassador(trees: &Trees, ambassador: &Ambassador) -> Result<(), StoreError> {
     let key = codec::ambassador_key(ambassador.id);
@@ -200,6 +203,7 @@ pub fn forget_ambassador(trees: &Trees, id: AmbassadorId) -> Result<(), StoreErr
         for code in &codes {
             tx.link_codes.remove(code)?;
         }
+        tx.link_failures.remove(&codec::ambassador_key(id))?;
         Ok(())
     })
 }
@@ -253,6 +257,7 @@ pub fn merge_ambassadors(trees: &Trees, from: AmbassadorId, into: AmbassadorId) 
         for code in &codes {
             tx.link_codes.remove(code)?;
         }
+        tx.link_failures.remove(&codec::ambassador_key(from))?;
         Ok(())
     })
 }
@@ -288,4 +293,29 @@ pub fn take_link_code(trees: &Trees, code: &str) -> Result<Option<LinkCode>, Sto
         tx.link_codes.remove(code)?;
         Ok(link)
     })
+}
+
+pub fn add_link_failure(
+    trees: &Trees,
+    who: AmbassadorId,
+    at: DateTime<Utc>,
+    since: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let key = codec::ambassador_key(who);
+    trees.transact(|tx| {
+        let before: Vec<DateTime<Utc>> = Tx::get_json(tx.link_failures, tree::LINK_FAILURES, key)?.unwrap_or_default();
+        Tx::put_json(
+            tx.link_failures,
+            tree::LINK_FAILURES,
+            key,
+            &recent_failures(&before, at, since),
+        )
+    })
+}
+
+pub fn link_failures(trees: &Trees, who: AmbassadorId, since: DateTime<Utc>) -> Result<Vec<DateTime<Utc>>, StoreError> {
+    let all: Vec<DateTime<Utc>> = trees
+        .get_json(&trees.link_failures, tree::LINK_FAILURES, codec::ambassador_key(who))?
+        .unwrap_or_default();
+    Ok(all.into_iter().filter(|at| *at >= since).collect())
 }

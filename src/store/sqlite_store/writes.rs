@@ -154,6 +154,7 @@ pub fn forget(tx: &Connection, id: AmbassadorId) -> Result<(), StoreError> {
         "DELETE FROM stats WHERE ambassador = ?1",
         "DELETE FROM week_totals WHERE ambassador = ?1",
         "DELETE FROM link_codes WHERE ambassador = ?1",
+        "DELETE FROM link_failures WHERE ambassador = ?1",
     ] {
         execute(tx, sql, [id])?;
     }
@@ -198,5 +199,6 @@ pub fn merge(tx: &Connection, from: AmbassadorId, into: AmbassadorId) -> Result<
         rows::put_week_total(tx, week, into, Some(&merge_totals(&existing, &moved)))?;
     }
     execute(tx, "DELETE FROM link_codes WHERE ambassador = ?1", [sql_id(from.0)])?;
+    execute(tx, "DELETE FROM link_failures WHERE ambassador = ?1", [sql_id(from.0)])?;
     Ok(())
 }
