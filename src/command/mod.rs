@@ -75,7 +75,7 @@ pub enum Command {
     Report { week: Option<WeekKey> },
     /// Coordinator: `ambassadors`
     Ambassadors,
-    /// Coordinator: `role grant|revoke USER`
+    /// Coordinator: `role grant|revoke ACCOUNT` (the account as typed; checked by the app)
     Role { grant: bool, user: String },
 }
 
@@ -281,7 +281,7 @@ pub const COMMANDS: &[CommandSpec] = &[
     },
     CommandSpec {
         name: "role",
-        args: "grant|revoke USER",
+        args: "grant|revoke ACCOUNT",
         coordinator_only: true,
     },
 ];

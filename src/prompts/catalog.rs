@@ -452,27 +452,27 @@ pub const CATALOG: &[Entry] = &[
     },
     Entry {
         key: "admin.ambassadors",
-        sample: r##"{"count": 1, "rows": [{"name": "Alice", "coordinator": false, "lang": "fr", "tz": "Europe/Paris", "points": 25, "reshares": 2, "last": "2026-11-20", "hidden": false, "platforms": ["matrix"]}]}"##,
+        sample: r##"{"count": 1, "rows": [{"name": "Alice", "coordinator": false, "lang": "fr", "tz": "Europe/Paris", "points": 25, "reshares": 2, "last": "2026-11-20", "hidden": false, "accounts": [{"platform": "matrix", "id": "@alice:example.org"}]}]}"##,
     },
     Entry {
         key: "admin.role_changed",
-        sample: r##"{"name": "Bob", "coordinator": true}"##,
+        sample: r##"{"name": "Bob", "account": "@bob:example.org", "coordinator": true}"##,
     },
     Entry {
         key: "admin.role_unchanged",
-        sample: r##"{"name": "Bob", "coordinator": true}"##,
+        sample: r##"{"name": "Bob", "account": "@bob:example.org", "coordinator": true}"##,
     },
     Entry {
         key: "admin.coordinator_by_config",
-        sample: r##"{"name": "Carla"}"##,
+        sample: r##"{"name": "Carla", "account": "@carla:example.org", "coordinator": true}"##,
     },
     Entry {
         key: "admin.unknown_person",
-        sample: r##"{"user": "@zoe:example.org"}"##,
+        sample: r##"{"user": "@zoe:example.org", "prefix": "!"}"##,
     },
     Entry {
-        key: "admin.ambiguous_person",
-        sample: r##"{"user": "alex", "count": 2}"##,
+        key: "admin.role_needs_account",
+        sample: r##"{"user": "Dana", "platform": "matrix", "prefix": "!"}"##,
     },
 ];
 

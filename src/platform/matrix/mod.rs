@@ -18,6 +18,7 @@ mod effects;
 mod events;
 mod first_sync;
 mod handlers;
+mod mentions;
 mod policy;
 mod render;
 mod rooms;
