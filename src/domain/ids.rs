@@ -203,7 +203,9 @@ mod tests {
     #[test]
     fn accounts_are_named_by_their_id_never_by_a_display_name() {
         use Platform::{Console, Discord, Matrix};
-        let rows: &[(Platform, &str, Option<(Platform, &str)>)] = &[
+        /// (the sender's platform, the text, the account it names)
+        type Row<'a> = (Platform, &'a str, Option<(Platform, &'a str)>);
+        let rows: &[Row] = &[
             (Matrix, "@dana:example.org", Some((Matrix, "@dana:example.org"))),
             (
                 Matrix,
