@@ -19,56 +19,39 @@ fn message(who: &str, text: &str) -> Incoming {
 
 #[test]
 fn a_withdrawn_reaction_takes_its_quick_claim_back_unless_a_url_was_given() {
-    let prompts = Prompts::load(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/prompts")))
-        .expect("prompts")
-        .prompts;
-    let settings = Settings {
-        coordinators: vec![Identity::new(Platform::Console, "carla")],
-        ..Settings::default()
-    };
-    let store = MemoryStore::new();
-    let app = App::new(&settings, &prompts, &store);
-    let now = Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).single().expect("time");
-    for text in [
-        "!post add\ntitle: A\nlink: https://example.org/a\ntext.en: a",
-        "!post add\ntitle: B\nlink: https://example.org/b\ntext.en: b",
-    ] {
-        app.handle(&message("carla", text), now);
-    }
-    for id in ["c1", "c2"] {
-        app.handle(&message("carla", &format!("!post approve {id}")), now);
-    }
-    let (c1, c2) = (ItemId(1), ItemId(2));
-    app.claim_by_reaction(&message("bob", ""), c1, now);
-    app.claim_by_reaction(&message("bob", ""), c2, now);
-    app.handle(&message("bob", "!shared https://x.com/bob/status/42 c2"), now);
-    let bob = store
-        .ambassador_by_identity(&Identity::new(Platform::Console, "bob"))
-        .expect("store")
-        .expect("bob");
-    assert_eq!(store.reshares_of(bob.id).expect("reshares").len(), 2);
-
-    let rows = [
-        ("bob", c1, 1, "the URL-less claim is withdrawn"),
-        ("bob", c1, 1, "withdrawing twice does nothing"),
-        ("bob", c2, 1, "a claim with a URL stays"),
-        ("zoe", c2, 1, "a stranger withdraws nothing"),
-    ];
-    for (who, item, left, why) in rows {
-        assert!(
-            app.withdraw_reaction_claim(&message(who, ""), item).is_empty(),
-            "{why}: no message"
-        );
-        assert_eq!(store.reshares_of(bob.id).expect("reshares").len(), left, "{why}");
-    }
-    assert!(
-        store
-            .ambassador_by_identity(&Identity::new(Platform::Console, "zoe"))
+    with_items(2, |app, store| {
+        let (c1, c2) = (ItemId(1), ItemId(2));
+        app.claim_by_reaction(&message("bob", ""), c1, now());
+        app.claim_by_reaction(&message("bob", ""), c2, now());
+        app.handle(&message("bob", "!shared https://x.com/bob/status/42 c2"), now());
+        let bob = store
+            .ambassador_by_identity(&Identity::new(Platform::Console, "bob"))
             .expect("store")
-            .is_none(),
-        "no profile for a stranger"
-    );
-    assert_eq!(store.stats(bob.id).expect("stats").reshares, 1);
+            .expect("bob");
+        assert_eq!(store.reshares_of(bob.id).expect("reshares").len(), 2);
+
+        let rows = [
+            ("bob", c1, 1, "the URL-less claim is withdrawn"),
+            ("bob", c1, 1, "withdrawing twice does nothing"),
+            ("bob", c2, 1, "a claim with a URL stays"),
+            ("zoe", c2, 1, "a stranger withdraws nothing"),
+        ];
+        for (who, item, left, why) in rows {
+            assert!(
+                app.withdraw_reaction_claim(&message(who, ""), item).is_empty(),
+                "{why}: no message"
+            );
+            assert_eq!(store.reshares_of(bob.id).expect("reshares").len(), left, "{why}");
+        }
+        assert!(
+            store
+                .ambassador_by_identity(&Identity::new(Platform::Console, "zoe"))
+                .expect("store")
+                .is_none(),
+            "no profile for a stranger"
+        );
+        assert_eq!(store.stats(bob.id).expect("stats").reshares, 1);
+    });
 }
 
 /// A team on the console: Carla coordinates and has approved `items` posts (c1, c2…), published today.

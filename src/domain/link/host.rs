@@ -86,7 +86,6 @@ fn is_linkedin_country_host(host: &str) -> bool {
 fn network_of_other_host(host: &str) -> Network {
     match host {
         "bsky.app" => Network::Bluesky,
-        "t.co" => Network::X,
         "vm.tiktok.com" | "vt.tiktok.com" => Network::TikTok,
         "lnkd.in" => Network::LinkedIn,
         "fb.watch" => Network::Facebook,

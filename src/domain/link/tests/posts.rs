@@ -78,7 +78,6 @@ const POSTS: &[(&str, &str, Network)] = &[
     ("https://vxtwitter.com/ngo/status/1859", "x:1859", Network::X),
     ("https://x.com/ngo/status/01859", "x:1859", Network::X),
     ("https://x.com/ngo", "web:x.com/ngo", Network::X),
-    ("https://t.co/AbCdEf123", "web:t.co/AbCdEf123", Network::X),
     // LinkedIn: posts, feed updates, shares, ugcPosts, embeds, articles.
     ("https://fr.linkedin.com/posts/ngo_activity-7263000000000000000-AbCd?trk=x", "linkedin:activity:7263000000000000000", Network::LinkedIn),
     ("https://www.linkedin.com/posts/jane-doe-123_ourcause-activity-7263000000000000001-Zz9Y?utm_source=share", "linkedin:activity:7263000000000000001", Network::LinkedIn),
@@ -152,6 +151,7 @@ const POSTS: &[(&str, &str, Network)] = &[
     ("https://ngo.org/news/caf%c3%a9", "web:ngo.org/news/caf%C3%A9", Network::Other),
     ("https://ngo.org:8443/a", "web:ngo.org:8443/a", Network::Other),
     ("https://mastodon.social/@ngo", "web:mastodon.social/@ngo", Network::Other),
+    ("https://t.co/AbCdEf123", "web:t.co/AbCdEf123", Network::Other),
 ];
 
 #[test]
