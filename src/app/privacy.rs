@@ -23,6 +23,11 @@ pub fn my_data(ctx: &mut Ctx) -> Result<Vec<Effect>, Failure> {
             })
         })
         .collect();
+    let wrong_link_codes: Vec<String> = store
+        .link_failures(ctx.who.id, chrono::DateTime::<chrono::Utc>::MIN_UTC)?
+        .into_iter()
+        .map(|at| ctx.local_time(at))
+        .collect();
     let who = &ctx.who;
     let vars = json!({
         "name": who.display_name,
@@ -36,6 +41,7 @@ pub fn my_data(ctx: &mut Ctx) -> Result<Vec<Effect>, Failure> {
         "points": stats.points,
         "streak": stats.streak,
         "best_streak": stats.best_streak,
+        "wrong_link_codes": wrong_link_codes,
         "reshares": reshares,
         "prefix": ctx.app.settings.prefix,
     });

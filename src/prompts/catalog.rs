@@ -392,7 +392,7 @@ pub const CATALOG: &[Entry] = &[
     },
     Entry {
         key: "privacy.my_data",
-        sample: r##"{"name": "Alice", "code": "k3v9x2m7qa", "identities": ["matrix:@alice:example.org"], "lang": "fr", "tz": "Europe/Paris", "role": "ambassador", "joined": "2026-11-01 10:00", "prefs": {"nudges": {"mode": "on"}, "hidden": false}, "points": 25, "streak": 1, "best_streak": 2, "reshares": [{"at": "2026-11-20 09:30", "item": "c1", "network": "X", "url": "https://x.com/alice/status/1", "points": 15, "source": "command"}], "prefix": "!"}"##,
+        sample: r##"{"name": "Alice", "code": "k3v9x2m7qa", "identities": ["matrix:@alice:example.org"], "lang": "fr", "tz": "Europe/Paris", "role": "ambassador", "joined": "2026-11-01 10:00", "prefs": {"nudges": {"mode": "on"}, "hidden": false}, "points": 25, "streak": 1, "best_streak": 2, "wrong_link_codes": ["2026-11-23 09:12"], "reshares": [{"at": "2026-11-20 09:30", "item": "c1", "network": "X", "url": "https://x.com/alice/status/1", "points": 15, "source": "command"}], "prefix": "!"}"##,
     },
     Entry {
         key: "privacy.forget_confirm",

@@ -247,3 +247,26 @@ fn r14_the_per_person_limit_survives_a_restart() {
         assert!(!linked_to_alice(store.as_ref(), &mallory), "{name}");
     }
 }
+
+#[test]
+fn my_data_shows_the_wrong_codes_kept_about_a_person() {
+    let (prompts, settings, store) = (prompts(), settings(), MemoryStore::new());
+    let app = App::new(&settings, &prompts, &store);
+    let mallory = discord("666");
+    let my_data = |app: &App| {
+        let effects = say(app, &mallory, "!my-data", now());
+        let dm = effects.into_iter().find_map(|e| match e {
+            Effect::Dm { text, .. } => Some(text),
+            _ => None,
+        });
+        dm.expect("my-data by direct message")
+    };
+    say(&app, &mallory, "!me", now());
+    assert!(!my_data(&app).contains("Wrong linking codes"));
+    say(&app, &mallory, "!link 2345-6789-ABCD", now());
+    let shown = my_data(&app);
+    assert!(
+        shown.contains("Wrong linking codes you typed") && shown.contains("2026-11-23"),
+        "{shown}"
+    );
+}
