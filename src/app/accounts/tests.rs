@@ -1,11 +1,12 @@
 //! Tests of `link` through the app (issue 14 §6): codes from the secure random source, one answer
-//! for every wrong code, guessing cut off per person and per code, and a limit a restart keeps.
+//! for every wrong code, guessing cut off per person and per code. (That a restart keeps the
+//! per-person limit is tested on both on-disk stores in `tests/support/disk_store.rs`.)
 
 use crate::app::{App, Effect, Incoming, Settings};
 use crate::domain::link_code::{Code, MAX_FAILURES_PER_CODE, MAX_FAILURES_PER_PERSON};
 use crate::domain::{Identity, Platform, RoomRef};
 use crate::prompts::Prompts;
-use crate::store::{DiskOptions, MemoryStore, SledStore, SqliteStore, Store};
+use crate::store::{MemoryStore, Store};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
 fn prompts() -> Prompts {
@@ -208,44 +209,6 @@ fn r14_a_wrong_secret_short_of_the_limit_leaves_the_code_usable() {
     let done = reply(&say(&app, &mine, &format!("!link {typed}"), now()));
     assert!(done.contains("Linked"), "{done}");
     assert!(linked_to_alice(&store, &mine));
-}
-
-/// The per-person limit is in the store: a restart does not reset it (both disk stores).
-#[test]
-fn r14_the_per_person_limit_survives_a_restart() {
-    type Open = fn(&std::path::Path) -> Box<dyn Store>;
-    let stores: [(&str, Open); 2] = [
-        ("sled", |p| {
-            Box::new(SledStore::open(p, DiskOptions::default()).expect("sled"))
-        }),
-        ("sqlite", |p| {
-            Box::new(SqliteStore::open(p, DiskOptions::default()).expect("sqlite"))
-        }),
-    ];
-    let (prompts, settings) = (prompts(), settings());
-    for (name, open) in stores {
-        let dir = tempfile::tempdir().expect("temporary directory");
-        let mallory = discord("666");
-        let code = {
-            let store = open(dir.path());
-            let app = App::new(&settings, &prompts, store.as_ref());
-            let code = code_of_alice(&app, now());
-            for n in 0..MAX_FAILURES_PER_PERSON {
-                say(&app, &mallory, &format!("!link 2345-6789-ABC{n}"), now());
-            }
-            code
-        };
-        let store = open(dir.path());
-        let app = App::new(&settings, &prompts, store.as_ref());
-        let answer = reply(&say(
-            &app,
-            &mallory,
-            &format!("!link {code}"),
-            now() + Duration::minutes(5),
-        ));
-        assert!(answer.contains("Too many wrong codes"), "{name}: {answer}");
-        assert!(!linked_to_alice(store.as_ref(), &mallory), "{name}");
-    }
 }
 
 #[test]
