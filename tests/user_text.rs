@@ -88,40 +88,35 @@ fn pushed(fields: &str) -> Vec<String> {
     texts
 }
 
-/// Checks that `name` shows as text in `text` rendered for Matrix: no link, no image, no HTML tag
-/// of its own, and no room-wide mention.
-fn assert_name_is_text(text: &str, shown: &str) {
-    let content = matrix(text);
-    let html = content["formatted_body"].as_str().unwrap_or_default();
-    let body = content["body"].as_str().unwrap_or_default();
-    for tag in ["<a ", "<img", "<b>"] {
-        assert!(!html.contains(tag), "{tag} in {html}");
+/// Checks that Eve's display name `name` shows as `shown` (HTML) in `!top` and in the weekly board
+/// rendered for Matrix: no link, no image, no HTML tag of its own, and no room-wide mention.
+fn assert_name_is_text(name: &str, shown: &str) {
+    let bot = bot_with_sharer(name);
+    for text in [top(&bot), weekly_board(&bot)] {
+        let content = matrix(&text);
+        let html = content["formatted_body"].as_str().unwrap_or_default();
+        let body = content["body"].as_str().unwrap_or_default();
+        for tag in ["<a ", "<img", "<b>"] {
+            assert!(!html.contains(tag), "{tag} in {html}");
+        }
+        assert!(html.contains(shown), "{shown} not in {html}");
+        assert!(!body.contains("@room"), "a room-wide mention in {body:?}");
+        let nobody = serde_json::json!({"user_ids": []});
+        assert_eq!(content["m.mentions"], nobody, "nobody mentioned");
     }
-    assert!(html.contains(shown), "{shown} not in {html}");
-    assert!(!body.contains("@room"), "a room-wide mention in {body:?}");
-    assert_eq!(
-        content["m.mentions"],
-        serde_json::json!({"user_ids": []}),
-        "nobody mentioned"
-    );
 }
 
 #[test]
 fn issue14_display_name_link_is_text() {
-    let bot = bot_with_sharer(PHISH);
-    let shown = "[Alice: claim your prize](https://phish.example/login) @\u{200B}room";
-    for text in [top(&bot), weekly_board(&bot)] {
-        assert_name_is_text(&text, shown);
-    }
+    assert_name_is_text(
+        PHISH,
+        "[Alice: claim your prize](https://phish.example/login) @\u{200B}room",
+    );
 }
 
 #[test]
 fn issue14_display_name_html_and_image_are_text() {
-    let bot = bot_with_sharer(TRACKER);
-    let shown = "&lt;b&gt;Bob&lt;/b&gt; ![x](https://tracker.example/p.png)";
-    for text in [top(&bot), weekly_board(&bot)] {
-        assert_name_is_text(&text, shown);
-    }
+    assert_name_is_text(TRACKER, "&lt;b&gt;Bob&lt;/b&gt; ![x](https://tracker.example/p.png)");
 }
 
 #[test]
