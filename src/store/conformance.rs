@@ -11,12 +11,16 @@
 mod actions;
 mod ambassadors;
 mod fixtures;
+mod keys;
+mod link_codes;
 mod reshares;
 mod writes;
 
 pub use actions::*;
 pub use ambassadors::*;
 pub use fixtures::*;
+pub use keys::*;
+pub use link_codes::*;
 pub use reshares::*;
 pub use writes::*;
 

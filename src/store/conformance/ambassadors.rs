@@ -3,7 +3,7 @@
 
 use super::fixtures::*;
 use crate::domain::reshare::{AmbassadorStats, WeekTotal};
-use crate::domain::{AmbassadorId, Identity, ItemId, Network, Platform, Reshare};
+use crate::domain::{AmbassadorId, Identity, ItemId, Platform, Reshare};
 use crate::store::{LinkCode, RecordOutcome, Store, StoreError, SCHEMA_VERSION};
 
 pub fn ambassadors_are_stored_found_by_identity_and_listed(store: &dyn Store) {
@@ -305,65 +305,6 @@ pub fn a_failed_merge_writes_nothing(store: &dyn Store) {
     assert_eq!(store.stats(alice.id).unwrap(), stats);
 }
 
-pub fn link_codes_are_one_use(store: &dyn Store) {
-    let alice = add_ambassador(store, "Alice");
-    let code = LinkCode {
-        ambassador: alice.id,
-        expires: monday_plus(1),
-        secret: "EFGHJKLM".into(),
-        failures: 1,
-    };
-    store.put_link_code("527194", &code).unwrap();
-    assert_eq!(store.take_link_code("000000").unwrap(), None);
-    assert_eq!(store.take_link_code("527194").unwrap(), Some(code));
-    assert_eq!(store.take_link_code("527194").unwrap(), None, "second use");
-}
-
-pub fn wrong_link_codes_are_counted_per_person_within_their_window(store: &dyn Store) {
-    let alice = add_ambassador(store, "Alice");
-    let bruno = add_ambassador(store, "Bruno");
-    assert!(store.link_failures(alice.id, monday_plus(0)).unwrap().is_empty());
-    // (typed at, forget before, what alice has since monday_plus(0) afterwards)
-    let rows = [
-        (1, 0, vec![1]),
-        (3, 0, vec![1, 3]),
-        (2, 0, vec![1, 2, 3]),
-        (5, 2, vec![2, 3, 5]),
-        (9, 6, vec![9]),
-    ];
-    for (at, since, want) in rows {
-        store
-            .add_link_failure(alice.id, monday_plus(at), monday_plus(since))
-            .unwrap();
-        let want: Vec<_> = want.into_iter().map(monday_plus).collect();
-        assert_eq!(
-            store.link_failures(alice.id, monday_plus(0)).unwrap(),
-            want,
-            "after {at}"
-        );
-    }
-    assert!(store.link_failures(alice.id, monday_plus(10)).unwrap().is_empty());
-    assert!(
-        store.link_failures(bruno.id, monday_plus(0)).unwrap().is_empty(),
-        "per person"
-    );
-
-    let mut twin = ambassador(store.next_ambassador_id().unwrap(), "alice-discord", vec![]);
-    twin.identities = vec![Identity::new(Platform::Discord, "3005")];
-    store.put_ambassador(&twin).unwrap();
-    store.add_link_failure(twin.id, monday_plus(8), monday_plus(0)).unwrap();
-    store.merge_ambassadors(twin.id, alice.id).unwrap();
-    assert!(
-        store.link_failures(twin.id, monday_plus(0)).unwrap().is_empty(),
-        "dropped"
-    );
-    assert_eq!(
-        store.link_failures(alice.id, monday_plus(0)).unwrap(),
-        vec![monday_plus(9)],
-        "the survivor keeps their own"
-    );
-}
-
 pub fn the_schema_version_is_current(store: &dyn Store) {
     assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
 }
@@ -402,50 +343,4 @@ pub fn quick_claims_follow_the_merged_person(store: &dyn Store) {
         .expect("kept under its key");
     assert_eq!((kept.id, kept.ambassador), (both.id, keeper.id));
     assert_eq!(store.reshares_of(keeper.id).unwrap().len(), 3);
-}
-
-pub fn claim_keys_follow_the_merged_person(store: &dyn Store) {
-    let keeper = add_ambassador(store, "Alice");
-    let mut twin = ambassador(store.next_ambassador_id().unwrap(), "alice-discord", vec![]);
-    twin.identities = vec![Identity::new(Platform::Discord, "3004")];
-    store.put_ambassador(&twin).unwrap();
-    let claimed = |who: AmbassadorId, item: u32, n: u64, hours: i64| {
-        let mut reshare = url_reshare(who, item, &linkedin(n), monday_plus(hours), 10);
-        reshare.dedup_key = format!("linkedin:activity:{n}");
-        reshare.keys = vec![
-            Reshare::claim_key(who, ItemId(item), Network::LinkedIn),
-            Reshare::quick_key(who, ItemId(item)),
-        ];
-        record(store, reshare)
-    };
-    let moved = claimed(twin.id, 7, 1, 1);
-    let kept = claimed(twin.id, 8, 2, 2);
-    claimed(keeper.id, 8, 3, 3);
-
-    store.merge_ambassadors(twin.id, keeper.id).unwrap();
-
-    let claim_7 = Reshare::claim_key(keeper.id, ItemId(7), Network::LinkedIn);
-    let found = store.reshare_by_key(&claim_7).unwrap().expect("the claim key moved");
-    assert_eq!((found.id, found.ambassador), (moved.id, keeper.id));
-    assert_eq!(
-        found.keys,
-        vec![claim_7.clone(), Reshare::quick_key(keeper.id, ItemId(7))]
-    );
-    for gone in [
-        Reshare::claim_key(twin.id, ItemId(7), Network::LinkedIn),
-        Reshare::quick_key(twin.id, ItemId(7)),
-    ] {
-        assert_eq!(store.reshare_by_key(&gone).unwrap(), None, "{gone}");
-    }
-    // Both had claimed item 8 on LinkedIn: both claims stay, the twin's under its old keys.
-    let old_claim_8 = Reshare::claim_key(twin.id, ItemId(8), Network::LinkedIn);
-    let found = store.reshare_by_key(&old_claim_8).unwrap().expect("kept under its key");
-    assert_eq!((found.id, found.ambassador), (kept.id, keeper.id));
-
-    // Withdrawing either leaves no key behind.
-    for (reshare, key) in [(moved.id, claim_7), (kept.id, old_claim_8)] {
-        store.withdraw_reshare(reshare).unwrap().expect("known reshare");
-        assert_eq!(store.reshare_by_key(&key).unwrap(), None, "{key}");
-    }
-    assert_eq!(store.reshares_of(keeper.id).unwrap().len(), 1);
 }

@@ -3,13 +3,16 @@
 
 use super::fixtures::*;
 use crate::domain::reshare::{AmbassadorStats, WeekTotal};
-use crate::domain::{AmbassadorId, ItemId, Network, Reshare, WeekKey};
+use crate::domain::{AmbassadorId, Network, Reshare, WeekKey};
 use crate::store::migrations::week_totals_from_reshares;
 use crate::store::{RecordOutcome, Store, StoreError};
 use chrono::Duration;
 
 /// Everything a duplicate claim must leave unchanged.
-fn snapshot(store: &dyn Store, who: AmbassadorId) -> (Vec<Reshare>, AmbassadorStats, Vec<(AmbassadorId, WeekTotal)>) {
+pub(super) fn snapshot(
+    store: &dyn Store,
+    who: AmbassadorId,
+) -> (Vec<Reshare>, AmbassadorStats, Vec<(AmbassadorId, WeekTotal)>) {
     let week = week_of(monday_plus(0));
     (
         store.reshares_of(who).unwrap(),
@@ -348,87 +351,4 @@ pub fn week_totals_always_agree_with_the_reshares(store: &dyn Store) {
     assert_totals_match_reshares(store, &weeks, "record after merge");
     store.forget_ambassador(alice.id).unwrap();
     assert_totals_match_reshares(store, &weeks, "forget");
-}
-
-/// A reshare with the dedup key `post` and the further `keys` (see `Reshare::keys`).
-fn keyed(mut reshare: Reshare, post: &str, keys: &[&str]) -> Reshare {
-    reshare.dedup_key = post.to_string();
-    reshare.keys = keys.iter().map(|k| k.to_string()).collect();
-    reshare
-}
-
-pub fn further_keys_are_keys_until_the_reshare_is_withdrawn(store: &dyn Store) {
-    let alice = add_ambassador(store, "Alice");
-    let claim = Reshare::claim_key(alice.id, ItemId(1), Network::LinkedIn);
-    let quick = Reshare::quick_key(alice.id, ItemId(1));
-    let first = url_reshare(alice.id, 1, &linkedin(1), monday_plus(1), 15);
-    let first = record(store, keyed(first, "linkedin:activity:1", &[&claim, &quick]));
-    for key in ["linkedin:activity:1", &linkedin(1), &claim, &quick] {
-        assert_eq!(store.reshare_by_key(key).unwrap(), Some(first.clone()), "{key}");
-    }
-    let before = snapshot(store, alice.id);
-    let second = keyed(
-        url_reshare(alice.id, 1, &linkedin(2), monday_plus(2), 10),
-        "linkedin:activity:2",
-        &[&claim],
-    );
-    let rows = [
-        ("another post of the item on the same network", second.clone()),
-        ("a reaction after it", quick_reshare(alice.id, 1, monday_plus(3), 10)),
-    ];
-    for (case, claim) in rows {
-        let stats = stats_after(store, &claim);
-        let outcome = store.record_reshare(claim, &stats).unwrap();
-        assert_eq!(outcome, RecordOutcome::AlreadyCounted(first.clone()), "{case}");
-        assert_eq!(snapshot(store, alice.id), before, "{case}: nothing changed");
-    }
-    assert_eq!(store.reshare_by_key("linkedin:activity:2").unwrap(), None);
-    assert_eq!(store.reshare_by_key(&linkedin(2)).unwrap(), None);
-
-    store.withdraw_reshare(first.id).unwrap().expect("known reshare");
-    for key in ["linkedin:activity:1", &linkedin(1), &claim, &quick] {
-        assert_eq!(store.reshare_by_key(key).unwrap(), None, "{key} freed");
-    }
-    let second = record(store, second);
-    assert_eq!(store.reshare_by_key(&claim).unwrap(), Some(second));
-}
-
-pub fn attach_url_indexes_the_keys_given_with_it(store: &dyn Store) {
-    let alice = add_ambassador(store, "Alice");
-    let quick = record(store, quick_reshare(alice.id, 5, monday_plus(1), 10));
-    let other = record(store, url_reshare(alice.id, 6, &linkedin(2), monday_plus(2), 10));
-    let claim = Reshare::claim_key(alice.id, ItemId(5), Network::X);
-    let url = "https://x.com/alice/status/1859";
-
-    let keys = vec!["x:1859".to_string(), other.dedup_key.clone()];
-    let taken = store.attach_url(quick.id, url, Network::X, &keys);
-    assert!(
-        matches!(taken, Err(StoreError::KeyTaken(ref k)) if *k == other.dedup_key),
-        "{taken:?}"
-    );
-    assert_eq!(store.reshare_by_key(url).unwrap(), None, "nothing written");
-    assert_eq!(store.reshare_by_key("x:1859").unwrap(), None, "nothing written");
-    assert_eq!(store.reshare_by_key(&quick.dedup_key).unwrap(), Some(quick.clone()));
-
-    let keys = vec!["x:1859".to_string(), claim.clone()];
-    let updated = store.attach_url(quick.id, url, Network::X, &keys).unwrap();
-    assert_eq!(updated.keys, keys);
-    for key in [url, "x:1859", &claim, &quick.dedup_key] {
-        assert_eq!(store.reshare_by_key(key).unwrap(), Some(updated.clone()), "{key}");
-    }
-
-    // A corrected link: the keys it does not give again stop being keys.
-    let corrected = "https://x.com/alice/status/1860";
-    let keys = vec!["x:1860".to_string(), claim.clone()];
-    store.attach_url(quick.id, corrected, Network::X, &keys).unwrap();
-    for (key, found) in [
-        (url, false),
-        ("x:1859", false),
-        (corrected, true),
-        ("x:1860", true),
-        (&claim, true),
-    ] {
-        let owner = store.reshare_by_key(key).unwrap().map(|r| r.id);
-        assert_eq!(owner, found.then_some(quick.id), "{key}");
-    }
 }
