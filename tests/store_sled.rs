@@ -63,6 +63,11 @@ fn concurrent_writers_all_land() {
     disk_store::concurrent_writers_all_land::<SledStore>();
 }
 
+#[test]
+fn issue14_a_store_path_that_is_a_file_is_refused_clearly() {
+    disk_store::issue14_a_store_path_that_is_a_file_is_refused_clearly::<SledStore>();
+}
+
 /// Writes a schema-1 database by hand: raw sled trees, no `stats`, no `week_totals`.
 fn write_schema_1(path: &Path, ambassadors: &[Ambassador], reshares: &[Reshare]) {
     let db = sled::open(path).unwrap();

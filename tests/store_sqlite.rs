@@ -47,6 +47,11 @@ fn concurrent_writers_all_land() {
 }
 
 #[test]
+fn issue14_a_store_path_that_is_a_file_is_refused_clearly() {
+    disk_store::issue14_a_store_path_that_is_a_file_is_refused_clearly::<SqliteStore>();
+}
+
+#[test]
 fn a_newer_schema_is_refused_and_left_alone() {
     let dir = TempDir::new().unwrap();
     drop(open(dir.path()).unwrap());
