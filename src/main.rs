@@ -53,7 +53,7 @@ enum Cmd {
         #[arg(long)]
         fresh: bool,
         /// Pretend it is this instant (RFC 3339, e.g. 2026-11-23T09:00:00Z): for reproducible scripts.
-        #[arg(long)]
+        #[arg(long, value_parser = parse_now)]
         now: Option<DateTime<Utc>>,
         /// Start as this person.
         #[arg(long, default_value = "carla")]
@@ -80,13 +80,17 @@ enum Cmd {
         #[arg(long)]
         store: Option<PathBuf>,
         /// Pretend it is this instant (RFC 3339): decides which weeks are in the future.
-        #[arg(long)]
+        #[arg(long, value_parser = parse_now)]
         now: Option<DateTime<Utc>>,
     },
 }
 
 fn parse_week(text: &str) -> Result<WeekKey, String> {
     text.parse::<WeekKey>().map_err(|e| e.to_string())
+}
+
+fn parse_now(text: &str) -> Result<DateTime<Utc>, String> {
+    relais::domain::instant::parse(text).map_err(|e| e.to_string())
 }
 
 /// glibc gives each thread that allocates its own malloc arena (up to 8 per core), each keeping
@@ -146,11 +150,18 @@ fn init_logging(format: LogFormat, default_filter: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| default_filter.into());
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(log_colours())
         .with_writer(std::io::stderr);
     let _ = match format {
         LogFormat::Text => builder.try_init(),
         LogFormat::Json => builder.json().try_init(),
     };
+}
+
+/// Colours in log lines only for someone reading a terminal: never in a file or the journal, nor
+/// when `NO_COLOR` is set to anything but the empty string (<https://no-color.org>).
+fn log_colours() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
 }
 
 /// Default log filter of the console, the report and `check-config`: warnings only.
