@@ -8,7 +8,7 @@ use relais::app::App;
 use relais::config::{self, Config, LogFormat, StoreBackend};
 use relais::domain::WeekKey;
 use relais::platform::console::{print_effects, Clock, Console};
-use relais::platform::matrix::{Credentials, MatrixOptions};
+use relais::platform::matrix::{Credentials, MatrixOptions, StorePassphrase};
 use relais::platform::ticker::Ticker;
 use relais::prompts::Prompts;
 use relais::store::{DiskOptions, SledStore, SqliteStore, Store};
@@ -235,6 +235,9 @@ fn open_store(config: &Config, path: &Path) -> Result<Box<dyn Store>> {
 
 fn run(config_path: &Path) -> Result<()> {
     let (config, prompts) = load_all(config_path, BOT_LOGS)?;
+    // Everything the bot creates from now on (its store, matrix-sdk's databases) is private to its
+    // user; set before any other thread exists.
+    relais::platform::private_files::restrict_umask();
     if config.discord.is_some() {
         bail!("this build of Relais has no Discord adapter yet; remove the [discord] section");
     }
@@ -266,6 +269,7 @@ fn run(config_path: &Path) -> Result<()> {
 /// Runs the Matrix bot until Ctrl-C or SIGTERM.
 fn run_matrix(app: &App, matrix: &config::Matrix) -> Result<()> {
     let credentials = Credentials::from_env(matrix, |name| std::env::var(name).ok());
+    let store_passphrase = StorePassphrase::from_env(matrix, |name| std::env::var(name).ok())?;
     // One thread: the adapter handles events in order and its sends are I/O; matrix-sdk's
     // SQLite work goes to the blocking pool. Threads handing work to each other cost more.
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -275,6 +279,7 @@ fn run_matrix(app: &App, matrix: &config::Matrix) -> Result<()> {
     let options = MatrixOptions {
         claim_reactions: matrix.claim_reactions.clone(),
         ignored_users: matrix.ignored_users.clone(),
+        store_passphrase,
         ..MatrixOptions::default()
     };
     runtime.block_on(relais::platform::matrix::run(

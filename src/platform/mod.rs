@@ -5,4 +5,5 @@ pub mod console;
 pub mod duration;
 pub mod heap;
 pub mod matrix;
+pub mod private_files;
 pub mod ticker;
