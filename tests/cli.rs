@@ -8,15 +8,19 @@ mod cli;
 use cli::{relais, BIN, ROOT};
 
 fn demo(store: &std::path::Path, script: &str) -> (String, String, bool) {
+    let (stdout, stderr, code) = demo_at(store, "2026-11-23T09:00:00Z", script);
+    (stdout, stderr, code == Some(0))
+}
+
+/// The demo on a fresh `store` at `now`, given `script`: its standard output, standard error and
+/// exit code.
+fn demo_at(store: &std::path::Path, now: &str, script: impl AsRef<[u8]>) -> (String, String, Option<i32>) {
     let store = store.to_string_lossy();
-    let out = relais(
-        &["demo", "--fresh", "--now", "2026-11-23T09:00:00Z", "--store", &store],
-        script,
-    );
+    let out = relais(&["demo", "--fresh", "--now", now, "--store", &store], script);
     (
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
-        out.status.success(),
+        out.status.code(),
     )
 }
 
@@ -241,23 +245,11 @@ fn run_starts_the_scheduler_beside_the_console_and_stops_at_the_end_of_input() {
     );
 }
 
-/// The demo at `now` (a fresh store in `dir`) given `script`: its standard output, standard error
-/// and exit code.
-fn demo_at(dir: &std::path::Path, now: &str, script: impl AsRef<[u8]>) -> (String, String, Option<i32>) {
-    let store = dir.join("store").to_string_lossy().into_owned();
-    let out = relais(&["demo", "--fresh", "--now", now, "--store", &store], script);
-    (
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-        out.status.code(),
-    )
-}
-
 #[test]
 fn issue14_advance_overflow_in_the_demo_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
     let script = "/advance 100000000000d100000000000d\n/advance 400d\n/now\n";
-    let (stdout, stderr, code) = demo_at(dir.path(), "9999-12-01T00:00:00Z", script);
+    let (stdout, stderr, code) = demo_at(&dir.path().join("store"), "9999-12-01T00:00:00Z", script);
     assert_eq!(code, Some(0), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
     for expected in [
@@ -277,7 +269,7 @@ fn issue14_now_out_of_range_is_an_error() {
         "1969-12-31T23:59:59Z",
         "10000-01-01T00:00:00Z",
     ] {
-        let (_, stderr, code) = demo_at(dir.path(), now, "/now\n");
+        let (_, stderr, code) = demo_at(&dir.path().join("store"), now, "/now\n");
         assert_eq!(code, Some(2), "{now}: {stderr}");
         assert!(
             stderr.contains("out of range: Relais works with instants from 1970-01-01 to 9999-12-31")
@@ -290,7 +282,7 @@ fn issue14_now_out_of_range_is_an_error() {
         assert_eq!(out.status.code(), Some(2), "report --now {now}: {stderr}");
         assert!(!stderr.contains("panicked"), "report --now {now}: {stderr}");
     }
-    let (stdout, stderr, code) = demo_at(dir.path(), "9999-12-31T23:59:59Z", "!today\n/now\n");
+    let (stdout, stderr, code) = demo_at(&dir.path().join("store"), "9999-12-31T23:59:59Z", "!today\n/now\n");
     assert_eq!(code, Some(0), "the last second is fine: {stderr}");
     assert!(stdout.contains("It is 9999-12-31 23:59 (UTC)."), "{stdout}");
 }
@@ -299,7 +291,7 @@ fn issue14_now_out_of_range_is_an_error() {
 fn issue14_invalid_utf8_on_stdin_is_named_and_the_demo_goes_on() {
     let dir = tempfile::tempdir().unwrap();
     let script: &[u8] = b"/whoami\nhello \xff there\n!post add\ntitle: \xc3\x28\n\n/as alice\n/whoami\n";
-    let (stdout, stderr, code) = demo_at(dir.path(), "2026-11-23T09:00:00Z", script);
+    let (stdout, stderr, code) = demo_at(&dir.path().join("store"), "2026-11-23T09:00:00Z", script);
     assert_eq!(code, Some(0), "{stderr}");
     assert_eq!(
         stdout

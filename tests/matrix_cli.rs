@@ -73,23 +73,52 @@ fn wait_exit(child: &mut Child, limit: Duration) -> std::process::ExitStatus {
     }
 }
 
+/// A coordinator and a bot account (localparts `{prefix}_carla`, `{prefix}_relais`) on the shared
+/// Synapse, a room where she invited the bot, and a configuration for the bot in a new folder.
+struct Team {
+    carla: User,
+    bot_id: String,
+    room: String,
+    dir: tempfile::TempDir,
+    config: std::path::PathBuf,
+}
+
+impl Team {
+    fn new(prefix: &str) -> Team {
+        let server = Synapse::shared();
+        let carla = User::register(server, &format!("{prefix}_carla"));
+        let (bot_id, _) = server.register(&format!("{prefix}_relais"), BOT_PASSWORD, false);
+        let room = carla.create_room(&[&bot_id]);
+        let dir = tempfile::tempdir().expect("tempdir");
+        let config = write_config(dir.path(), server, &bot_id, &room, &carla.id);
+        Team {
+            carla,
+            bot_id,
+            room,
+            dir,
+            config,
+        }
+    }
+
+    /// Waits until the bot is in the room, then until it answers a `!help`.
+    async fn answering(&self) {
+        eventually(Duration::from_secs(60), "the bot to join", || {
+            (self.carla.membership(&self.room, &self.bot_id).as_deref() == Some("join")).then_some(())
+        })
+        .await;
+        let help = self.carla.say(&self.room, "!help");
+        answer(&self.carla, &self.room, &self.bot_id, &help).await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn relais_run_serves_the_configured_matrix_room_and_stops_on_sigterm() {
-    let server = Synapse::shared();
-    let carla = User::register(server, "cli_carla");
-    let (bot_id, _) = server.register("cli_relais", BOT_PASSWORD, false);
-    let room = carla.create_room(&[&bot_id]);
-    let dir = tempfile::tempdir().expect("tempdir");
-    let config = write_config(dir.path(), server, &bot_id, &room, &carla.id);
+    let team = Team::new("cli");
+    let (dir, config) = (&team.dir, &team.config);
     let log = dir.path().join("relais.log");
-    let mut child = relais_run(&config, BOT_PASSWORD, &log);
+    let mut child = relais_run(config, BOT_PASSWORD, &log);
 
-    eventually(Duration::from_secs(60), "the bot to join", || {
-        (carla.membership(&room, &bot_id).as_deref() == Some("join")).then_some(())
-    })
-    .await;
-    let help = carla.say(&room, "!help");
-    answer(&carla, &room, &bot_id, &help).await;
+    team.answering().await;
 
     let killed = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
@@ -195,25 +224,26 @@ fn assert_private(dir: &Path, when: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn issue14_a_running_bot_keeps_its_state_folder_private_and_to_itself() {
-    let server = Synapse::shared();
-    let carla = User::register(server, "private_carla");
-    let (bot_id, _) = server.register("private_relais", BOT_PASSWORD, false);
-    let room = carla.create_room(&[&bot_id]);
-    let dir = tempfile::tempdir().expect("tempdir");
-    let config = write_config(dir.path(), server, &bot_id, &room, &carla.id);
-    let log = dir.path().join("relais.log");
-    let mut first = relais_run(&config, BOT_PASSWORD, &log);
-    eventually(Duration::from_secs(60), "the bot to join", || {
-        (carla.membership(&room, &bot_id).as_deref() == Some("join")).then_some(())
-    })
-    .await;
-    let help = carla.say(&room, "!help");
-    answer(&carla, &room, &bot_id, &help).await;
+    let team = Team::new("private");
+    let (dir, config) = (&team.dir, &team.config);
+    // A state folder left readable by others (as an earlier Relais made it) is tightened, and said so.
     let state = dir.path().join("matrix");
+    std::fs::create_dir(&state).expect("mkdir");
+    std::fs::write(state.join("relais.lock"), b"").expect("write");
+    for (path, mode) in [(state.clone(), 0o755), (state.join("relais.lock"), 0o644)] {
+        std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(mode)).expect("chmod");
+    }
+    let log = dir.path().join("relais.log");
+    let mut first = relais_run(config, BOT_PASSWORD, &log);
+    team.answering().await;
     assert_private(&state, "while the bot runs");
+    let logs = std::fs::read_to_string(&log).expect("log");
+    for said in ["made private: mode 0700 was 0755", "made private: mode 0600 was 0644"] {
+        assert!(logs.contains(said), "missing {said:?} in:\n{logs}");
+    }
 
     // A second Relais with its own store on the same state folder is refused, naming the folder.
-    let text = std::fs::read_to_string(&config).expect("config");
+    let text = std::fs::read_to_string(config).expect("config");
     let store = dir.path().join("store").display().to_string();
     let other_store = dir.path().join("other-store").display().to_string();
     let other = dir.path().join("other.toml");
@@ -235,8 +265,7 @@ async fn issue14_a_running_bot_keeps_its_state_folder_private_and_to_itself() {
         "the second one had opened its own store"
     );
 
-    let help = carla.say(&room, "!help");
-    answer(&carla, &room, &bot_id, &help).await;
+    team.answering().await;
     stop(&mut first, &log);
     assert_private(&state, "after the bot stopped");
 }
@@ -254,13 +283,10 @@ fn crypto_store_is_encrypted(state: &Path) -> bool {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn issue14_the_matrix_stores_open_only_with_their_passphrase() {
-    let server = Synapse::shared();
-    let carla = User::register(server, "passphrase_carla");
-    let (bot_id, _) = server.register("passphrase_relais", BOT_PASSWORD, false);
-    let room = carla.create_room(&[&bot_id]);
-    let dir = tempfile::tempdir().expect("tempdir");
-    let plain = write_config(dir.path(), server, &bot_id, &room, &carla.id);
-    let text = std::fs::read_to_string(&plain).expect("config");
+    let team = Team::new("passphrase");
+    let (dir, plain) = (&team.dir, &team.config);
+    let (carla, room, bot_id) = (&team.carla, &team.room, &team.bot_id);
+    let text = std::fs::read_to_string(plain).expect("config");
     let encrypted = dir.path().join("encrypted.toml");
     std::fs::write(
         &encrypted,
@@ -272,12 +298,7 @@ async fn issue14_the_matrix_stores_open_only_with_their_passphrase() {
     let right = [(PASSWORD_ENV, BOT_PASSWORD), (PASSPHRASE_ENV, "correct horse battery")];
 
     let mut bot = relais_run_with(&encrypted, &right, &log);
-    eventually(Duration::from_secs(60), "the bot to join", || {
-        (carla.membership(&room, &bot_id).as_deref() == Some("join")).then_some(())
-    })
-    .await;
-    let help = carla.say(&room, "!help");
-    answer(&carla, &room, &bot_id, &help).await;
+    team.answering().await;
     stop(&mut bot, &log);
     assert!(crypto_store_is_encrypted(&state), "the crypto store has a store key");
 
@@ -298,7 +319,7 @@ async fn issue14_the_matrix_stores_open_only_with_their_passphrase() {
         )),
         "{wrong}"
     );
-    let missing = refusal(&plain, &[(PASSWORD_ENV, BOT_PASSWORD)], "missing.log");
+    let missing = refusal(plain, &[(PASSWORD_ENV, BOT_PASSWORD)], "missing.log");
     assert!(
         missing.contains(&format!(
             "stores in {sdk} are encrypted with a passphrase and none is given"
@@ -314,8 +335,7 @@ async fn issue14_the_matrix_stores_open_only_with_their_passphrase() {
 
     // Reopened with its passphrase after the refusals: the same device, still answering.
     let mut bot = relais_run_with(&encrypted, &right, &log);
-    let help = carla.say(&room, "!help");
-    answer(&carla, &room, &bot_id, &help).await;
+    team.answering().await;
     let logs = stop(&mut bot, &log);
     assert!(logs.contains("restored the saved Matrix session"), "{logs}");
 
@@ -341,9 +361,9 @@ async fn issue14_the_matrix_stores_open_only_with_their_passphrase() {
         logs.contains("logged in to Matrix").then_some(())
     })
     .await;
-    let help = carla.say(&room, "!help");
+    let help = carla.say(room, "!help");
     eventually(Duration::from_secs(60), "an answer from the unencrypted bot", || {
-        (answers_to(&carla.events(&room), &bot_id, &help).len() == 1).then_some(())
+        (answers_to(&carla.events(room), bot_id, &help).len() == 1).then_some(())
     })
     .await;
     stop(&mut bot, &plain_log);
