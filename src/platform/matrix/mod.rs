@@ -29,7 +29,7 @@ pub mod state_dir;
 mod sync;
 mod undecrypted;
 
-pub use effects::{transaction_id, KEY_FIELD};
+pub use effects::{notice_content, transaction_id, Relation, KEY_FIELD};
 pub use policy::DEFAULT_CLAIM_REACTIONS;
 pub use render::{render, Rendered};
 pub use sdk_store::StorePassphrase;
