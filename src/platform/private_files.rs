@@ -31,8 +31,8 @@ pub struct PrivacyError {
 }
 
 /// Makes every file and folder the process creates from now on private to its user (umask 077,
-/// keeping any stricter bits already set). The umask belongs to the whole process: set it before
-/// libraries create files, and before other threads exist.
+/// keeping any stricter bits already set). The umask belongs to the whole process and covers only
+/// files created after it is set: set it before the libraries open theirs.
 pub fn restrict_umask() {
     #[cfg(unix)]
     // SAFETY: umask only swaps the process's file mode mask; it cannot fail.
