@@ -8,7 +8,7 @@ use relais::app::App;
 use relais::config::{self, Config, LogFormat, StoreBackend};
 use relais::domain::WeekKey;
 use relais::platform::console::{print_effects, Clock, Console};
-use relais::platform::matrix::{Credentials, MatrixOptions};
+use relais::platform::matrix::{Credentials, MatrixOptions, StorePassphrase};
 use relais::platform::ticker::Ticker;
 use relais::prompts::Prompts;
 use relais::store::{DiskOptions, SledStore, SqliteStore, Store};
@@ -53,7 +53,7 @@ enum Cmd {
         #[arg(long)]
         fresh: bool,
         /// Pretend it is this instant (RFC 3339, e.g. 2026-11-23T09:00:00Z): for reproducible scripts.
-        #[arg(long)]
+        #[arg(long, value_parser = parse_now)]
         now: Option<DateTime<Utc>>,
         /// Start as this person.
         #[arg(long, default_value = "carla")]
@@ -80,13 +80,17 @@ enum Cmd {
         #[arg(long)]
         store: Option<PathBuf>,
         /// Pretend it is this instant (RFC 3339): decides which weeks are in the future.
-        #[arg(long)]
+        #[arg(long, value_parser = parse_now)]
         now: Option<DateTime<Utc>>,
     },
 }
 
 fn parse_week(text: &str) -> Result<WeekKey, String> {
     text.parse::<WeekKey>().map_err(|e| e.to_string())
+}
+
+fn parse_now(text: &str) -> Result<DateTime<Utc>, String> {
+    relais::domain::instant::parse(text).map_err(|e| e.to_string())
 }
 
 /// glibc gives each thread that allocates its own malloc arena (up to 8 per core), each keeping
@@ -146,11 +150,18 @@ fn init_logging(format: LogFormat, default_filter: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| default_filter.into());
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(log_colours())
         .with_writer(std::io::stderr);
     let _ = match format {
         LogFormat::Text => builder.try_init(),
         LogFormat::Json => builder.json().try_init(),
     };
+}
+
+/// Colours in log lines only for someone reading a terminal: never in a file or the journal, nor
+/// when `NO_COLOR` is set to anything but the empty string (<https://no-color.org>).
+fn log_colours() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
 }
 
 /// Default log filter of the console, the report and `check-config`: warnings only.
@@ -224,6 +235,9 @@ fn open_store(config: &Config, path: &Path) -> Result<Box<dyn Store>> {
 
 fn run(config_path: &Path) -> Result<()> {
     let (config, prompts) = load_all(config_path, BOT_LOGS)?;
+    // Everything the bot creates from now on (its store, matrix-sdk's databases) is private to its
+    // user; set before any other thread exists.
+    relais::platform::private_files::restrict_umask();
     if config.discord.is_some() {
         bail!("this build of Relais has no Discord adapter yet; remove the [discord] section");
     }
@@ -255,6 +269,7 @@ fn run(config_path: &Path) -> Result<()> {
 /// Runs the Matrix bot until Ctrl-C or SIGTERM.
 fn run_matrix(app: &App, matrix: &config::Matrix) -> Result<()> {
     let credentials = Credentials::from_env(matrix, |name| std::env::var(name).ok());
+    let store_passphrase = StorePassphrase::from_env(matrix, |name| std::env::var(name).ok())?;
     // One thread: the adapter handles events in order and its sends are I/O; matrix-sdk's
     // SQLite work goes to the blocking pool. Threads handing work to each other cost more.
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -264,6 +279,7 @@ fn run_matrix(app: &App, matrix: &config::Matrix) -> Result<()> {
     let options = MatrixOptions {
         claim_reactions: matrix.claim_reactions.clone(),
         ignored_users: matrix.ignored_users.clone(),
+        store_passphrase,
         ..MatrixOptions::default()
     };
     runtime.block_on(relais::platform::matrix::run(

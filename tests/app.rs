@@ -502,3 +502,64 @@ mod never_panics {
         }
     }
 }
+
+/// Issue 14: dates, weeks and times people type, at any instant the clock may read, give an
+/// answer and never a panic (an overflow near the end of the calendar).
+mod issue14_dates_never_panic {
+    use super::*;
+    use chrono::{DateTime, Utc};
+    use proptest::prelude::*;
+    use relais::domain::instant;
+
+    fn any_now() -> impl Strategy<Value = DateTime<Utc>> {
+        let range = instant::earliest().timestamp()..=instant::latest().timestamp();
+        prop_oneof![
+            Just(instant::earliest()),
+            Just(instant::latest()),
+            range.prop_map(|s| DateTime::from_timestamp(s, 0).unwrap_or_default()),
+        ]
+    }
+
+    fn any_year() -> impl Strategy<Value = u32> {
+        prop_oneof![
+            Just(0u32),
+            Just(1),
+            Just(1969),
+            Just(1970),
+            Just(9998),
+            Just(9999),
+            0u32..=9999
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+        #[test]
+        fn issue14_typed_dates_weeks_and_times_never_panic(
+            now in any_now(),
+            year in any_year(),
+            (month, day, week) in (0u32..=13, 0u32..=32, 0u32..=54),
+            (hour, minute) in (0u32..=24, 0u32..=60),
+            template in prop::sample::select(vec![
+                "!away until {date}",
+                "!report {week}",
+                "!nudges {time}",
+                "!post add\ntitle: T\nlink: https://example.org/x\ntext.en: hi\npublish: {date}",
+                "!post add\ntitle: T\nlink: https://example.org/x\ntext.en: hi\nkind: hot\nexpires: {date} {time}",
+            ]),
+        ) {
+            let bot = Bot::new();
+            let text = template
+                .replace("{date}", &format!("{year:04}-{month:02}-{day:02}"))
+                .replace("{week}", &format!("{year:04}-W{week:02}"))
+                .replace("{time}", &format!("{hour:02}:{minute:02}"));
+            let answer = bot.say("carla", &text, now);
+            prop_assert!(!answer.is_empty(), "{text} at {now}: no answer");
+            // What follows a date or time: the person's own view, the push, the board.
+            let _ = bot.say("carla", "!me", now);
+            let _ = bot.say("carla", "!post push c1", now);
+            let _ = bot.say("carla", "!today", now);
+            let _ = bot.say("carla", "!top", now);
+        }
+    }
+}

@@ -8,15 +8,19 @@ mod cli;
 use cli::{relais, BIN, ROOT};
 
 fn demo(store: &std::path::Path, script: &str) -> (String, String, bool) {
+    let (stdout, stderr, code) = demo_at(store, "2026-11-23T09:00:00Z", script);
+    (stdout, stderr, code == Some(0))
+}
+
+/// The demo on a fresh `store` at `now`, given `script`: its standard output, standard error and
+/// exit code.
+fn demo_at(store: &std::path::Path, now: &str, script: impl AsRef<[u8]>) -> (String, String, Option<i32>) {
     let store = store.to_string_lossy();
-    let out = relais(
-        &["demo", "--fresh", "--now", "2026-11-23T09:00:00Z", "--store", &store],
-        script,
-    );
+    let out = relais(&["demo", "--fresh", "--now", now, "--store", &store], script);
     (
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
-        out.status.success(),
+        out.status.code(),
     )
 }
 
@@ -241,4 +245,136 @@ fn run_starts_the_scheduler_beside_the_console_and_stops_at_the_end_of_input() {
         stdout.contains("Urgent messages muted") && stdout.contains("It is "),
         "{stdout}"
     );
+}
+
+#[test]
+fn issue14_advance_overflow_in_the_demo_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = "/advance 100000000000d100000000000d\n/advance 400d\n/now\n";
+    let (stdout, stderr, code) = demo_at(&dir.path().join("store"), "9999-12-01T00:00:00Z", script);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    for expected in [
+        "`100000000000d100000000000d` is too long: at most 400 days at a time",
+        "(the clock reads 9999-12-01 00:00 UTC and cannot move past 9999-12-31 23:59 UTC)",
+        "It is 9999-12-01 00:00 (UTC).",
+    ] {
+        assert!(stdout.contains(expected), "missing {expected:?} in:\n{stdout}");
+    }
+}
+
+#[test]
+fn issue14_now_out_of_range_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    for now in [
+        "+262142-12-31T23:00:00Z",
+        "1969-12-31T23:59:59Z",
+        "10000-01-01T00:00:00Z",
+    ] {
+        let (_, stderr, code) = demo_at(&dir.path().join("store"), now, "/now\n");
+        assert_eq!(code, Some(2), "{now}: {stderr}");
+        assert!(
+            stderr.contains("out of range: Relais works with instants from 1970-01-01 to 9999-12-31")
+                || stderr.contains("is not a date and time"),
+            "{now}: {stderr}"
+        );
+        assert!(!stderr.contains("panicked"), "{now}: {stderr}");
+        let out = relais(&["report", "--now", now, "--config", "bot-config/demo.toml"], "");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "report --now {now}: {stderr}");
+        assert!(!stderr.contains("panicked"), "report --now {now}: {stderr}");
+    }
+    let (stdout, stderr, code) = demo_at(&dir.path().join("store"), "9999-12-31T23:59:59Z", "!today\n/now\n");
+    assert_eq!(code, Some(0), "the last second is fine: {stderr}");
+    assert!(stdout.contains("It is 9999-12-31 23:59 (UTC)."), "{stdout}");
+}
+
+#[test]
+fn issue14_invalid_utf8_on_stdin_is_named_and_the_demo_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let script: &[u8] = b"/whoami\nhello \xff there\n!post add\ntitle: \xc3\x28\n\n/as alice\n/whoami\n";
+    let (stdout, stderr, code) = demo_at(&dir.path().join("store"), "2026-11-23T09:00:00Z", script);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(
+        stdout
+            .matches("(that line is not valid UTF-8 text; it was ignored)")
+            .count(),
+        2,
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("You are alice in room team."),
+        "the demo went on:\n{stdout}"
+    );
+}
+
+/// Runs the demo (an empty script, `RUST_LOG=info` so that it logs "demo seeded") with standard
+/// error going to `stderr` and `NO_COLOR` set to `no_color`, if any.
+fn demo_logging_to(dir: &std::path::Path, stderr: Stdio, no_color: Option<&str>) -> std::process::ExitStatus {
+    let mut command = Command::new(BIN);
+    command
+        .current_dir(ROOT)
+        .args(["demo", "--fresh", "--now", "2026-11-23T09:00:00Z", "--store"])
+        .arg(dir.join("store"))
+        .env("RUST_LOG", "info")
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(stderr);
+    if let Some(value) = no_color {
+        command.env("NO_COLOR", value);
+    }
+    command.status().expect("relais runs")
+}
+
+/// What the demo logs on a terminal: its standard error is a pseudo-terminal read to the end.
+fn demo_logs_on_a_terminal(dir: &std::path::Path, no_color: Option<&str>) -> String {
+    use std::io::Read;
+    use std::os::fd::FromRawFd;
+    let (mut leader, mut follower) = (-1, -1);
+    // SAFETY: openpty writes two new descriptors into the integers given; the null pointers ask
+    // for no name and default terminal settings.
+    let opened = unsafe {
+        libc::openpty(
+            &mut leader,
+            &mut follower,
+            std::ptr::null_mut(),
+            std::ptr::null(),
+            std::ptr::null(),
+        )
+    };
+    assert_eq!(opened, 0, "openpty: {}", std::io::Error::last_os_error());
+    // SAFETY: both descriptors were just opened by openpty and are owned by nobody else.
+    let (mut leader, follower) = unsafe { (std::fs::File::from_raw_fd(leader), std::fs::File::from_raw_fd(follower)) };
+    let status = demo_logging_to(dir, Stdio::from(follower), no_color);
+    assert!(status.success(), "{status:?}");
+    let mut logs = Vec::new();
+    // Reading past what was written ends with EIO once no process holds the terminal.
+    let _ = leader.read_to_end(&mut logs);
+    String::from_utf8_lossy(&logs).into_owned()
+}
+
+#[test]
+fn issue14_log_lines_are_coloured_only_on_a_terminal_and_without_no_color() {
+    const ESCAPE: char = '\u{1b}';
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("relais.log");
+    let status = demo_logging_to(dir.path(), Stdio::from(std::fs::File::create(&file).unwrap()), None);
+    assert!(status.success());
+    let logs = std::fs::read_to_string(&file).unwrap();
+    assert!(logs.contains("demo seeded"), "{logs}");
+    assert!(!logs.contains(ESCAPE), "no colour codes in a file: {logs:?}");
+
+    let on_terminal = demo_logs_on_a_terminal(dir.path(), None);
+    assert!(on_terminal.contains("demo seeded"), "{on_terminal:?}");
+    assert!(on_terminal.contains(ESCAPE), "colours on a terminal: {on_terminal:?}");
+    for no_color in ["1", "yes"] {
+        let plain = demo_logs_on_a_terminal(dir.path(), Some(no_color));
+        assert!(
+            plain.contains("demo seeded") && !plain.contains(ESCAPE),
+            "NO_COLOR={no_color}: {plain:?}"
+        );
+    }
+    let empty = demo_logs_on_a_terminal(dir.path(), Some(""));
+    assert!(empty.contains(ESCAPE), "an empty NO_COLOR is not set: {empty:?}");
 }

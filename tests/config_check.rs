@@ -50,7 +50,12 @@ fn the_example_file_loads_with_every_section() {
     );
     assert_eq!(
         config.env_names(),
-        ["RELAIS_MATRIX_PASSWORD", "RELAIS_MATRIX_TOKEN", "RELAIS_DISCORD_TOKEN"]
+        [
+            "RELAIS_MATRIX_PASSWORD",
+            "RELAIS_MATRIX_TOKEN",
+            "RELAIS_MATRIX_STORE_PASSPHRASE",
+            "RELAIS_DISCORD_TOKEN"
+        ]
     );
     assert!(config.demo.is_none());
 }
@@ -171,6 +176,9 @@ const BAD_SNIPPETS: &[(&str, usize, usize, &str)] = &[
     ("[organisation]\nname = \"X\"\n[matrix]\nhomeserver = \"https://m.org\"\nuser-id = \"@r:m.org\"\npassword-env = \"P\"\nignore-users = [\"@a:m.org\"]\n", 7, 1, "did you mean `ignored-users`?"),
     ("[organisation]\nname = \"X\"\n[discord]\ntoken-env = \"T\"\napi-base = \"localhost\"\n", 5, 12, "is not a web address"),
     ("[organisation]\nname = \"X\"\n[discord]\ntoken = \"T\"\ntoken-env = \"T\"\n", 4, 1, "name that variable with `token-env`"),
+    ("[organisation]\nname = \"X\"\n[matrix]\nhomeserver = \"https://m.org\"\nuser-id = \"@r:m.org\"\npassword-env = \"P\"\nstore-passphrase-env = \"hunter2\"\n", 7, 24, "must be the NAME of an environment variable"),
+    ("[organisation]\nname = \"X\"\n[matrix]\nhomeserver = \"https://m.org\"\nuser-id = \"@r:m.org\"\npassword-env = \"P\"\nstore-passphrase-env = 7\n", 7, 24, "expected a string"),
+    ("[organisation]\nname = \"X\"\n[matrix]\nhomeserver = \"https://m.org\"\nuser-id = \"@r:m.org\"\npassword-env = \"P\"\nstore-pasphrase-env = \"S\"\n", 7, 1, "did you mean `store-passphrase-env`?"),
     ("[organisation]\nname = \"X\"\n[demo]\n[[demo.items]]\ntitle = \"t\"\nlink = \"https://x.org\"\ntexts = {}\n", 7, 9, "needs a text in at least one language"),
     ("[organisation]\nname = \"X\"\n[[demo.items]]\ntitle = \"t\"\nlink = \"https://x.org\"\ntexts = { en = \"a\" }\ncaptions = { myspace = \"b\" }\n", 7, 14, "`myspace` is not a known network"),
     ("[organisation]\nname = \"X\"\n[[demo.items]]\ntitle = \"t\"\nlink = \"https://x.org\"\ntexts = { en = \"a\" }\nhashtags = [\"two words\"]\n", 7, 13, "is not a hashtag"),
@@ -281,6 +289,14 @@ fn secrets_written_inline_are_refused_without_being_echoed() {
             "access-token-env",
         ),
         ("[discord]\ntoken-env = \"T\"\ntoken", "token-env"),
+        (
+            "[matrix]\nhomeserver = \"https://m.org\"\nuser-id = \"@r:m.org\"\npassword-env = \"P\"\nstore-passphrase",
+            "store-passphrase-env",
+        ),
+        (
+            "[matrix]\nhomeserver = \"https://m.org\"\nuser-id = \"@r:m.org\"\npassword-env = \"P\"\npassphrase",
+            "store-passphrase-env",
+        ),
     ];
     for (section, env_key) in rows {
         let text = format!("{ORG}{section} = \"{secret}\"\n");

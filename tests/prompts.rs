@@ -290,3 +290,18 @@ fn a_broken_english_file_is_not_buried_under_missing_key_errors() {
         "{problem}"
     );
 }
+
+#[test]
+fn issue14_a_template_syntax_error_in_english_is_the_only_problem_reported() {
+    let key = "welcome";
+    assert!(CATALOG.iter().any(|entry| entry.key == key), "`{key}` is a catalog key");
+    let en = format!("{}{key} = \"Hello {{{{ name }}\"\n", every_key_except(&[key], "Text"));
+    let dir = folder(&[("en/main.toml", &en)]);
+    let errors = load_err(&dir);
+    let problem = only_problem_at(&errors, &dir, "en/main.toml");
+    assert!(
+        problem.message.contains(&format!("`{key}`: template syntax error")),
+        "{problem}"
+    );
+    assert_eq!(errors.len(), 1, "not also reported missing:\n{}", listing(&errors));
+}

@@ -68,6 +68,11 @@ fn r14_the_link_guessing_limit_survives_a_restart() {
     disk_store::the_link_guessing_limit_survives_a_restart::<SledStore>();
 }
 
+#[test]
+fn issue14_a_store_path_that_is_a_file_is_refused_clearly() {
+    disk_store::issue14_a_store_path_that_is_a_file_is_refused_clearly::<SledStore>();
+}
+
 /// Writes a schema-1 database by hand: raw sled trees, no `stats`, no `week_totals`.
 fn write_schema_1(path: &Path, ambassadors: &[Ambassador], reshares: &[Reshare]) {
     let db = sled::open(path).unwrap();

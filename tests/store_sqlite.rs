@@ -52,6 +52,11 @@ fn r14_the_link_guessing_limit_survives_a_restart() {
 }
 
 #[test]
+fn issue14_a_store_path_that_is_a_file_is_refused_clearly() {
+    disk_store::issue14_a_store_path_that_is_a_file_is_refused_clearly::<SqliteStore>();
+}
+
+#[test]
 fn a_newer_schema_is_refused_and_left_alone() {
     let dir = TempDir::new().unwrap();
     drop(open(dir.path()).unwrap());

@@ -272,6 +272,10 @@ pub struct Matrix {
     /// Where the Matrix session and encryption keys are kept (default `relais-matrix`).
     #[serde(default = "fields::matrix_state_dir", deserialize_with = "fields::path")]
     pub state_dir: PathBuf,
+    /// Name of the environment variable holding the passphrase that encrypts matrix-sdk's stores
+    /// in `state-dir/sdk` (none: unencrypted).
+    #[serde(default, deserialize_with = "fields::opt_env_name")]
+    pub store_passphrase_env: Option<String>,
     /// Reactions on a daily push that count as a quick claim (default ✅ 🔁 👍).
     #[serde(default = "default_claim_reactions")]
     pub claim_reactions: Vec<String>,

@@ -90,10 +90,13 @@ impl Config {
 
     /// The environment variables named by the `*-env` keys of the enabled sections.
     pub fn env_names(&self) -> Vec<&str> {
-        let matrix = self
-            .matrix
-            .iter()
-            .flat_map(|m| [m.password_env.as_deref(), m.access_token_env.as_deref()]);
+        let matrix = self.matrix.iter().flat_map(|m| {
+            [
+                m.password_env.as_deref(),
+                m.access_token_env.as_deref(),
+                m.store_passphrase_env.as_deref(),
+            ]
+        });
         let discord = self.discord.iter().map(|d| Some(d.token_env.as_str()));
         matrix.chain(discord).flatten().collect()
     }
@@ -131,6 +134,8 @@ fn missing_env_from(config: &Config, lookup: impl Fn(&str) -> Option<String>) ->
         if !named.iter().any(|name| is_set(name)) {
             missing.extend(named.into_iter().map(String::from));
         }
+        // Needed whenever it is named: the stores are never opened unencrypted by mistake.
+        missing.extend(matrix.store_passphrase_env.iter().filter(|name| !is_set(name)).cloned());
     }
     if let Some(discord) = &config.discord {
         if !is_set(&discord.token_env) {
@@ -152,6 +157,7 @@ homeserver = "https://matrix.example.org"
 user-id = "@relais:example.org"
 password-env = "RELAIS_TEST_PASSWORD"
 access-token-env = "RELAIS_TEST_TOKEN"
+store-passphrase-env = "RELAIS_TEST_PASSPHRASE"
 [discord]
 token-env = "RELAIS_TEST_DISCORD"
 "#;
@@ -167,21 +173,39 @@ token-env = "RELAIS_TEST_DISCORD"
     fn missing_env_lists_what_enabled_sections_need() {
         let config = config();
         // (variables set, expected missing)
-        let rows: [(&[&str], &[&str]); 4] = [
+        let rows: [(&[&str], &[&str]); 5] = [
             (
                 &[],
-                &["RELAIS_TEST_PASSWORD", "RELAIS_TEST_TOKEN", "RELAIS_TEST_DISCORD"],
+                &[
+                    "RELAIS_TEST_PASSWORD",
+                    "RELAIS_TEST_TOKEN",
+                    "RELAIS_TEST_PASSPHRASE",
+                    "RELAIS_TEST_DISCORD",
+                ],
             ),
-            (&["RELAIS_TEST_TOKEN"], &["RELAIS_TEST_DISCORD"]),
-            (&["RELAIS_TEST_PASSWORD", "RELAIS_TEST_DISCORD"], &[]),
-            (&["RELAIS_TEST_DISCORD"], &["RELAIS_TEST_PASSWORD", "RELAIS_TEST_TOKEN"]),
+            (
+                &["RELAIS_TEST_TOKEN"],
+                &["RELAIS_TEST_PASSPHRASE", "RELAIS_TEST_DISCORD"],
+            ),
+            (
+                &["RELAIS_TEST_PASSWORD", "RELAIS_TEST_DISCORD", "RELAIS_TEST_PASSPHRASE"],
+                &[],
+            ),
+            (
+                &["RELAIS_TEST_PASSWORD", "RELAIS_TEST_DISCORD"],
+                &["RELAIS_TEST_PASSPHRASE"],
+            ),
+            (
+                &["RELAIS_TEST_DISCORD", "RELAIS_TEST_PASSPHRASE"],
+                &["RELAIS_TEST_PASSWORD", "RELAIS_TEST_TOKEN"],
+            ),
         ];
         for (set, want) in rows {
             let missing = missing_env_from(&config, |name| set.contains(&name).then(|| "value".to_string()));
             assert_eq!(missing, want, "set: {set:?}");
         }
         let empty_counts_as_unset = missing_env_from(&config, |_| Some(String::new()));
-        assert_eq!(empty_counts_as_unset.len(), 3);
+        assert_eq!(empty_counts_as_unset.len(), 4);
     }
 
     #[test]

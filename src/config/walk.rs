@@ -10,7 +10,14 @@ use std::ops::Range;
 use toml_edit::{InlineTable, Item, TableLike, Value};
 
 /// Keys that hold a secret in the file itself; refused everywhere.
-const SECRET_KEYS: [&str; 4] = ["password", "token", "access-token", "access_token"];
+const SECRET_KEYS: [&str; 6] = [
+    "password",
+    "token",
+    "access-token",
+    "access_token",
+    "store-passphrase",
+    "passphrase",
+];
 
 /// Problems found so far, as byte offsets into the text and messages.
 #[derive(Debug, Default)]
@@ -152,9 +159,16 @@ fn unknown_key_message(key: &str, fields: &[&str], place: &str) -> String {
 /// The advice for a secret written in the file. Never repeats the value.
 fn secret_message(key: &str, fields: &[&str]) -> String {
     let own = format!("{}-env", key.replace('_', "-"));
-    let env_key = [own.as_str(), "access-token-env", "token-env", "password-env"]
-        .into_iter()
-        .find(|k| fields.contains(k));
+    let env_key = [
+        own.as_str(),
+        "store-passphrase-env",
+        "access-token-env",
+        "token-env",
+        "password-env",
+    ]
+    .into_iter()
+    .filter(|k| key.contains("passphrase") == k.contains("passphrase"))
+    .find(|k| fields.contains(k));
     let advice = match env_key {
         Some(env_key) => format!("and name that variable with `{env_key}`"),
         None => "and name that variable with the section's `*-env` key".to_string(),

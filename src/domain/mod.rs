@@ -5,6 +5,7 @@
 
 pub mod ambassador;
 pub mod ids;
+pub mod instant;
 pub mod item;
 pub mod lang;
 pub mod leaderboard;

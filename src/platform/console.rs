@@ -8,8 +8,9 @@
 //! The clock and the scheduler live in a [`Ticker`]: `/advance 2h` moves the clock and runs every
 //! scheduled action on the way (pushes, reminders, the weekly board), printing what would be sent.
 
+use super::duration::parse_duration;
 pub use super::ticker::Clock;
-use super::ticker::{parse_duration, Ticker};
+use super::ticker::Ticker;
 use crate::app::{App, Effect, Incoming};
 use crate::domain::{ItemId, Platform, RoomRef};
 use std::io::{BufRead, Write};
@@ -40,21 +41,21 @@ impl<'a> Console<'a> {
         }
     }
 
-    /// Runs until `/quit` or end of input.
-    pub fn run(&mut self, input: impl BufRead, out: &mut impl Write) -> std::io::Result<()> {
+    /// Runs until `/quit` or end of input. A line that is not UTF-8 is named and skipped.
+    pub fn run(&mut self, mut input: impl BufRead, out: &mut impl Write) -> std::io::Result<()> {
         writeln!(out, "Relais console — {}. {CONTROLS}", self.app.settings.org_name)?;
         self.prompt(out)?;
-        let mut lines = input.lines();
-        while let Some(line) = lines.next() {
-            let mut message = line?;
-            self.echo(&message, out)?;
+        while let Some(line) = read_line(&mut input)? {
+            let Some(mut message) = self.text(line, out)? else {
+                self.prompt(out)?;
+                continue;
+            };
             if crate::command::opens_multiline(&message, &self.app.settings.prefix) {
                 if self.interactive {
                     writeln!(out, "(one `key: value` line per field; an empty line sends)")?;
                 }
-                for more in lines.by_ref() {
-                    let more = more?;
-                    self.echo(&more, out)?;
+                while let Some(more) = read_line(&mut input)? {
+                    let Some(more) = self.text(more, out)? else { continue };
                     if more.trim().is_empty() {
                         break;
                     }
@@ -68,6 +69,21 @@ impl<'a> Console<'a> {
             self.prompt(out)?;
         }
         Ok(())
+    }
+
+    /// Echoes a line read; `None` (after saying so) for one that is not UTF-8.
+    fn text(&self, line: Result<String, Vec<u8>>, out: &mut impl Write) -> std::io::Result<Option<String>> {
+        match line {
+            Ok(text) => {
+                self.echo(&text, out)?;
+                Ok(Some(text))
+            }
+            Err(bytes) => {
+                self.echo(&String::from_utf8_lossy(&bytes), out)?;
+                writeln!(out, "(that line is not valid UTF-8 text; it was ignored)")?;
+                Ok(None)
+            }
+        }
     }
 
     /// In a scripted session, shows each input line as if typed.
@@ -110,11 +126,8 @@ impl<'a> Console<'a> {
             ("push", _) => self.push(out)?,
             ("now", _) => writeln!(out, "It is {} (UTC).", self.ticker.now().format("%Y-%m-%d %H:%M"))?,
             ("advance", text) => match parse_duration(text) {
-                Some(by) => self.advance(by, out)?,
-                None => writeln!(
-                    out,
-                    "`{text}` is not a duration. Usage: /advance 90m, /advance 2h, /advance 1d"
-                )?,
+                Ok(by) => self.advance(by, out)?,
+                Err(e) => writeln!(out, "{e}. Usage: /advance 90m, /advance 2h, /advance 1d")?,
             },
             ("react", item) => match item.parse::<ItemId>() {
                 Ok(id) => {
@@ -141,9 +154,13 @@ impl<'a> Console<'a> {
 
     /// `/advance`: moves the clock, printing every scheduled message sent on the way.
     fn advance(&self, by: chrono::Duration, out: &mut impl Write) -> std::io::Result<()> {
-        let sent = self.ticker.advance(by, &mut |effect| {
+        let advanced = self.ticker.advance(by, &mut |effect| {
             print_effects(self.app, std::slice::from_ref(effect), out)
         });
+        let sent = match advanced {
+            Ok(sent) => sent,
+            Err(too_far) => return writeln!(out, "({too_far})"),
+        };
         let now = self.ticker.now().format("%Y-%m-%d %H:%M");
         writeln!(
             out,
@@ -203,6 +220,22 @@ pub fn print_effects(app: &App, effects: &[Effect], out: &mut impl Write) -> std
         }
     }
     Ok(())
+}
+
+/// The next line of `input` without its line end (`\n` or `\r\n`): `None` at the end of input,
+/// `Err` with its bytes for a line that is not UTF-8 (read past all the same).
+fn read_line(input: &mut impl BufRead) -> std::io::Result<Option<Result<String, Vec<u8>>>> {
+    let mut bytes = Vec::new();
+    if input.read_until(b'\n', &mut bytes)? == 0 {
+        return Ok(None);
+    }
+    if bytes.last() == Some(&b'\n') {
+        bytes.pop();
+        if bytes.last() == Some(&b'\r') {
+            bytes.pop();
+        }
+    }
+    Ok(Some(String::from_utf8(bytes).map_err(|e| e.into_bytes())))
 }
 
 fn is_name(s: &str) -> bool {

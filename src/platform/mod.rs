@@ -2,6 +2,8 @@
 //! No business rules live here.
 
 pub mod console;
+pub mod duration;
 pub mod heap;
 pub mod matrix;
+pub mod private_files;
 pub mod ticker;

@@ -6,7 +6,7 @@ use super::load::{RawTemplate, ReadFolder};
 use super::{Locale, PromptProblem};
 use crate::domain::Lang;
 use minijinja::{AutoEscape, Environment, ErrorKind, Output, State, UndefinedBehavior, Value};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 /// Where catalog problems (a sample that is not a JSON object) are reported.
@@ -67,9 +67,10 @@ pub(crate) fn build(dir: &Path, mut read: ReadFolder) -> Built {
         let folder = dir.join(lang.code());
         let raw = read.locales.remove(&lang);
         let has_folder = raw.is_some();
-        let mut locale = compile(raw.unwrap_or_default(), &mut built.errors);
+        let (mut locale, unreadable) = compile(raw.unwrap_or_default(), &mut built.errors);
         if !read.broken.contains(&lang) {
-            check_coverage(lang, &folder, has_folder, &locale, &mut built);
+            let written = |key: &str| locale.own.contains_key(key) || unreadable.contains(key);
+            check_coverage(lang, &folder, has_folder, written, &mut built);
         }
         warn_unknown_keys(&locale, &mut built.warnings);
         add_english_fallbacks(&mut locale, &english);
@@ -99,11 +100,13 @@ fn catalog_problem(key: &str, what: String) -> PromptProblem {
 }
 
 /// Adds each template to a new environment; a template syntax error is reported at its file line.
-fn compile(raw: Vec<RawTemplate>, errors: &mut Vec<PromptProblem>) -> Locale {
+/// Also returns the keys whose template has such an error: written, so not missing.
+fn compile(raw: Vec<RawTemplate>, errors: &mut Vec<PromptProblem>) -> (Locale, HashSet<String>) {
     let mut locale = Locale {
         env: new_environment(),
         own: HashMap::new(),
     };
+    let mut unreadable = HashSet::new();
     for RawTemplate { key, text, origin } in raw {
         match locale.env.add_template_owned(key.clone(), text) {
             Ok(()) => {
@@ -117,14 +120,17 @@ fn compile(raw: Vec<RawTemplate>, errors: &mut Vec<PromptProblem>) -> Locale {
                     origin.file_line(error.line()),
                     message,
                 ));
+                unreadable.insert(key);
             }
         }
     }
-    locale
+    (locale, unreadable)
 }
 
 /// English must define every catalog key; another language missing one only gets a warning.
-fn check_coverage(lang: Lang, folder: &Path, has_folder: bool, locale: &Locale, built: &mut Built) {
+/// `written` tells whether the language's files define a key (a template with a syntax error
+/// included: that error is the problem to report, not a missing key).
+fn check_coverage(lang: Lang, folder: &Path, has_folder: bool, written: impl Fn(&str) -> bool, built: &mut Built) {
     if !has_folder && lang == Lang::En {
         let message = "the English folder is missing; English is the fallback and must define every catalog key";
         built.errors.push(PromptProblem::new(folder, 0, message.to_string()));
@@ -138,7 +144,7 @@ fn check_coverage(lang: Lang, folder: &Path, has_folder: bool, locale: &Locale, 
         built.warnings.push(PromptProblem::new(folder, 0, message));
         return;
     }
-    for entry in CATALOG.iter().filter(|entry| !locale.own.contains_key(entry.key)) {
+    for entry in CATALOG.iter().filter(|entry| !written(entry.key)) {
         if lang == Lang::En {
             let message = format!("English lacks `{}`, which the code renders", entry.key);
             built.errors.push(PromptProblem::new(folder, 0, message));

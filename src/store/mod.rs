@@ -38,6 +38,8 @@ pub enum StoreError {
         found: &'static str,
         wanted: &'static str,
     },
+    #[error("{path} is a file, not a folder: `store.path` must name a folder (Relais creates it when it is missing)")]
+    NotAFolder { path: String },
     #[error("storage I/O error: {0}")]
     Io(String),
     #[error("identity {0} belongs to another ambassador")]
@@ -46,6 +48,25 @@ pub enum StoreError {
     NotFound(String),
     #[error("reshare key {0} is already counted for another reshare")]
     KeyTaken(String),
+}
+
+/// Refuses a store `path` that is a file, or lies under one: the first part of it that exists
+/// must be a folder (an on-disk store is a folder of database files).
+pub(crate) fn refuse_a_file(path: &std::path::Path) -> Result<(), StoreError> {
+    let Some((existing, metadata)) = path
+        .ancestors()
+        .filter(|part| !part.as_os_str().is_empty())
+        .find_map(|part| std::fs::metadata(part).ok().map(|m| (part, m)))
+    else {
+        return Ok(());
+    };
+    if metadata.is_dir() {
+        Ok(())
+    } else {
+        Err(StoreError::NotAFolder {
+            path: existing.display().to_string(),
+        })
+    }
 }
 
 /// When a persistent store's writes reach the disk.

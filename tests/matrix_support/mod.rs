@@ -228,6 +228,7 @@ impl TestBot {
             allowed_inviters: allowed_inviters.iter().map(|s| s.to_string()).collect(),
             ignored_users: Vec::new(),
             state_dir: state_dir.clone(),
+            store_passphrase_env: None,
             claim_reactions: MatrixOptions::default().claim_reactions,
         };
         let store: &'static MemoryStore = Box::leak(Box::new(MemoryStore::new()));

@@ -9,7 +9,7 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_relais");
 pub const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
 /// Runs `relais ARGS` with `stdin` as its input until it ends; its output and exit status.
-pub fn relais(args: &[&str], stdin: &str) -> Output {
+pub fn relais(args: &[&str], stdin: impl AsRef<[u8]>) -> Output {
     let mut child = Command::new(BIN)
         .current_dir(ROOT)
         .args(args)
@@ -22,7 +22,7 @@ pub fn relais(args: &[&str], stdin: &str) -> Output {
         .stdin
         .take()
         .expect("stdin")
-        .write_all(stdin.as_bytes())
+        .write_all(stdin.as_ref())
         .expect("stdin written");
     child.wait_with_output().expect("relais ends")
 }

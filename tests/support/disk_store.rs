@@ -239,3 +239,27 @@ pub fn the_link_guessing_limit_survives_a_restart<S: DiskStore>() {
     let profile = |i: &Identity| store.ambassador_by_identity(i).unwrap().map(|a| a.id);
     assert_ne!(profile(&mallory), profile(&alice), "nothing was linked");
 }
+
+/// Issue 14: a store path that is a file (or lies under one) is refused with what is wrong, not
+/// "File exists (os error 17)" or "Not a directory (os error 20)"; the file is left alone.
+pub fn issue14_a_store_path_that_is_a_file_is_refused_clearly<S: DiskStore>() {
+    let dir = TempDir::new().unwrap();
+    let file = dir.path().join("relais-data");
+    std::fs::write(&file, b"not a store").unwrap();
+    for path in [file.clone(), file.join("store")] {
+        let Err(error) = S::open(&path) else {
+            panic!("{} opened", path.display());
+        };
+        assert!(
+            matches!(&error, StoreError::NotAFolder { path } if *path == file.display().to_string()),
+            "{}: {error:?}",
+            path.display()
+        );
+        let message = error.to_string();
+        assert!(
+            message.contains("is a file, not a folder") && message.contains("`store.path`"),
+            "{message}"
+        );
+    }
+    assert_eq!(std::fs::read(&file).unwrap(), b"not a store");
+}

@@ -23,14 +23,17 @@ mod policy;
 mod render;
 mod rooms;
 mod schedule;
+pub mod sdk_store;
 pub mod session;
 pub mod state;
+pub mod state_dir;
 mod sync;
 mod undecrypted;
 
 pub use effects::{notice_content, transaction_id, Relation, KEY_FIELD};
 pub use policy::DEFAULT_CLAIM_REACTIONS;
 pub use render::{render, Rendered};
+pub use sdk_store::StorePassphrase;
 pub use session::Credentials;
 
 use crate::app::App;
@@ -53,6 +56,10 @@ pub enum MatrixError {
     Session(String),
     #[error(transparent)]
     State(#[from] state::StateError),
+    #[error(transparent)]
+    StateDir(#[from] state_dir::StateDirError),
+    #[error(transparent)]
+    SdkStore(#[from] sdk_store::SdkStoreError),
     #[error("the scheduler could not start: {0}")]
     Scheduler(#[from] crate::store::StoreError),
 }
@@ -82,6 +89,9 @@ pub struct MatrixOptions {
     pub timeline_limit: u32,
     /// The scheduler's clock (the system clock; tests move it).
     pub clock: crate::platform::ticker::Clock,
+    /// The passphrase of matrix-sdk's stores (from `matrix.store-passphrase-env`); `None`:
+    /// unencrypted.
+    pub store_passphrase: Option<StorePassphrase>,
 }
 
 impl Default for MatrixOptions {
@@ -94,13 +104,15 @@ impl Default for MatrixOptions {
             first_backoff: Duration::from_secs(1),
             timeline_limit: 50,
             clock: crate::platform::ticker::Clock::system(),
+            store_passphrase: None,
         }
     }
 }
 
 /// Runs the Matrix bot until `shutdown` completes or a permanent error (bad credentials, a
-/// corrupt state file) stops it. The homeserver being unreachable is never permanent: the
-/// adapter retries with backoff.
+/// corrupt state file, a state folder in use by another Relais) stops it. The homeserver being
+/// unreachable is never permanent: the adapter retries with backoff. The state folder is made
+/// private and locked first, and stays locked until this returns (see [`state_dir`]).
 pub async fn run(
     app: &App<'_>,
     config: &MatrixConfig,
@@ -109,11 +121,12 @@ pub async fn run(
     shutdown: impl Future<Output = ()>,
 ) -> Result<(), MatrixError> {
     tokio::pin!(shutdown);
+    let _state_dir = state_dir::StateDir::open(&config.state_dir)?;
     let mut backoff = sync::Backoff::new(options.first_backoff, options.max_backoff);
     let client = loop {
         let attempt = tokio::select! {
             _ = &mut shutdown => return Ok(()),
-            c = session::connect(config, credentials.as_ref()) => c,
+            c = session::connect(config, credentials.as_ref(), options.store_passphrase.as_ref()) => c,
         };
         match attempt {
             Ok(client) => break client,

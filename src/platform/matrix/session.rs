@@ -1,9 +1,11 @@
 //! Logging in and keeping the Matrix session: `state-dir/session.json` (user id, device id,
-//! tokens, written atomically) is restored on restart so the bot keeps its device and its
-//! encryption keys (in `state-dir/sdk`, matrix-sdk's SQLite store); refreshed tokens are saved.
-//! After connecting, the bot's device is cross-signed where the account allows it.
+//! tokens, written atomically and private to the bot's user) is restored on restart so the bot
+//! keeps its device and its encryption keys (in `state-dir/sdk`, matrix-sdk's SQLite stores, see
+//! `sdk_store`); refreshed tokens are saved. After connecting, the bot's device is cross-signed
+//! where the account allows it.
 
 use super::cross_signing;
+use super::sdk_store::{SdkStore, StorePassphrase};
 use super::state::write_atomically;
 use super::MatrixError;
 use crate::config::Matrix as MatrixConfig;
@@ -70,7 +72,6 @@ impl SavedSession {
     pub fn save(&self, path: &Path) -> Result<(), MatrixError> {
         let bytes = serde_json::to_vec_pretty(self).map_err(|e| MatrixError::Session(e.to_string()))?;
         write_atomically(path, &bytes)?;
-        restrict_permissions(path);
         Ok(())
     }
 
@@ -93,29 +94,9 @@ impl SavedSession {
     }
 }
 
-#[cfg(unix)]
-fn restrict_permissions(path: &Path) {
-    use std::os::unix::fs::PermissionsExt;
-    let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
-}
-
-#[cfg(not(unix))]
-fn restrict_permissions(_path: &Path) {}
-
 pub fn session_path(state_dir: &Path) -> PathBuf {
     state_dir.join("session.json")
 }
-
-fn sdk_store_path(state_dir: &Path) -> PathBuf {
-    state_dir.join("sdk")
-}
-
-/// Connections per SDK database (the minimum: one writer and one reader).
-const SQLITE_CONNECTIONS: usize = 2;
-/// SQLite page cache per connection.
-const SQLITE_CACHE_BYTES: u32 = 512 * 1024;
-/// The write-ahead log is truncated back to this size after checkpoints.
-const SQLITE_JOURNAL_LIMIT_BYTES: u32 = 2 * 1024 * 1024;
 
 /// How the bot's requests are retried: matrix-sdk retries a failed request a little (rate limits,
 /// `M_LIMIT_EXCEEDED`, waiting for their `retry_after`); longer outages surface to the sync loop,
@@ -126,33 +107,39 @@ pub(super) fn request_config() -> RequestConfig {
         .max_retry_time(Duration::from_secs(30))
 }
 
-async fn build_client(config: &MatrixConfig, store: Option<&Path>) -> Result<Client, MatrixError> {
+/// A client on `store` (matrix-sdk's stores in the state folder), or on memory only (`None`).
+async fn build_client(config: &MatrixConfig, store: Option<SdkStore<'_>>) -> Result<Client, MatrixError> {
     let mut builder = Client::builder()
         .homeserver_url(&config.homeserver)
         .request_config(request_config())
         .handle_refresh_tokens();
-    if let Some(path) = store {
-        // Two connections per database (one writer, one reader) and small page caches: a bot
-        // needs little of the SDK's state at once, and every connection's cache is resident.
-        let sqlite = matrix_sdk::SqliteStoreConfig::new(path)
-            .pool_max_size(SQLITE_CONNECTIONS)
-            .cache_size(SQLITE_CACHE_BYTES)
-            .journal_size_limit(SQLITE_JOURNAL_LIMIT_BYTES);
-        builder = builder.sqlite_store_with_config_and_cache_path(sqlite, None::<&Path>);
+    if let Some(store) = &store {
+        builder = builder.sqlite_store_with_config_and_cache_path(store.config(), None::<&Path>);
     }
-    builder.build().await.map_err(|e| MatrixError::Connect(e.to_string()))
+    builder
+        .build()
+        .await
+        .map_err(|e| match store.and_then(|store| store.open_error(&e)) {
+            Some(store_error) => MatrixError::SdkStore(store_error),
+            None => MatrixError::Connect(e.to_string()),
+        })
 }
 
 /// A logged-in client: the saved session if there is one for this user and homeserver, else a
-/// fresh login with `credentials` (a new device, so the SDK store starts over). Either way the
-/// bot's device is then cross-signed where the account allows it (see [`cross_signing`]).
-pub async fn connect(config: &MatrixConfig, credentials: Option<&Credentials>) -> Result<Client, MatrixError> {
+/// fresh login with `credentials` (a new device, so the SDK store starts over, encrypted with
+/// `passphrase` if there is one). Either way the bot's device is then cross-signed where the
+/// account allows it (see [`cross_signing`]). The state folder must have been opened already
+/// (`state_dir`: private and locked).
+pub async fn connect(
+    config: &MatrixConfig,
+    credentials: Option<&Credentials>,
+    passphrase: Option<&StorePassphrase>,
+) -> Result<Client, MatrixError> {
     let state_dir = &config.state_dir;
-    std::fs::create_dir_all(state_dir)
-        .map_err(|e| MatrixError::Session(format!("cannot create {}: {e}", state_dir.display())))?;
-    let client = match restore_saved(config).await? {
+    let store = SdkStore { state_dir, passphrase };
+    let client = match restore_saved(config, store).await? {
         Some(client) => client,
-        None => log_in(config, credentials.ok_or(MatrixError::NoCredentials)?).await?,
+        None => log_in(config, credentials.ok_or(MatrixError::NoCredentials)?, store).await?,
     };
     let password = match credentials {
         Some(Credentials::Password(password)) => Some(password.as_str()),
@@ -163,15 +150,17 @@ pub async fn connect(config: &MatrixConfig, credentials: Option<&Credentials>) -
 }
 
 /// The saved session's client, if there is a saved session for this user and homeserver and the
-/// homeserver still accepts its token.
-async fn restore_saved(config: &MatrixConfig) -> Result<Option<Client>, MatrixError> {
+/// homeserver still accepts its token. Its SDK store must agree with the passphrase (see
+/// `sdk_store`).
+async fn restore_saved(config: &MatrixConfig, store: SdkStore<'_>) -> Result<Option<Client>, MatrixError> {
     let state_dir = &config.state_dir;
     let Some(saved) = SavedSession::load(&session_path(state_dir))?
         .filter(|s| s.user_id == config.user_id && s.homeserver == config.homeserver)
     else {
         return Ok(None);
     };
-    let client = build_client(config, Some(&sdk_store_path(state_dir))).await?;
+    store.check()?;
+    let client = build_client(config, Some(store)).await?;
     client
         .restore_session(saved.matrix_session()?)
         .await
@@ -190,14 +179,14 @@ async fn restore_saved(config: &MatrixConfig) -> Result<Option<Client>, MatrixEr
 }
 
 /// A fresh login with `credentials`, in a new SDK store; the session is saved.
-async fn log_in(config: &MatrixConfig, credentials: &Credentials) -> Result<Client, MatrixError> {
+async fn log_in(config: &MatrixConfig, credentials: &Credentials, store: SdkStore<'_>) -> Result<Client, MatrixError> {
     let fresh = fresh_session(config, credentials).await?;
-    let store = sdk_store_path(&config.state_dir);
-    if store.exists() {
-        std::fs::remove_dir_all(&store)
-            .map_err(|e| MatrixError::Session(format!("cannot reset {}: {e}", store.display())))?;
+    let path = store.path();
+    if path.exists() {
+        std::fs::remove_dir_all(&path)
+            .map_err(|e| MatrixError::Session(format!("cannot reset {}: {e}", path.display())))?;
     }
-    let client = build_client(config, Some(&store)).await?;
+    let client = build_client(config, Some(store)).await?;
     client
         .restore_session(fresh.matrix_session()?)
         .await
@@ -320,10 +309,10 @@ pub fn persist_refreshed_tokens(client: &Client, config: &MatrixConfig) -> tokio
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
-    fn config(password_env: Option<&str>, token_env: Option<&str>) -> MatrixConfig {
+    pub(in crate::platform::matrix) fn config(password_env: Option<&str>, token_env: Option<&str>) -> MatrixConfig {
         MatrixConfig {
             homeserver: "https://matrix.example.org".into(),
             user_id: "@relais:example.org".into(),
@@ -332,6 +321,7 @@ mod tests {
             allowed_inviters: Vec::new(),
             ignored_users: Vec::new(),
             state_dir: PathBuf::from("unused"),
+            store_passphrase_env: None,
             claim_reactions: Vec::new(),
         }
     }
@@ -385,6 +375,12 @@ mod tests {
         };
         saved.save(&path).expect("save");
         assert!(SavedSession::load(&path).expect("load") == Some(saved));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).expect("metadata").permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "the token is private from the moment the file exists");
+        }
         std::fs::write(&path, b"[]").expect("write");
         assert!(SavedSession::load(&path).is_err(), "a corrupt session file is reported");
     }

@@ -23,6 +23,7 @@
 //! to start over) is a fresh start: what came before it is history.
 
 use crate::domain::ItemId;
+use crate::platform::private_files::private_options;
 use serde::{Deserialize, Serialize};
 use std::collections::{HashSet, VecDeque};
 use std::io::Write;
@@ -331,14 +332,11 @@ fn push_bounded<T>(queue: &mut VecDeque<T>, value: T, max: usize) {
     }
 }
 
-/// Appends `bytes` to `path` (created if missing) and waits until they are on disk.
+/// Appends `bytes` to `path` (created if missing, private: see `state_dir`) and waits until they
+/// are on disk.
 fn append(path: &Path, bytes: &[u8], flush: Flush) -> Result<(), StateError> {
     let io = io_error(path);
-    let mut file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .map_err(&io)?;
+    let mut file = private_options().create(true).append(true).open(path).map_err(&io)?;
     file.write_all(bytes).map_err(&io)?;
     match flush {
         Flush::Now => file.sync_data().map_err(&io),
@@ -346,11 +344,17 @@ fn append(path: &Path, bytes: &[u8], flush: Flush) -> Result<(), StateError> {
     }
 }
 
-/// Writes `bytes` to `path` so that a crash leaves either the old file or the new one.
+/// Writes `bytes` to `path` so that a crash leaves either the old file or the new one. The file
+/// is private (0600) from the moment it is created (see `state_dir`).
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), StateError> {
     let io = io_error(path);
     let tmp = path.with_extension("tmp");
-    let mut file = std::fs::File::create(&tmp).map_err(&io)?;
+    let mut file = private_options()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(&tmp)
+        .map_err(&io)?;
     file.write_all(bytes).map_err(&io)?;
     file.sync_all().map_err(&io)?;
     drop(file);

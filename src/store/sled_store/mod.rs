@@ -65,6 +65,7 @@ pub struct SledStore {
 impl SledStore {
     /// Opens (creating if needed) the database in directory `path`, migrating an older schema.
     pub fn open(path: &Path, options: DiskOptions) -> Result<SledStore, StoreError> {
+        crate::store::refuse_a_file(path)?;
         let sqlite = path.join(crate::store::sqlite_store::schema::FILE_NAME);
         if sqlite.exists() {
             return Err(StoreError::OtherBackend {

@@ -69,6 +69,7 @@ fn is_busy(error: &rusqlite::Error) -> bool {
 /// Opens the database file in directory `dir` (creating both if needed), takes its exclusive lock
 /// (a second open, in this process or another, is `Locked`) and brings it to [`SCHEMA_VERSION`].
 pub fn open(dir: &Path, options: &DiskOptions) -> Result<Connection, StoreError> {
+    crate::store::refuse_a_file(dir)?;
     std::fs::create_dir_all(dir).map_err(|e| StoreError::Io(format!("creating {}: {e}", dir.display())))?;
     refuse_sled_directory(dir)?;
     let connection = Connection::open(dir.join(FILE_NAME)).map_err(io)?;
