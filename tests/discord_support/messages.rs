@@ -86,17 +86,22 @@ impl World {
         Some(json)
     }
 
-    /// Edits a message of the bot (content, embeds, components, flags, allowed mentions).
-    pub fn edit_message(&mut self, channel_id: u64, message_id: u64, body: &Value) -> Result<Value, ApiError> {
-        let bot_id = self.bot_id;
+    /// A stored message, or Discord's error for an unknown channel or message.
+    fn stored_mut(&mut self, channel_id: u64, message_id: u64) -> Result<&mut Stored, ApiError> {
         let channel = self
             .channels
             .get_mut(&channel_id)
             .ok_or_else(ApiError::unknown_channel)?;
-        let stored = channel
+        channel
             .messages
             .get_mut(&message_id)
-            .ok_or_else(ApiError::unknown_message)?;
+            .ok_or_else(ApiError::unknown_message)
+    }
+
+    /// Edits a message of the bot (content, embeds, components, flags, allowed mentions).
+    pub fn edit_message(&mut self, channel_id: u64, message_id: u64, body: &Value) -> Result<Value, ApiError> {
+        let bot_id = self.bot_id;
+        let stored = self.stored_mut(channel_id, message_id)?;
         if stored.author_id != bot_id {
             return Err(ApiError::new(
                 403,
@@ -119,14 +124,7 @@ impl World {
         user_id: u64,
         add: bool,
     ) -> Result<(), ApiError> {
-        let channel = self
-            .channels
-            .get_mut(&channel_id)
-            .ok_or_else(ApiError::unknown_channel)?;
-        let stored = channel
-            .messages
-            .get_mut(&message_id)
-            .ok_or_else(ApiError::unknown_message)?;
+        let stored = self.stored_mut(channel_id, message_id)?;
         if emoji.is_empty() || emoji.contains(char::is_whitespace) {
             return Err(ApiError::new(400, 10014, "Unknown Emoji"));
         }

@@ -186,21 +186,16 @@ fn discord_names_follow_its_pattern_in_lower_case() {
 
 #[test]
 fn prompts_that_break_discords_limits_are_left_out_or_shortened_and_reported() {
-    let dir = tempfile::tempdir().expect("a temporary folder");
-    copy_prompts(dir.path());
-    let french = dir.path().join("fr/discord.toml");
-    let text = std::fs::read_to_string(&french).expect("French prompts");
     let long = "é".repeat(150);
-    let text = text
-        .replacen("name = \"aujourdhui\"", "name = \"Aujourd'hui\"", 1)
-        .replacen("name = \"classement\"", "name = \"moi\"", 1)
-        .replacen(
-            "description = \"Vos points, votre série, votre rang et vos réglages\"",
-            &format!("description = \"{long}\""),
-            1,
-        );
-    std::fs::write(&french, text).expect("French prompts written");
-    let prompts = Prompts::load(dir.path()).expect("the edited prompts load").prompts;
+    let prompts = with_french(|text| {
+        text.replacen("name = \"aujourdhui\"", "name = \"Aujourd'hui\"", 1)
+            .replacen("name = \"classement\"", "name = \"moi\"", 1)
+            .replacen(
+                "description = \"Vos points, votre série, votre rang et vos réglages\"",
+                &format!("description = \"{long}\""),
+                1,
+            )
+    });
     let built = slash_commands(&prompts, Lang::En);
     let find = |name: &str| {
         built
@@ -230,15 +225,10 @@ fn prompts_that_break_discords_limits_are_left_out_or_shortened_and_reported() {
 
 #[test]
 fn a_localised_name_that_takes_another_commands_own_name_gives_way() {
-    let dir = tempfile::tempdir().expect("a temporary folder");
-    copy_prompts(dir.path());
-    let french = dir.path().join("fr/discord.toml");
-    let text = std::fs::read_to_string(&french).expect("French prompts");
-    let text = text
-        .replacen("name = \"moi\"", "name = \"top\"", 1)
-        .replacen("name = \"classement\"\n", "", 1);
-    std::fs::write(&french, text).expect("French prompts written");
-    let prompts = Prompts::load(dir.path()).expect("the edited prompts load").prompts;
+    let prompts = with_french(|text| {
+        text.replacen("name = \"moi\"", "name = \"top\"", 1)
+            .replacen("name = \"classement\"\n", "", 1)
+    });
     let built = slash_commands(&prompts, Lang::En);
     let french_name = |name: &str| {
         let command = built.commands.iter().find(|c| c.label.name == name);
@@ -251,8 +241,10 @@ fn a_localised_name_that_takes_another_commands_own_name_gives_way() {
     );
 }
 
-/// Copies the repository's prompts folder into `to`.
-fn copy_prompts(to: &std::path::Path) {
+/// The repository's prompts with `edit` applied to `fr/discord.toml`.
+fn with_french(edit: impl FnOnce(String) -> String) -> Prompts {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let to = dir.path();
     let from = std::path::Path::new(crate::prompts::REPO_PROMPTS_DIR);
     for lang in Lang::ALL {
         let (source, target) = (from.join(lang.code()), to.join(lang.code()));
@@ -261,4 +253,8 @@ fn copy_prompts(to: &std::path::Path) {
             std::fs::copy(file.path(), target.join(file.file_name())).expect("a prompts file copied");
         }
     }
+    let french = to.join("fr/discord.toml");
+    let text = std::fs::read_to_string(&french).expect("French prompts");
+    std::fs::write(&french, edit(text)).expect("French prompts written");
+    Prompts::load(to).expect("the edited prompts load").prompts
 }
