@@ -258,7 +258,7 @@ impl Builder<'_> {
                 if is_valid_name(&localized) {
                     label.name_localizations.insert(locale, localized);
                 } else {
-                    self.problems.push(format!(
+                    self.report(format!(
                         "prompts/{lang}: `{name_key}` gives {localized:?}, not a Discord name (1-32 lower-case letters, digits, - or _): `{name}` is shown instead"
                     ));
                 }
@@ -271,6 +271,13 @@ impl Builder<'_> {
             }
         }
         label
+    }
+
+    /// Notes a problem once (a language serves two locales, es-ES and es-419 say).
+    fn report(&mut self, problem: String) {
+        if !self.problems.contains(&problem) {
+            self.problems.push(problem);
+        }
     }
 
     fn render(&self, lang: Lang, key: &str, vars: &serde_json::Value) -> String {
@@ -288,7 +295,7 @@ impl Builder<'_> {
         if length <= MAX_TEXT {
             return Some(text);
         }
-        self.problems.push(format!(
+        self.report(format!(
             "prompts/{lang}: `{key}` has {length} characters, Discord shows {MAX_TEXT} at most: shortened"
         ));
         let mut short: String = text.chars().take(MAX_TEXT - 1).collect();
@@ -315,7 +322,7 @@ impl Builder<'_> {
                     break;
                 };
                 siblings[loser].name_localizations.remove(locale);
-                self.problems.push(format!(
+                self.report(format!(
                     "prompts/{lang}: two names of {at} are {name:?} in {locale}: `{}` is shown instead",
                     siblings[loser].name
                 ));

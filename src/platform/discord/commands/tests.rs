@@ -187,7 +187,7 @@ fn discord_names_follow_its_pattern_in_lower_case() {
 #[test]
 fn prompts_that_break_discords_limits_are_left_out_or_shortened_and_reported() {
     let long = "é".repeat(150);
-    let prompts = with_french(|text| {
+    let prompts = with_edited("fr", |text| {
         text.replacen("name = \"aujourdhui\"", "name = \"Aujourd'hui\"", 1)
             .replacen("name = \"classement\"", "name = \"moi\"", 1)
             .replacen(
@@ -225,7 +225,7 @@ fn prompts_that_break_discords_limits_are_left_out_or_shortened_and_reported() {
 
 #[test]
 fn a_localised_name_that_takes_another_commands_own_name_gives_way() {
-    let prompts = with_french(|text| {
+    let prompts = with_edited("fr", |text| {
         text.replacen("name = \"moi\"", "name = \"top\"", 1)
             .replacen("name = \"classement\"\n", "", 1)
     });
@@ -241,8 +241,29 @@ fn a_localised_name_that_takes_another_commands_own_name_gives_way() {
     );
 }
 
-/// The repository's prompts with `edit` applied to `fr/discord.toml`.
-fn with_french(edit: impl FnOnce(String) -> String) -> Prompts {
+#[test]
+fn a_problem_in_a_language_of_two_locales_is_reported_once() {
+    let prompts = with_edited("es", |text| text.replacen("name = \"hoy\"", "name = \"hoy mismo\"", 1));
+    let built = slash_commands(&prompts, Lang::En);
+    let today = built
+        .commands
+        .iter()
+        .find(|c| c.label.name == "today")
+        .map(|c| c.label.clone());
+    let spanish: Vec<&str> = today
+        .iter()
+        .flat_map(|l| l.name_localizations.keys().copied())
+        .filter(|locale| locale.starts_with("es"))
+        .collect();
+    assert_eq!(spanish, Vec::<&str>::new());
+    assert_eq!(
+        built.problems,
+        ["prompts/es: `slash.today.name` gives \"hoy mismo\", not a Discord name (1-32 lower-case letters, digits, - or _): `today` is shown instead"]
+    );
+}
+
+/// The repository's prompts with `edit` applied to `<lang>/discord.toml`.
+fn with_edited(lang: &str, edit: impl FnOnce(String) -> String) -> Prompts {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let to = dir.path();
     let from = std::path::Path::new(crate::prompts::REPO_PROMPTS_DIR);
@@ -253,8 +274,8 @@ fn with_french(edit: impl FnOnce(String) -> String) -> Prompts {
             std::fs::copy(file.path(), target.join(file.file_name())).expect("a prompts file copied");
         }
     }
-    let french = to.join("fr/discord.toml");
-    let text = std::fs::read_to_string(&french).expect("French prompts");
-    std::fs::write(&french, edit(text)).expect("French prompts written");
+    let file = to.join(lang).join("discord.toml");
+    let text = std::fs::read_to_string(&file).expect("the prompts to edit");
+    std::fs::write(&file, edit(text)).expect("the edited prompts written");
     Prompts::load(to).expect("the edited prompts load").prompts
 }
