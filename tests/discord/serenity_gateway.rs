@@ -4,9 +4,11 @@
 use crate::discord_support::bot::SerenityBot;
 use crate::discord_support::gateway::{HEARTBEAT, IDENTIFY, RESUME};
 use crate::discord_support::DiscordServer;
+use serde_json::json;
 use serenity::all::{
-    ChannelId, CreateInteractionResponse, CreateInteractionResponseFollowup, CreateInteractionResponseMessage,
-    EditInteractionResponse, Interaction, ResolvedValue,
+    ChannelId, CreateActionRow, CreateAutocompleteResponse, CreateButton, CreateInteractionResponse,
+    CreateInteractionResponseFollowup, CreateInteractionResponseMessage, CreateMessage, EditInteractionResponse,
+    GatewayIntents, Interaction, ResolvedValue, UserId,
 };
 
 /// A way to end the bot's gateway connection.
@@ -217,4 +219,120 @@ pub fn discord_code<T: std::fmt::Debug>(result: serenity::Result<T>) -> Option<i
         }
         other => panic!("expected Discord to refuse the call, got {other:?}"),
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn buttons_and_autocomplete_come_back_as_interactions_and_are_answered() {
+    let (server, mut bot) = connected().await;
+    let general = ChannelId::new(server.channel("general"));
+    let alice = server.user("alice");
+    let button = CreateButton::new("claim:c12").label("I shared it");
+    let push = CreateMessage::new()
+        .content("Today's post: c12")
+        .components(vec![CreateActionRow::Buttons(vec![button])]);
+    let push = general.send_message(&bot.http, push).await.expect("posted");
+    let clicked = server.click(alice, general.get(), push.id.get(), "claim:c12");
+    let Interaction::Component(click) = bot.interaction().await else {
+        panic!("a click arrives as a component interaction")
+    };
+    assert_eq!(
+        (click.data.custom_id.as_str(), click.message.id),
+        ("claim:c12", push.id)
+    );
+    let counted = CreateInteractionResponseMessage::new()
+        .content("Counted, thank you")
+        .ephemeral(true);
+    click
+        .create_response(&bot.http, CreateInteractionResponse::Message(counted))
+        .await
+        .expect("the click is answered");
+    assert_eq!(
+        server.interaction(&clicked.token).callback.map(|c| c["type"].clone()),
+        Some(json!(4))
+    );
+
+    let typed = json!([{"name": "zone", "type": 3, "value": "Europe/Pa", "focused": true}]);
+    let typing = server.autocomplete(alice, general.get(), "tz", typed);
+    let Interaction::Autocomplete(autocomplete) = bot.interaction().await else {
+        panic!("typing into an autocompleted option arrives as an autocomplete interaction")
+    };
+    assert_eq!(autocomplete.data.autocomplete().map(|o| o.value), Some("Europe/Pa"));
+    let choices = CreateAutocompleteResponse::new().add_string_choice("Europe/Paris", "Europe/Paris");
+    autocomplete
+        .create_response(&bot.http, CreateInteractionResponse::Autocomplete(choices))
+        .await
+        .expect("the suggestions are accepted");
+    let callback = server.interaction(&typing.token).callback.unwrap_or_default();
+    assert_eq!(
+        (
+            callback["type"].clone(),
+            callback["data"]["choices"][0]["value"].clone()
+        ),
+        (json!(8), json!("Europe/Paris"))
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_callback_with_response_gives_back_the_interaction_and_its_message() {
+    let (server, mut bot) = connected().await;
+    let dispatched = server.slash_command(server.user("carla"), server.channel("team"), "report", json!([]));
+    bot.interaction().await;
+    let path = format!(
+        "/api/v10/interactions/{}/{}/callback?with_response=true",
+        dispatched.id, dispatched.token
+    );
+    let body = r#"{"type": 4, "data": {"content": "Report of week 2026-W48", "flags": 64}}"#;
+    let response = server.raw("POST", &path, Some(body)).await;
+    assert_eq!(response.status, 200, "{response:?}");
+    let answer: serde_json::Value = serde_json::from_str(&response.body).expect("a JSON body");
+    assert_eq!(answer["interaction"]["response_message_ephemeral"], true);
+    assert_eq!(answer["resource"]["message"]["content"], "Report of week 2026-W48");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_direct_message_reaches_the_bot_without_a_guild() {
+    let (server, mut bot) = connected().await;
+    let alice = UserId::new(server.user("alice"));
+    let dm = alice.create_dm_channel(&bot.http).await.expect("a DM channel");
+    server.send_message(dm.id.get(), alice.get(), "!me");
+    let message = bot.message().await;
+    assert_eq!(
+        (message.content.as_str(), message.guild_id, message.channel_id),
+        ("!me", None, dm.id)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_message_content_only_mentions_and_direct_messages_keep_their_text() {
+    let server = DiscordServer::start().await;
+    let intents = SerenityBot::intents() - GatewayIntents::MESSAGE_CONTENT;
+    let mut bot = SerenityBot::start_with(&server, intents).await;
+    bot.ready().await;
+    let (general, alice) = (server.channel("general"), server.user("alice"));
+    server.send_message(general, alice, "!today");
+    assert_eq!(bot.message().await.content, "");
+    let mention = format!("<@{}> today", server.bot_id());
+    server.send_message(general, alice, &mention);
+    assert_eq!(bot.message().await.content, mention);
+    let dm = UserId::new(alice)
+        .create_dm_channel(&bot.http)
+        .await
+        .expect("a DM channel");
+    server.send_message(dm.id.get(), alice, "!me");
+    assert_eq!(bot.message().await.content, "!me");
+    assert_eq!(
+        server.messages(general)[0]["content"],
+        "!today",
+        "the text is kept, only not sent"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_message_content_intent_closes_the_identify_with_4014() {
+    let server = DiscordServer::start().await;
+    server.refuse_message_content();
+    let _bot = SerenityBot::start(&server).await;
+    server.client_frame(IDENTIFY, 1).await;
+    assert_eq!(server.gateway_closes(), [4014]);
+    assert_eq!(server.gateway_sessions(), 0);
 }

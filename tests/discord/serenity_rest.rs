@@ -5,8 +5,8 @@ use crate::discord_support::bot::SerenityBot;
 use crate::discord_support::{DiscordServer, Fault};
 use crate::serenity_gateway::discord_code;
 use serenity::all::{
-    ChannelId, CommandOptionType, CreateCommand, CreateCommandOption, CreateMessage, GetMessages, GuildId, MessageId,
-    Nonce, ReactionType, UserId,
+    ChannelId, CommandOptionType, CreateCommand, CreateCommandOption, CreateMessage, EditMessage, GetMessages, GuildId,
+    MessageId, Nonce, ReactionType, RoleId, UserId,
 };
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -265,4 +265,60 @@ async fn an_unknown_channel_is_refused_as_discord_does() {
     let server = DiscordServer::start().await;
     let refused = ChannelId::new(42).say(&server.http(), "nowhere").await;
     assert_eq!(discord_code(refused), Some(10003));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_bot_reads_itself_its_gateway_members_roles_and_channels() {
+    let server = DiscordServer::start().await;
+    let http = server.http();
+    let me = http.get_current_user().await.expect("users/@me");
+    assert_eq!((me.id.get(), me.bot), (server.bot_id(), true));
+    let gateway = http.get_bot_gateway().await.expect("gateway/bot");
+    assert_eq!((gateway.url.as_str(), gateway.shards), (server.gateway_url(), 1));
+    let guild = GuildId::new(server.guild_id());
+    let carla = guild
+        .member(&http, UserId::new(server.user("carla")))
+        .await
+        .expect("a member");
+    assert_eq!(carla.roles, [RoleId::new(server.role("Coordinators"))]);
+    let members = guild.members(&http, Some(10), None).await.expect("the members");
+    assert_eq!(members.len(), 4);
+    let mut roles: Vec<String> = guild
+        .roles(&http)
+        .await
+        .expect("the roles")
+        .into_values()
+        .map(|r| r.name)
+        .collect();
+    roles.sort();
+    assert_eq!(roles, ["@everyone", "Coordinators"]);
+    let team = ChannelId::new(server.channel("team"));
+    let channel = team.to_channel(&http).await.expect("a channel");
+    assert_eq!(channel.guild().map(|c| c.name), Some("team".to_string()));
+    team.broadcast_typing(&http).await.expect("typing");
+    assert_eq!(discord_code(guild.member(&http, UserId::new(42)).await), Some(10007));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_bot_edits_and_deletes_its_messages_and_only_its_own() {
+    let server = DiscordServer::start().await;
+    let http = server.http();
+    let general = ChannelId::new(server.channel("general"));
+    let mut message = general.say(&http, "draft").await.expect("posted");
+    message
+        .edit(&http, EditMessage::new().content("final"))
+        .await
+        .expect("edited");
+    let stored = &server.messages(general.get())[0];
+    assert_eq!(stored["content"], "final");
+    assert!(stored["edited_timestamp"].is_string(), "{stored}");
+    message.delete(&http).await.expect("deleted");
+    assert!(server.messages(general.get()).is_empty());
+    let hers = server.store_message(general.get(), server.user("alice"), "mine");
+    let hers = MessageId::new(hers["id"].as_str().and_then(|s| s.parse().ok()).unwrap_or(1));
+    let edit = general
+        .edit_message(&http, hers, EditMessage::new().content("taken over"))
+        .await;
+    assert_eq!(discord_code(edit), Some(50005));
+    assert_eq!(discord_code(general.delete_message(&http, hers).await), Some(50013));
 }

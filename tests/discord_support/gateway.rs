@@ -70,6 +70,8 @@ pub struct Gateway {
     pub frames: Vec<ClientFrame>,
     /// Whether the application may use the MESSAGE_CONTENT intent (set in Discord's portal).
     pub message_content_allowed: bool,
+    /// The close codes the server sent, in order.
+    pub closes: Vec<u16>,
     /// Frames that serenity could not read (the test fails with them).
     pub problems: Vec<String>,
     /// Whether RESUMEs wait (in `held`, with their connection) until released.
@@ -88,6 +90,7 @@ impl Gateway {
             handshakes: Vec::new(),
             frames: Vec::new(),
             message_content_allowed: true,
+            closes: Vec::new(),
             problems: Vec::new(),
             hold: false,
             held: Vec::new(),
@@ -130,8 +133,14 @@ impl Gateway {
         Ok(seq)
     }
 
+    /// How many sessions IDENTIFY opened.
+    pub fn sessions(&self) -> usize {
+        self.sessions.len()
+    }
+
     /// Closes the live connection with `code` (4000 and most others let serenity resume).
     pub fn close(&mut self, code: u16) -> bool {
+        self.closes.push(code);
         self.send_out(Out::Close(code))
     }
 

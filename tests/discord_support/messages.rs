@@ -210,6 +210,22 @@ pub fn apply_message_fields(json: &mut Value, body: &Value) {
             }
         }
     }
+    let mut next_id = 0;
+    if let Some(components) = json["components"].as_array_mut() {
+        components.iter_mut().for_each(|c| as_served(c, &mut next_id));
+    }
+}
+
+/// A component as Discord serves it: without null fields, numbered (`id` 1, 2, … in document
+/// order) where the request gave no id.
+fn as_served(component: &mut Value, next_id: &mut u64) {
+    let Some(map) = component.as_object_mut() else { return };
+    map.retain(|_, value| !value.is_null());
+    *next_id += 1;
+    map.entry("id").or_insert(json!(*next_id));
+    if let Some(children) = map.get_mut("components").and_then(Value::as_array_mut) {
+        children.iter_mut().for_each(|c| as_served(c, next_id));
+    }
 }
 
 /// Whether a stored nonce and a requested one are the same (Discord compares them as strings).

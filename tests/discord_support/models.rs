@@ -95,35 +95,27 @@ fn dropped_fields(t: &str, sent: &Value, read_back: &Value, at: &str, out: &mut 
     }
 }
 
-/// Fields Discord sends that serenity 0.12.5 reads past without keeping them: event, JSON pointer
-/// (`*`: any array index), and why.
-const READ_PAST: &[(&str, &str, &str)] = &[
-    (
-        "GUILD_CREATE",
-        "/afk_timeout",
-        "without an AFK channel serenity keeps afk_timeout only beside afk_channel_id",
-    ),
-    (
-        "GUILD_CREATE",
-        "/roles/*/flags",
-        "role flags (GuildRoleResponse) are not in serenity's Role",
-    ),
-    (
-        "MESSAGE_CREATE",
-        "/member/flags",
-        "member flags are not in serenity's PartialMember",
-    ),
-    (
-        "INTERACTION_CREATE",
-        "/type",
-        "serenity picks the interaction's variant by its type",
-    ),
+/// Fields Discord sends that serenity 0.12.5 reads past without keeping them, by event, as JSON
+/// pointers (`*`: any array index):
+/// - without an AFK channel serenity keeps a guild's `afk_timeout` only beside `afk_channel_id`;
+/// - role flags are not in serenity's `Role`, a message's member flags not in `PartialMember`;
+/// - component ids are not in serenity's components;
+/// - serenity picks an interaction's variant by its `type` and does not keep it.
+const READ_PAST: &[(&str, &str)] = &[
+    ("GUILD_CREATE", "/afk_timeout"),
+    ("GUILD_CREATE", "/roles/*/flags"),
+    ("MESSAGE_CREATE", "/member/flags"),
+    ("MESSAGE_CREATE", "/components/*/id"),
+    ("MESSAGE_CREATE", "/components/*/components/*/id"),
+    ("INTERACTION_CREATE", "/type"),
+    ("INTERACTION_CREATE", "/message/components/*/id"),
+    ("INTERACTION_CREATE", "/message/components/*/components/*/id"),
 ];
 
 fn read_past(t: &str, path: &str) -> bool {
     READ_PAST
         .iter()
-        .any(|(event, pattern, _)| *event == t && pointer_matches(pattern, path))
+        .any(|(event, pattern)| *event == t && pointer_matches(pattern, path))
 }
 
 /// Values serenity reads as "none" and so does not write back: a discriminator of `"0"` (users

@@ -55,6 +55,16 @@ impl DiscordServer {
         self.lock().gateway.handshakes.clone()
     }
 
+    /// The close codes the gateway sent (4004 for a wrong token, 4014 for a refused intent, …).
+    pub fn gateway_closes(&self) -> Vec<u16> {
+        self.lock().gateway.closes.clone()
+    }
+
+    /// How many sessions the bot opened with IDENTIFY.
+    pub fn gateway_sessions(&self) -> usize {
+        self.lock().gateway.sessions()
+    }
+
     /// Waits until a bot is connected and identified (or resumed) on the gateway.
     pub async fn gateway_live(&self) {
         self.wait("a live gateway session", |inner| inner.gateway.is_live().then_some(()))
