@@ -213,6 +213,7 @@ fn seed(path: &Path) {
                     network: Network::X,
                     url: Some(url.clone()),
                     dedup_key: url,
+                    keys: Vec::new(),
                     source: ReshareSource::Command,
                     at,
                     points: 10,

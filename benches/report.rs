@@ -103,6 +103,7 @@ fn fill(store: &MemoryStore) {
             network,
             url: Some(url.clone()),
             dedup_key: url,
+            keys: Vec::new(),
             source: ReshareSource::Command,
             at,
             points: 10,

@@ -76,6 +76,7 @@ fn reshare(n: u64, scale: &Scale) -> Reshare {
         network: Network::LinkedIn,
         url: Some(url.clone()),
         dedup_key: url,
+        keys: Vec::new(),
         source: ReshareSource::Command,
         at,
         points: [10, 13, 15][(n % 3) as usize],

@@ -110,7 +110,10 @@ fn record_seed_reshare(
         ambassador: who.id,
         item: item.map(|i| i.id),
         network: shared.network,
-        dedup_key: shared.url.clone(),
+        keys: item
+            .map(|i| vec![Reshare::claim_key(who.id, i.id, shared.network)])
+            .unwrap_or_default(),
+        dedup_key: shared.post,
         url: Some(shared.url),
         source: ReshareSource::Command,
         at,

@@ -30,7 +30,8 @@ fn a_scripted_demo_session_runs_end_to_end() {
 !lang en
 !today
 !shared https://x.com/alice_demo/status/1859000000000000001?s=20 c1
-!shared https://twitter.com/alice_demo/status/1859000000000000001
+!shared https://bsky.app/profile/alice.bsky.social/post/3lbdemo2x c1
+!shared https://bsky.app/profile/did:plc:alicedemo/post/3lbdemo2x
 !me
 /as bob
 !lang en
@@ -56,7 +57,8 @@ kind: hot
         "!post add",                                           // help lists coordinator commands to carla
         "Living Rivers — à partager aujourd'hui (2026-11-23)", // the push, in the room's language
         "x.com/intent/tweet",                                  // alice's personal share kit
-        "+15",                                                 // same-day reshare of c1
+        "once per network",                                    // the demo data has c1 on X for alice
+        "+15",                                                 // same-day reshare of c1 on Bluesky
         "already shared",                                      // the second spelling of the same post
         "relais reacts ✅",                                    // reaction claim
         "Leaderboard, week 2026-W48",                          // the board

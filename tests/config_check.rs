@@ -134,6 +134,8 @@ const BAD_SNIPPETS: &[(&str, usize, usize, &str)] = &[
     ("[organisation]\nname = \"X\"\n[bot]\nprefix = \"\"\n", 4, 10, "is not a usable prefix"),
     ("[organisation]\nname = \"X\"\n[bot]\nprefix = \"!!!!!!!!!\"\n", 4, 10, "1 to 8 characters without spaces"),
     ("[organisation]\nname = \"X\"\n[bot]\nprefix = \"r b\"\n", 4, 10, "is not a usable prefix"),
+    ("[organisation]\nname = \"X\"\n[bot]\nprefix = \"*\"\n", 4, 10, "Markdown reads some of its characters"),
+    ("[organisation]\nname = \"X\"\n[bot]\nprefix = \"`r\"\n", 4, 10, "Markdown reads some of its characters"),
     ("[organisation]\nname = \"X\"\n[bot]\nmax-message-chars = 99\n", 4, 21, "99 is out of range: use a whole number from 100 to 20000"),
     ("[organisation]\nname = \"X\"\n[bot]\nmax-message-chars = 20001\n", 4, 21, "from 100 to 20000"),
     ("[organisation]\nname = \"X\"\n[bot]\nleaderboard-size = 0\n", 4, 20, "from 1 to 50"),

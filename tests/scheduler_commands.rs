@@ -278,7 +278,7 @@ fn the_weekly_board_ranks_shows_streaks_and_movement_without_hidden_people() {
     let (settings, store) = (settings(), MemoryStore::new());
     let app = App::new(&settings, sim::prompts(), &store);
     let monday = utc("2026-03-16T09:00:00Z");
-    let c1 = evergreen_post(&app, monday - Duration::days(1));
+    evergreen_post(&app, monday - Duration::days(1));
     for name in ["bob", "carl", "dana", "eve"] {
         add(&store, name, Paris, NudgePref::On);
     }
@@ -286,7 +286,8 @@ fn the_weekly_board_ranks_shows_streaks_and_movement_without_hidden_people() {
     let mut n = 0;
     let mut share = |who: &str, at: DateTime<Utc>| {
         n += 1;
-        say(&app, who, &format!("!shared https://x.com/{who}/status/{n} {c1}"), at);
+        // Posts of their own, not claimed for c1: an item earns points once per network (issue 14).
+        say(&app, who, &format!("!shared https://x.com/{who}/status/{n}"), at);
     };
     // Week 12: dana (hidden) 3 shares, bob 2, carl 1.
     for day in 0..3 {

@@ -88,7 +88,7 @@ fn simulate(from: &str, to: &str) -> (MemoryStore, People, FakePlatform) {
 fn simulate_on(store: &MemoryStore, settings: &relais::app::Settings, from: &str, to: &str) -> (People, FakePlatform) {
     let app = App::new(settings, sim::prompts(), store);
     let (from, to) = (utc(from), utc(to));
-    let item = evergreen_post(&app, from - Duration::days(1));
+    evergreen_post(&app, from - Duration::days(1));
     let people = people(store);
     let mut scheduler = Scheduler::start(&app, from).expect("start");
     let mut platform = FakePlatform::default();
@@ -104,10 +104,12 @@ fn simulate_on(store: &MemoryStore, settings: &relais::app::Settings, from: &str
             let paris = now.with_timezone(&Paris);
             if paris.hour() == 12 && paris.minute() == 0 {
                 shares += 1;
+                // A post of their own each day, not claimed for the item: an item earns points
+                // once per network (issue 14).
                 say(
                     app,
                     "sharer",
-                    &format!("!shared https://x.com/sharer/status/{shares} {item}"),
+                    &format!("!shared https://x.com/sharer/status/{shares}"),
                     now,
                 );
                 scheduler
@@ -118,7 +120,8 @@ fn simulate_on(store: &MemoryStore, settings: &relais::app::Settings, from: &str
                 say(
                     app,
                     "hidden",
-                    &format!("!shared https://x.com/hidden/status/{shares} {item}"),
+                    // Another post than the sharer's: a status id is one post, whoever's name is in the link.
+                    &format!("!shared https://x.com/hidden/status/{}", 1000 + shares),
                     now,
                 );
             }

@@ -63,6 +63,11 @@ fn concurrent_writers_all_land() {
     disk_store::concurrent_writers_all_land::<SledStore>();
 }
 
+#[test]
+fn r14_the_link_guessing_limit_survives_a_restart() {
+    disk_store::the_link_guessing_limit_survives_a_restart::<SledStore>();
+}
+
 /// Writes a schema-1 database by hand: raw sled trees, no `stats`, no `week_totals`.
 fn write_schema_1(path: &Path, ambassadors: &[Ambassador], reshares: &[Reshare]) {
     let db = sled::open(path).unwrap();
@@ -193,6 +198,7 @@ pub fn reshare_at(id: u64, who: AmbassadorId, at: DateTime<Utc>, points: u32, qu
         } else {
             url
         },
+        keys: Vec::new(),
         source: if quick {
             ReshareSource::Reaction
         } else {

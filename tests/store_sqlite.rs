@@ -47,6 +47,11 @@ fn concurrent_writers_all_land() {
 }
 
 #[test]
+fn r14_the_link_guessing_limit_survives_a_restart() {
+    disk_store::the_link_guessing_limit_survives_a_restart::<SqliteStore>();
+}
+
+#[test]
 fn a_newer_schema_is_refused_and_left_alone() {
     let dir = TempDir::new().unwrap();
     drop(open(dir.path()).unwrap());

@@ -32,22 +32,27 @@ impl Reply {
     }
 }
 
-/// Why a handler did not complete: a user error (rendered from `key`) or an internal one (logged).
+/// Why a handler did not complete: a user error (rendered from `key`) or an internal one (logged;
+/// the user sees a short apology).
 #[derive(Debug)]
 pub enum Failure {
     User { key: &'static str, vars: Value },
-    Internal(StoreError),
+    Internal(Box<dyn std::error::Error + Send + Sync>),
 }
 
 impl Failure {
     pub fn user(key: &'static str, vars: Value) -> Self {
         Failure::User { key, vars }
     }
+
+    pub fn internal(error: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        Failure::Internal(error.into())
+    }
 }
 
 impl From<StoreError> for Failure {
     fn from(e: StoreError) -> Self {
-        Failure::Internal(e)
+        Failure::Internal(Box::new(e))
     }
 }
 

@@ -4,6 +4,7 @@ use super::context::Ctx;
 use super::{App, Effect, Reply};
 use crate::command::{spec, CommandSpec, ParseError, COMMANDS};
 use crate::domain::Lang;
+use crate::prompts::markup;
 use serde_json::{json, Value};
 
 /// `help [COMMAND]`.
@@ -46,7 +47,7 @@ fn command_vars(app: &App, lang: Lang, c: &CommandSpec) -> Value {
         "args": c.args,
         "usage": usage(&app.settings.prefix, c),
         "coordinator_only": c.coordinator_only,
-        "description": app.prompts.render(lang, &description_key(c.name), &json!({})),
+        "description": markup(app.prompts.render(lang, &description_key(c.name), &json!({}))),
     })
 }
 

@@ -5,6 +5,7 @@
 //! [`Effect`]s for the adapter to carry out. Time is a parameter; nothing here does I/O besides
 //! calling the store.
 
+mod accounts;
 mod admin;
 mod context;
 pub mod effect;
@@ -124,7 +125,7 @@ impl<'a> App<'a> {
                 help::help_text(self, lang, topic.as_deref(), coordinator)
             }
             Command::Link { code: Some(code) } => {
-                return self.with_ctx(msg, now, |ctx| privacy::link_with_code(ctx, code));
+                return self.with_ctx(msg, now, |ctx| accounts::link_with_code(ctx, code));
             }
             _ => self.prompts.render(lang, "privacy.nothing_stored", &json!({})),
         };
@@ -215,8 +216,8 @@ fn dispatch(ctx: &mut Ctx, cmd: Command) -> Result<Vec<Effect>, Failure> {
         Command::Show => profile::set_hidden(ctx, false),
         Command::Urgent { on } => urgent::set_urgent(ctx, on),
         Command::Mastodon { instance } => profile::set_mastodon(ctx, instance),
-        Command::Link { code: None } => privacy::link_code(ctx),
-        Command::Link { code: Some(code) } => privacy::link_with_code(ctx, &code),
+        Command::Link { code: None } => accounts::link_code(ctx),
+        Command::Link { code: Some(code) } => accounts::link_with_code(ctx, &code),
         Command::MyData => privacy::my_data(ctx),
         Command::ForgetMe { confirmed } => privacy::forget_me(ctx, confirmed),
         Command::PostAdd(post) => posts::add(ctx, *post),

@@ -4,6 +4,7 @@ use super::context::{Ctx, Failure};
 use super::Effect;
 use crate::command::NudgeSetting;
 use crate::domain::{leaderboard, Lang, NudgePref, WeekKey};
+use crate::prompts::markup;
 use chrono::NaiveDate;
 use serde_json::json;
 
@@ -27,7 +28,7 @@ pub fn me(ctx: &mut Ctx) -> Result<Vec<Effect>, Failure> {
         "hidden": ctx.who.prefs.hidden,
         "lang": ctx.who.lang.native_name(),
         "tz": ctx.who.tz,
-        "nudges": nudge_text(ctx),
+        "nudges": markup(nudge_text(ctx)),
         "away_until": ctx.who.prefs.away_until.map(|d| d.to_string()),
         "mastodon": ctx.who.prefs.mastodon_instance,
         "coordinator": ctx.is_coordinator(),

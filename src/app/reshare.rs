@@ -1,4 +1,10 @@
 //! Claiming reshares: `shared URL [ITEM]` and quick claims by reaction, scored and de-duplicated.
+//!
+//! What counts once: a post (every spelling of it, by anyone: its key is the post's identity on
+//! its network), and for each person, an item once per network. A claim by reaction names no
+//! network: it counts only as the person's first claim of the item, and a link given after it
+//! is attached to it. A second claim of an item on the same network is answered with the first
+//! one's date and not counted.
 
 use super::context::{Ctx, Failure};
 use super::Effect;
@@ -10,23 +16,41 @@ use serde_json::json;
 
 /// `shared URL [ITEM]`.
 pub fn shared(ctx: &mut Ctx, raw_url: &str, item_id: Option<ItemId>) -> Result<Vec<Effect>, Failure> {
-    let shared = link::normalise(raw_url)
-        .map_err(|e| Failure::user("reshare.bad_url", json!({"url": raw_url, "reason": e.key()})))?;
+    let shared = link::normalise(raw_url).map_err(|e| {
+        Failure::user(
+            "reshare.bad_url",
+            json!({"url": raw_url, "reason": e.key(), "host": e.host()}),
+        )
+    })?;
     let item = item_id.map(|id| claimable_item(ctx, id)).transpose()?;
     learn_mastodon_instance(ctx, &shared)?;
     let store = ctx.app.store;
-    if let Some(existing) = store.reshare_by_key(&shared.url)? {
-        return Ok(vec![already_counted(ctx, &existing)]);
-    }
-    if let Some(item) = &item {
-        let quick = Reshare::quick_key(ctx.who.id, item.id);
-        if let Some(claim) = store.reshare_by_key(&quick)?.filter(|r| r.url.is_none()) {
-            let updated = store.attach_url(claim.id, &shared.url, shared.network)?;
-            let vars = json!({"item": item.id.to_string(), "network": updated.network.name()});
-            return Ok(vec![ctx.reply("reshare.url_attached", vars), react_done()]);
+    for key in [&shared.post, &shared.url] {
+        if let Some(existing) = store.reshare_by_key(key)? {
+            return Ok(vec![already_counted(ctx, &existing)]);
         }
     }
-    record(ctx, item.as_ref(), Some(shared), ReshareSource::Command)
+    let Some(item) = item else {
+        return record(ctx, None, Some(shared), Vec::new(), ReshareSource::Command);
+    };
+    let claim_key = Reshare::claim_key(ctx.who.id, item.id, shared.network);
+    if let Some(existing) = store.reshare_by_key(&claim_key)? {
+        return Ok(vec![already_on_network(ctx, &existing)]);
+    }
+    let quick = Reshare::quick_key(ctx.who.id, item.id);
+    match store.reshare_by_key(&quick)? {
+        Some(claim) if claim.url.is_none() => {
+            let keys = vec![shared.post.clone(), claim_key];
+            let updated = store.attach_url(claim.id, &shared.url, shared.network, &keys)?;
+            let vars = json!({"item": item.id.to_string(), "network": updated.network.name()});
+            Ok(vec![ctx.reply("reshare.url_attached", vars), react_done()])
+        }
+        Some(_) => record(ctx, Some(&item), Some(shared), vec![claim_key], ReshareSource::Command),
+        None => {
+            let keys = vec![claim_key, quick];
+            record(ctx, Some(&item), Some(shared), keys, ReshareSource::Command)
+        }
+    }
 }
 
 /// A reaction on a push message: counts once per ambassador and item, without a URL.
@@ -35,7 +59,7 @@ pub fn quick_claim(ctx: &mut Ctx, item_id: ItemId) -> Result<Vec<Effect>, Failur
     if let Some(existing) = ctx.app.store.reshare_by_key(&Reshare::quick_key(ctx.who.id, item.id))? {
         return Ok(vec![already_counted(ctx, &existing)]);
     }
-    record(ctx, Some(&item), None, ReshareSource::Reaction)
+    record(ctx, Some(&item), None, Vec::new(), ReshareSource::Reaction)
 }
 
 /// A reaction that made a quick claim was taken back: the claim is withdrawn (points and count
@@ -54,10 +78,13 @@ pub fn withdraw_quick_claim(store: &dyn Store, who: AmbassadorId, item: ItemId) 
     Ok(withdrawn)
 }
 
+/// Scores and records a claim: with a link, its dedup key is the post's key; without, the
+/// person's quick key for the item. `keys` are its further keys.
 fn record(
     ctx: &mut Ctx,
     item: Option<&Item>,
     shared: Option<SharedUrl>,
+    keys: Vec<String>,
     source: ReshareSource,
 ) -> Result<Vec<Effect>, Failure> {
     let store = ctx.app.store;
@@ -69,12 +96,12 @@ fn record(
         ctx.today_org(),
         item.map(|i| i.publish),
     );
-    let (url, network) = match shared {
-        Some(s) => (Some(s.url), s.network),
-        None => (None, Network::Other),
+    let (url, network, post) = match shared {
+        Some(s) => (Some(s.url), s.network, Some(s.post)),
+        None => (None, Network::Other, None),
     };
-    let dedup_key = match (&url, item) {
-        (Some(u), _) => u.clone(),
+    let dedup_key = match (post, item) {
+        (Some(post), _) => post,
         (None, Some(i)) => Reshare::quick_key(ctx.who.id, i.id),
         (None, None) => {
             return Err(Failure::user(
@@ -90,6 +117,7 @@ fn record(
         network,
         url,
         dedup_key,
+        keys,
         source,
         at: ctx.now,
         points: got.points,
@@ -143,11 +171,24 @@ fn learn_mastodon_instance(ctx: &mut Ctx, shared: &SharedUrl) -> Result<(), Fail
     Ok(())
 }
 
-fn already_counted(ctx: &Ctx, existing: &crate::domain::Reshare) -> Effect {
+/// The answer to a claim of a post that is already counted (by the sender or by someone else).
+fn already_counted(ctx: &Ctx, existing: &Reshare) -> Effect {
     let by_you = existing.ambassador == ctx.who.id;
     ctx.reply(
         "reshare.already_counted",
         json!({"by_you": by_you, "when": ctx.local_time(existing.at)}),
+    )
+}
+
+/// The answer to a second claim of an item on the same network: not counted.
+fn already_on_network(ctx: &Ctx, existing: &Reshare) -> Effect {
+    ctx.reply(
+        "reshare.already_on_network",
+        json!({
+            "item": existing.item.map(|i| i.to_string()),
+            "network": existing.network.name(),
+            "when": ctx.local_time(existing.at),
+        }),
     )
 }
 
@@ -156,74 +197,4 @@ fn react_done() -> Effect {
 }
 
 #[cfg(test)]
-mod tests {
-    use crate::app::{App, Incoming, Settings};
-    use crate::domain::{Identity, ItemId, Platform, RoomRef};
-    use crate::prompts::Prompts;
-    use crate::store::{MemoryStore, Store};
-    use chrono::{TimeZone, Utc};
-
-    fn message(who: &str, text: &str) -> Incoming {
-        Incoming {
-            from: Identity::new(Platform::Console, who),
-            display_name: who.into(),
-            room: RoomRef::new(Platform::Console, "team"),
-            direct: false,
-            text: text.into(),
-        }
-    }
-
-    #[test]
-    fn a_withdrawn_reaction_takes_its_quick_claim_back_unless_a_url_was_given() {
-        let prompts = Prompts::load(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/prompts")))
-            .expect("prompts")
-            .prompts;
-        let settings = Settings {
-            coordinators: vec![Identity::new(Platform::Console, "carla")],
-            ..Settings::default()
-        };
-        let store = MemoryStore::new();
-        let app = App::new(&settings, &prompts, &store);
-        let now = Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).single().expect("time");
-        for text in [
-            "!post add\ntitle: A\nlink: https://example.org/a\ntext.en: a",
-            "!post add\ntitle: B\nlink: https://example.org/b\ntext.en: b",
-        ] {
-            app.handle(&message("carla", text), now);
-        }
-        for id in ["c1", "c2"] {
-            app.handle(&message("carla", &format!("!post approve {id}")), now);
-        }
-        let (c1, c2) = (ItemId(1), ItemId(2));
-        app.claim_by_reaction(&message("bob", ""), c1, now);
-        app.claim_by_reaction(&message("bob", ""), c2, now);
-        app.handle(&message("bob", "!shared https://x.com/bob/status/42 c2"), now);
-        let bob = store
-            .ambassador_by_identity(&Identity::new(Platform::Console, "bob"))
-            .expect("store")
-            .expect("bob");
-        assert_eq!(store.reshares_of(bob.id).expect("reshares").len(), 2);
-
-        let rows = [
-            ("bob", c1, 1, "the URL-less claim is withdrawn"),
-            ("bob", c1, 1, "withdrawing twice does nothing"),
-            ("bob", c2, 1, "a claim with a URL stays"),
-            ("zoe", c2, 1, "a stranger withdraws nothing"),
-        ];
-        for (who, item, left, why) in rows {
-            assert!(
-                app.withdraw_reaction_claim(&message(who, ""), item).is_empty(),
-                "{why}: no message"
-            );
-            assert_eq!(store.reshares_of(bob.id).expect("reshares").len(), left, "{why}");
-        }
-        assert!(
-            store
-                .ambassador_by_identity(&Identity::new(Platform::Console, "zoe"))
-                .expect("store")
-                .is_none(),
-            "no profile for a stranger"
-        );
-        assert_eq!(store.stats(bob.id).expect("stats").reshares, 1);
-    }
-}
+mod tests;

@@ -88,7 +88,8 @@ pub(super) fn report(mut args: Words<'_>) -> Result<Command, ParseError> {
     Ok(Command::Report { week })
 }
 
-/// `role grant|revoke USER`: the user as typed (`@alice:example.org`, `<@123>`, `alice`).
+/// `role grant|revoke ACCOUNT`: the account as typed (`@alice:example.org`, `<@123>`); the app
+/// checks that it is an account id.
 pub(super) fn role(mut args: Words<'_>) -> Result<Command, ParseError> {
     let err = |kind| ParseError::new("role", kind);
     let action = args
@@ -106,7 +107,7 @@ pub(super) fn role(mut args: Words<'_>) -> Result<Command, ParseError> {
     };
     let user = args
         .next()
-        .ok_or_else(|| err(ParseErrorKind::MissingArgument { what: "USER" }))?;
+        .ok_or_else(|| err(ParseErrorKind::MissingArgument { what: "ACCOUNT" }))?;
     expect_end("role", args)?;
     Ok(Command::Role {
         grant,
@@ -266,7 +267,7 @@ mod tests {
                     },
                 ),
             ),
-            ("role grant", fail(Some("role"), K::MissingArgument { what: "USER" })),
+            ("role grant", fail(Some("role"), K::MissingArgument { what: "ACCOUNT" })),
             (
                 "role grant bob carol",
                 fail(Some("role"), K::UnexpectedArgument { extra: t("carol") }),

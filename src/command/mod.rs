@@ -30,7 +30,8 @@ pub enum Command {
     Help { topic: Option<String> },
     /// `today`: today's items with share kits.
     Today,
-    /// `shared URL [ITEM]`: claim a reshare.
+    /// `shared URL [ITEM]`: claim a reshare. The URL as typed (`<…>`, `[label](…)` unwrapped); the
+    /// app checks and normalises it.
     Shared { url: String, item: Option<ItemId> },
     /// `me`: own points, streak, rank and settings.
     Me,
@@ -74,7 +75,7 @@ pub enum Command {
     Report { week: Option<WeekKey> },
     /// Coordinator: `ambassadors`
     Ambassadors,
-    /// Coordinator: `role grant|revoke USER`
+    /// Coordinator: `role grant|revoke ACCOUNT` (the account as typed; checked by the app)
     Role { grant: bool, user: String },
 }
 
@@ -280,7 +281,7 @@ pub const COMMANDS: &[CommandSpec] = &[
     },
     CommandSpec {
         name: "role",
-        args: "grant|revoke USER",
+        args: "grant|revoke ACCOUNT",
         coordinator_only: true,
     },
 ];

@@ -229,6 +229,11 @@ pub(super) fn prefix<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error
             Err(format!(
                 "`{s}` is not a usable prefix: it must be 1 to 8 characters without spaces, like `!`"
             ))
+        } else if crate::prompts::escape::text(s) != s {
+            // The texts show commands in code spans, where an escaped prefix would show its backslash.
+            Err(format!(
+                "`{s}` is not a usable prefix: Markdown reads some of its characters as formatting; use others, like `!`, `?` or `relais:`"
+            ))
         } else {
             Ok(s.to_string())
         }

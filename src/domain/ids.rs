@@ -98,6 +98,57 @@ impl Identity {
             user: user.into(),
         }
     }
+
+    /// An account named in a command, on `platform` unless the text names its platform as
+    /// `ambassadors` lists accounts (`discord:284751093456`): a Matrix user id
+    /// (`@dana:example.org`, or a `matrix.to` link to one), a Discord user id or mention
+    /// (`<@284751093456>`), a console name. `None` for anything else, a display name above all:
+    /// anyone can choose one.
+    pub fn parse_account(platform: Platform, text: &str) -> Option<Identity> {
+        let text = text.trim();
+        let explicit = text.split_once(':').and_then(|(name, rest)| {
+            let named = name.parse::<Platform>().ok()?;
+            Some((named, rest))
+        });
+        let (platform, account) = explicit.unwrap_or((platform, text));
+        let user = match platform {
+            Platform::Matrix => matrix_user_id(account)?,
+            Platform::Discord => discord_user_id(account)?,
+            Platform::Console => console_name(account)?,
+        };
+        Some(Identity::new(platform, user))
+    }
+}
+
+/// `@local:server`, also inside a `matrix.to` link (`https://matrix.to/#/@dana:example.org`).
+fn matrix_user_id(text: &str) -> Option<String> {
+    let text = text.trim_start_matches('<').trim_end_matches('>');
+    let text = text.strip_prefix("https://matrix.to/#/").unwrap_or(text);
+    let decoded = percent_encoding::percent_decode_str(text).decode_utf8().ok()?;
+    let (local, server) = decoded.strip_prefix('@')?.split_once(':')?;
+    let local_ok = !local.is_empty() && local.bytes().all(|b| b.is_ascii_graphic() && b != b':');
+    let server_ok = !server.is_empty()
+        && server
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b));
+    (local_ok && server_ok).then(|| format!("@{local}:{server}"))
+}
+
+/// A Discord snowflake, bare or in a mention (`<@123>`, `<@!123>`).
+fn discord_user_id(text: &str) -> Option<String> {
+    let id = match text.strip_prefix("<@").and_then(|t| t.strip_suffix('>')) {
+        Some(inner) => inner.strip_prefix('!').unwrap_or(inner),
+        None => text,
+    };
+    let valid = !id.is_empty() && id.len() <= 20 && id.bytes().all(|b| b.is_ascii_digit());
+    valid.then(|| id.to_string())
+}
+
+/// A console person's name, as given to `/as`.
+fn console_name(text: &str) -> Option<String> {
+    let valid =
+        !text.is_empty() && text.len() <= 64 && text.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
+    valid.then(|| text.to_string())
 }
 
 impl fmt::Display for Identity {
@@ -147,5 +198,56 @@ mod tests {
             assert_eq!(text.parse::<ItemId>().ok().map(|i| i.0), want, "{text}");
         }
         assert_eq!(ItemId(12).to_string(), "c12");
+    }
+
+    #[test]
+    fn accounts_are_named_by_their_id_never_by_a_display_name() {
+        use Platform::{Console, Discord, Matrix};
+        /// (the sender's platform, the text, the account it names)
+        type Row<'a> = (Platform, &'a str, Option<(Platform, &'a str)>);
+        let rows: &[Row] = &[
+            (Matrix, "@dana:example.org", Some((Matrix, "@dana:example.org"))),
+            (
+                Matrix,
+                " @dana.smith:chat.example.org:8448 ",
+                Some((Matrix, "@dana.smith:chat.example.org:8448")),
+            ),
+            (
+                Matrix,
+                "https://matrix.to/#/@dana:example.org",
+                Some((Matrix, "@dana:example.org")),
+            ),
+            (
+                Matrix,
+                "<https://matrix.to/#/%40dana%3Aexample.org>",
+                Some((Matrix, "@dana:example.org")),
+            ),
+            (Matrix, "discord:284751093456", Some((Discord, "284751093456"))),
+            (Matrix, "matrix:@dana:example.org", Some((Matrix, "@dana:example.org"))),
+            (Discord, "<@284751093456>", Some((Discord, "284751093456"))),
+            (Discord, "<@!284751093456>", Some((Discord, "284751093456"))),
+            (Discord, "284751093456", Some((Discord, "284751093456"))),
+            (Discord, "matrix:@dana:example.org", Some((Matrix, "@dana:example.org"))),
+            (Console, "dana", Some((Console, "dana"))),
+            (Matrix, "Dana", None),
+            (Matrix, "@Dana", None),
+            (Matrix, "dana:example.org", None),
+            (Matrix, "@dana:", None),
+            (Matrix, "@:example.org", None),
+            (Matrix, "@da na:example.org", None),
+            (Discord, "Dana", None),
+            (Discord, "@Dana", None),
+            (Discord, "<@dana>", None),
+            (Discord, "<#284751093456>", None),
+            (Discord, "123456789012345678901", None),
+            (Console, "Dana Smith", None),
+            (Console, "@dana:example.org", None),
+            (Matrix, "", None),
+        ];
+        for (platform, text, want) in rows {
+            let got = Identity::parse_account(*platform, text);
+            let want = want.map(|(p, user)| Identity::new(p, user));
+            assert_eq!(got, want, "{platform} {text:?}");
+        }
     }
 }

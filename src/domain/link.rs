@@ -1,12 +1,17 @@
-//! URL normalisation and network detection for claimed reshares.
+//! Reshare links: checking, normalising and identifying the post they point at.
 //!
 //! Ambassadors paste the link of their reshare as the network's share or copy-link button gave it.
-//! `normalise` turns every spelling of the same post into one string (canonical host, no tracking
-//! parameters, no fragment), so that a post counts once, and says which network it is on.
+//! `normalise` refuses what is not a post on a public site (IP addresses, local names, home
+//! pages: [`host`]), turns every spelling into one clean URL (canonical host, no tracking
+//! parameters, no fragment), says which network it is on, and gives the post's identity on that
+//! network ([`post`]), so that every spelling of one post counts once.
+
+mod host;
+mod post;
 
 use super::Network;
 use percent_encoding::percent_decode_str;
-use url::{Host, Url};
+use url::Url;
 
 /// The longest link accepted, in characters (before and after normalisation).
 pub const MAX_URL_CHARS: usize = 2000;
@@ -17,11 +22,16 @@ pub struct SharedUrl {
     /// The normalised URL.
     pub url: String,
     pub network: Network,
+    /// The post's identity on its network (`x:1859…`, `linkedin:activity:7263…`,
+    /// `mastodon:mastodon.social:1134…`, `web:ngo.org/news/a`): the same for every spelling of
+    /// one post. A reshare is counted once per post key.
+    pub post: String,
     /// The host of a Mastodon-style post (`mastodon.social`), for `Network::Mastodon` only.
     pub mastodon_instance: Option<String>,
 }
 
-/// Why a text is not an acceptable reshare link. `Display` is English; `key()` names a translated message.
+/// Why a text is not an acceptable reshare link. `Display` is English; `key()` names a translated
+/// message and `host()` gives the host it is about, if any.
 #[derive(thiserror::Error, Debug, Clone, PartialEq, Eq)]
 pub enum UrlError {
     #[error("`{0}` is not a web link")]
@@ -30,18 +40,36 @@ pub enum UrlError {
     UnsupportedScheme(String),
     #[error("`{0}` has no host name such as example.org")]
     NoHost(String),
+    #[error("`{0}` is an IP address: a reshare is a post on a public site with a name such as example.org")]
+    IpAddress(String),
+    #[error("`{0}` is a local or reserved name, not a public site")]
+    LocalHost(String),
+    #[error("the link is the home page of {0}, not a post: open your post and copy its link")]
+    HomePage(String),
     #[error("the link is {0} characters long, at most {max} are accepted", max = MAX_URL_CHARS)]
     TooLong(usize),
 }
 
 impl UrlError {
-    /// A stable key for translated messages (`not_a_url`, `unsupported_scheme`, `no_host`, `too_long`).
+    /// A stable key for translated messages (`not_a_url`, `unsupported_scheme`, `no_host`,
+    /// `ip_address`, `local_host`, `home_page`, `too_long`).
     pub fn key(&self) -> &'static str {
         match self {
             UrlError::NotAUrl(_) => "not_a_url",
             UrlError::UnsupportedScheme(_) => "unsupported_scheme",
             UrlError::NoHost(_) => "no_host",
+            UrlError::IpAddress(_) => "ip_address",
+            UrlError::LocalHost(_) => "local_host",
+            UrlError::HomePage(_) => "home_page",
             UrlError::TooLong(_) => "too_long",
+        }
+    }
+
+    /// The host the refusal is about (`127.0.0.1`, `localhost`, `ngo.org`), if it is about one.
+    pub fn host(&self) -> Option<&str> {
+        match self {
+            UrlError::IpAddress(host) | UrlError::LocalHost(host) | UrlError::HomePage(host) => Some(host),
+            _ => None,
         }
     }
 }
@@ -79,7 +107,7 @@ const TRACKING_PARAMS: &[&str] = &[
     "sfnsn",
 ];
 
-/// Normalises a pasted reshare link and detects its network.
+/// Normalises a pasted reshare link, detects its network and identifies its post.
 pub fn normalise(raw: &str) -> Result<SharedUrl, UrlError> {
     let text = unwrap_angle_brackets(raw.trim());
     let length = text.chars().count();
@@ -95,28 +123,17 @@ pub fn normalise(raw: &str) -> Result<SharedUrl, UrlError> {
         // `alice@ngo.org` is an e-mail address, not a link to a post.
         return Err(UrlError::NotAUrl(text.to_string()));
     }
-    let host = checked_host(&url, text, explicit_scheme)?;
-    let (canonical, network) = classify_host(&host);
-    let not_a_url = |_| UrlError::NotAUrl(text.to_string());
-    let _ = url.set_username("");
-    let _ = url.set_password(None);
-    url.set_fragment(None);
-    url.set_host(Some(canonical.unwrap_or(&host))).map_err(not_a_url)?;
-    if network != Network::Other {
-        let _ = url.set_scheme("https");
-        let _ = url.set_port(None);
+    let host = host::public_host(&url, text, explicit_scheme)?;
+    let (canonical, network) = host::classify(&host);
+    let host = canonical.map(str::to_string).unwrap_or(host);
+    clean(&mut url, &host, network).map_err(|_| UrlError::NotAUrl(text.to_string()))?;
+    let is_mastodon = network == Network::Other && post::is_mastodon_status(&url);
+    let network = if is_mastodon { Network::Mastodon } else { network };
+    let home_page = url.path().bytes().all(|b| b == b'/');
+    if home_page && (url.query().is_none() || network != Network::Other) {
+        return Err(UrlError::HomePage(host));
     }
-    retain_query_params(&mut url, |key| !is_tracking_param(key, network));
-    if host == "youtu.be" {
-        youtu_be_to_watch(&mut url);
-    }
-    drop_trailing_slashes(&mut url);
-    let mastodon_instance = (network == Network::Other && is_mastodon_status_path(url.path())).then_some(host);
-    let network = if mastodon_instance.is_some() {
-        Network::Mastodon
-    } else {
-        network
-    };
+    let post = post::key(&url, network, &host);
     let normalised = String::from(url);
     if normalised.chars().count() > MAX_URL_CHARS {
         return Err(UrlError::TooLong(normalised.chars().count()));
@@ -124,8 +141,42 @@ pub fn normalise(raw: &str) -> Result<SharedUrl, UrlError> {
     Ok(SharedUrl {
         url: normalised,
         network,
-        mastodon_instance,
+        post,
+        mastodon_instance: is_mastodon.then_some(host),
     })
+}
+
+/// Gives `url` its canonical `host`, drops what does not name the post (credentials, fragment,
+/// tracking parameters, a trailing slash; for known networks the scheme and port too) and turns
+/// the network's alternative spellings into the usual one.
+fn clean(url: &mut Url, host: &str, network: Network) -> Result<(), url::ParseError> {
+    let _ = url.set_username("");
+    let _ = url.set_password(None);
+    if network == Network::X {
+        hashbang_to_path(url);
+    }
+    url.set_fragment(None);
+    url.set_host(Some(host))?;
+    if network != Network::Other {
+        let _ = url.set_scheme("https");
+        let _ = url.set_port(None);
+    }
+    retain_query_params(url, |key| !is_tracking_param(key, network));
+    if host == "youtu.be" {
+        youtu_be_to_watch(url);
+    }
+    drop_trailing_slashes(url);
+    Ok(())
+}
+
+/// `twitter.com/#!/ngo/status/1` (links from before 2012) becomes `twitter.com/ngo/status/1`.
+fn hashbang_to_path(url: &mut Url) {
+    let Some(path) = url.fragment().and_then(|f| f.strip_prefix('!')).map(str::to_string) else {
+        return;
+    };
+    if url.path() == "/" && path.starts_with('/') {
+        url.set_path(&path);
+    }
 }
 
 /// `<https://…>` (Markdown, Matrix and e-mail style) becomes `https://…`.
@@ -166,68 +217,6 @@ fn scheme_of(text: &str) -> Option<(&str, &str)> {
         .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
     let is_port = rest.starts_with(|c: char| c.is_ascii_digit());
     (starts_with_letter && scheme_chars && !is_port).then_some((scheme, rest))
-}
-
-/// The lower-case host: an IP address or a name with a dot.
-fn checked_host(url: &Url, text: &str, explicit_scheme: bool) -> Result<String, UrlError> {
-    match url.host() {
-        Some(Host::Ipv4(ip)) => Ok(ip.to_string()),
-        Some(Host::Ipv6(ip)) => Ok(format!("[{ip}]")),
-        Some(Host::Domain(domain)) => {
-            let domain = domain.strip_suffix('.').unwrap_or(domain);
-            let labels_ok = domain.contains('.') && domain.split('.').all(|label| !label.is_empty());
-            match (labels_ok, explicit_scheme) {
-                (true, _) => Ok(domain.to_ascii_lowercase()),
-                (false, true) => Err(UrlError::NoHost(text.to_string())),
-                (false, false) => Err(UrlError::NotAUrl(text.to_string())),
-            }
-        }
-        None => Err(UrlError::NoHost(text.to_string())),
-    }
-}
-
-/// The canonical host (when it differs by spelling only) and the network of a host.
-fn classify_host(host: &str) -> (Option<&'static str>, Network) {
-    let (canonical, network) = match host {
-        "x.com" | "www.x.com" | "mobile.x.com" | "twitter.com" | "www.twitter.com" | "mobile.twitter.com" => {
-            ("x.com", Network::X)
-        }
-        "www.facebook.com"
-        | "facebook.com"
-        | "m.facebook.com"
-        | "web.facebook.com"
-        | "mbasic.facebook.com"
-        | "touch.facebook.com" => ("www.facebook.com", Network::Facebook),
-        "www.linkedin.com" | "linkedin.com" => ("www.linkedin.com", Network::LinkedIn),
-        "instagram.com" | "www.instagram.com" | "m.instagram.com" => ("instagram.com", Network::Instagram),
-        "www.tiktok.com" | "tiktok.com" | "m.tiktok.com" => ("www.tiktok.com", Network::TikTok),
-        "www.youtube.com" | "youtube.com" | "m.youtube.com" => ("www.youtube.com", Network::YouTube),
-        "threads.net" | "www.threads.net" | "threads.com" | "www.threads.com" => ("threads.net", Network::Threads),
-        "t.me" | "telegram.me" | "www.telegram.me" => ("t.me", Network::Telegram),
-        _ if is_linkedin_country_host(host) => ("www.linkedin.com", Network::LinkedIn),
-        _ => return (None, network_of_other_host(host)),
-    };
-    (Some(canonical), network)
-}
-
-/// `fr.linkedin.com`, `uk.linkedin.com`…
-fn is_linkedin_country_host(host: &str) -> bool {
-    host.strip_suffix(".linkedin.com")
-        .is_some_and(|country| country.len() == 2 && country.bytes().all(|b| b.is_ascii_lowercase()))
-}
-
-/// Networks of hosts kept as they are (short links and the like).
-fn network_of_other_host(host: &str) -> Network {
-    match host {
-        "bsky.app" => Network::Bluesky,
-        "vm.tiktok.com" | "vt.tiktok.com" => Network::TikTok,
-        "lnkd.in" => Network::LinkedIn,
-        "fb.watch" => Network::Facebook,
-        "instagr.am" => Network::Instagram,
-        "youtu.be" | "music.youtube.com" => Network::YouTube,
-        "wa.me" | "whatsapp.com" | "www.whatsapp.com" | "chat.whatsapp.com" | "api.whatsapp.com" => Network::WhatsApp,
-        _ => Network::Other,
-    }
 }
 
 /// Whether a query parameter (its decoded name) only tracks the share.
@@ -284,17 +273,6 @@ fn drop_trailing_slashes(url: &mut Url) {
     if path.len() > 1 && path.ends_with('/') {
         let trimmed = path.trim_end_matches('/').to_string();
         url.set_path(&trimmed);
-    }
-}
-
-/// `/@user/123456` or `/users/user/statuses/123456`: a Mastodon (or compatible) post on any host.
-fn is_mastodon_status_path(path: &str) -> bool {
-    let is_id = |segment: &str| !segment.is_empty() && segment.bytes().all(|b| b.is_ascii_digit());
-    let mut segments = path.trim_start_matches('/').split('/');
-    match (segments.next(), segments.next(), segments.next(), segments.next()) {
-        (Some(user), Some(id), _, _) if user.len() > 1 && user.starts_with('@') && is_id(id) => true,
-        (Some("users"), Some(user), Some("statuses"), Some(id)) => !user.is_empty() && is_id(id),
-        _ => false,
     }
 }
 

@@ -9,6 +9,7 @@ pub mod item;
 pub mod lang;
 pub mod leaderboard;
 pub mod link;
+pub mod link_code;
 pub mod network;
 pub mod reshare;
 pub mod schedule;

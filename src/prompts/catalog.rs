@@ -807,12 +807,16 @@ pub const CATALOG: &[Entry] = &[
         sample: r##"{"by_you": true, "when": "2026-11-23 10:02"}"##,
     },
     Entry {
+        key: "reshare.already_on_network",
+        sample: r##"{"item": "c3", "network": "X", "when": "2026-11-23 10:02"}"##,
+    },
+    Entry {
         key: "reshare.url_attached",
         sample: r##"{"item": "c3", "network": "Mastodon"}"##,
     },
     Entry {
         key: "reshare.bad_url",
-        sample: r##"{"url": "ftp://example.org", "reason": "unsupported_scheme"}"##,
+        sample: r##"{"url": "https://localhost:8443/a", "reason": "local_host", "host": "localhost"}"##,
     },
     Entry {
         key: "reshare.item_not_open",
@@ -868,7 +872,7 @@ pub const CATALOG: &[Entry] = &[
     },
     Entry {
         key: "link.code",
-        sample: r##"{"code": "K7QX-M2PA", "minutes": 30, "prefix": "!"}"##,
+        sample: r##"{"code": "K7QX-M2PA-9RTW", "minutes": 30, "prefix": "!"}"##,
     },
     Entry {
         key: "link.done",
@@ -876,7 +880,15 @@ pub const CATALOG: &[Entry] = &[
     },
     Entry {
         key: "link.invalid",
-        sample: r##"{"code": "ABCD-EFGH", "prefix": "!"}"##,
+        sample: r##"{"code": "ABCD-EFGH-JKLM", "prefix": "!"}"##,
+    },
+    Entry {
+        key: "link.too_many",
+        sample: r##"{"when": "2026-11-23 10:02", "prefix": "!"}"##,
+    },
+    Entry {
+        key: "link.cancelled",
+        sample: r##"{"tries": 3, "prefix": "!"}"##,
     },
     Entry {
         key: "link.same",
@@ -892,7 +904,7 @@ pub const CATALOG: &[Entry] = &[
     },
     Entry {
         key: "privacy.my_data",
-        sample: r##"{"name": "Alice", "code": "k3v9x2m7qa", "identities": ["matrix:@alice:example.org"], "lang": "fr", "tz": "Europe/Paris", "role": "ambassador", "joined": "2026-11-01 10:00", "prefs": {"nudges": {"mode": "on"}, "hidden": false}, "points": 25, "streak": 1, "best_streak": 2, "reshares": [{"at": "2026-11-20 09:30", "item": "c1", "network": "X", "url": "https://x.com/alice/status/1", "points": 15, "source": "command"}], "prefix": "!"}"##,
+        sample: r##"{"name": "Alice", "code": "k3v9x2m7qa", "identities": ["matrix:@alice:example.org"], "lang": "fr", "tz": "Europe/Paris", "role": "ambassador", "joined": "2026-11-01 10:00", "prefs": {"nudges": {"mode": "on"}, "hidden": false}, "points": 25, "streak": 1, "best_streak": 2, "wrong_link_codes": ["2026-11-23 09:12"], "reshares": [{"at": "2026-11-20 09:30", "item": "c1", "network": "X", "url": "https://x.com/alice/status/1", "points": 15, "source": "command"}], "prefix": "!"}"##,
     },
     Entry {
         key: "privacy.forget_confirm",
@@ -952,27 +964,27 @@ pub const CATALOG: &[Entry] = &[
     },
     Entry {
         key: "admin.ambassadors",
-        sample: r##"{"count": 1, "rows": [{"name": "Alice", "coordinator": false, "lang": "fr", "tz": "Europe/Paris", "points": 25, "reshares": 2, "last": "2026-11-20", "hidden": false, "platforms": ["matrix"]}]}"##,
+        sample: r##"{"count": 1, "rows": [{"name": "Alice", "coordinator": false, "lang": "fr", "tz": "Europe/Paris", "points": 25, "reshares": 2, "last": "2026-11-20", "hidden": false, "accounts": [{"platform": "matrix", "id": "@alice:example.org"}]}]}"##,
     },
     Entry {
         key: "admin.role_changed",
-        sample: r##"{"name": "Bob", "coordinator": true}"##,
+        sample: r##"{"name": "Bob", "account": "@bob:example.org", "coordinator": true}"##,
     },
     Entry {
         key: "admin.role_unchanged",
-        sample: r##"{"name": "Bob", "coordinator": true}"##,
+        sample: r##"{"name": "Bob", "account": "@bob:example.org", "coordinator": true}"##,
     },
     Entry {
         key: "admin.coordinator_by_config",
-        sample: r##"{"name": "Carla"}"##,
+        sample: r##"{"name": "Carla", "account": "@carla:example.org", "coordinator": true}"##,
     },
     Entry {
         key: "admin.unknown_person",
-        sample: r##"{"user": "@zoe:example.org"}"##,
+        sample: r##"{"user": "@zoe:example.org", "prefix": "!"}"##,
     },
     Entry {
-        key: "admin.ambiguous_person",
-        sample: r##"{"user": "alex", "count": 2}"##,
+        key: "admin.role_needs_account",
+        sample: r##"{"user": "Dana", "platform": "matrix", "prefix": "!"}"##,
     },
 ];
 

@@ -1,10 +1,11 @@
 //! Turning what was read into one minijinja environment per language, checking it against the catalog.
 
 use super::catalog::{self, CATALOG};
+use super::escape;
 use super::load::{RawTemplate, ReadFolder};
 use super::{Locale, PromptProblem};
 use crate::domain::Lang;
-use minijinja::{AutoEscape, Environment, ErrorKind, UndefinedBehavior};
+use minijinja::{AutoEscape, Environment, ErrorKind, Output, State, UndefinedBehavior, Value};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -18,11 +19,35 @@ pub(crate) struct Built {
     pub warnings: Vec<PromptProblem>,
 }
 
-/// A fresh environment: Jinja defaults, no HTML escaping (texts are Markdown, not HTML).
+/// A fresh environment: Jinja defaults, with every printed value escaped as Markdown text (texts
+/// are Markdown, and values come from people) unless the core marked it as markup; the `code`
+/// filter prints a value as a whole code span and `link(label, url)` makes a link. There is no
+/// `safe` filter: a template cannot turn the escaping off.
 pub(crate) fn new_environment() -> Environment<'static> {
     let mut env = Environment::new();
-    env.set_auto_escape_callback(|_| AutoEscape::None);
+    env.set_auto_escape_callback(|_| AutoEscape::Custom("markdown"));
+    env.set_formatter(format_value);
+    env.remove_filter("safe");
+    env.add_filter("code", |value: String| Value::from_safe_string(escape::code(&value)));
+    // Plain JSON text, escaped on output like any other value.
+    env.add_filter("tojson", |value: Value| {
+        serde_json::to_string(&value)
+            .map_err(|e| minijinja::Error::new(ErrorKind::InvalidOperation, "cannot serialize to JSON").with_source(e))
+    });
+    env.add_function("link", |label: String, url: String| {
+        Value::from_safe_string(escape::link(&label, &url))
+    });
     env
+}
+
+/// Prints `value`: markup as it is, anything else escaped as Markdown text.
+fn format_value(out: &mut Output, _: &State, value: &Value) -> Result<(), minijinja::Error> {
+    let text = match value.as_str() {
+        Some(markup) if value.is_safe() => return out.write_str(markup).map_err(minijinja::Error::from),
+        Some(text) => escape::text(text),
+        None => escape::text(&value.to_string()),
+    };
+    out.write_str(&text).map_err(minijinja::Error::from)
 }
 
 /// Builds every language's environment from `read` (taken from `dir`) and checks it.
@@ -161,7 +186,7 @@ fn check_samples(
         let rendered = locale
             .env
             .get_template(entry.key)
-            .and_then(|template| template.render(minijinja::Value::from_serialize(sample)));
+            .and_then(|template| template.render(super::render::context(sample)));
         let Err(error) = rendered else { continue };
         let (file, line) = match error.name().and_then(|name| locale.own.get(name)) {
             Some(failing) => (failing.file.clone(), failing.file_line(error.line())),

@@ -4,10 +4,12 @@
 //! keys (`[shared]` + `recorded = "…"` is `shared.recorded`); a language may spread its keys over several
 //! files. [`Prompts::load`] reads and checks everything once at start, listing every problem with its
 //! file and line; [`Prompts::render`] is then pure and falls back to English. The keys the code renders
-//! are listed, with sample contexts, in [`catalog::CATALOG`].
+//! are listed, with sample contexts, in [`catalog::CATALOG`]. Every value a template prints is escaped
+//! as Markdown text ([`escape`]), so what people type is never markup on any platform.
 
 pub mod catalog;
 mod check;
+pub mod escape;
 mod lines;
 mod load;
 mod render;
@@ -19,6 +21,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 pub use catalog::{Entry, CATALOG};
+pub use escape::markup;
 
 /// The `prompts/` folder of this repository, for tests and development runs.
 pub const REPO_PROMPTS_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/prompts");

@@ -1,15 +1,19 @@
 //! Rendering a prompt at run time: the asked language, then English, then a bracketed key. Never panics.
 
+use super::escape::MARKUP_KEY;
 use super::Prompts;
 use crate::domain::Lang;
+use minijinja::Value;
 
 impl Prompts {
     /// The text for `key` in `lang`, rendered with `ctx` (lenient: a missing variable prints as nothing).
+    /// Every value is escaped as Markdown text where the template prints it, except markup the core
+    /// marked with [`markup`](super::escape::markup).
     ///
     /// Falls back to English when `lang` lacks the key or its template fails (the failure is logged), and
     /// to `[key]` when nothing works. Trailing whitespace is trimmed.
     pub fn render(&self, lang: Lang, key: &str, ctx: &serde_json::Value) -> String {
-        let context = minijinja::Value::from_serialize(ctx);
+        let context = context(ctx);
         let candidates: &[Lang] = if lang != Lang::En && self.has(lang, key) {
             &[lang, Lang::En]
         } else {
@@ -38,6 +42,26 @@ impl Prompts {
         self.locales
             .get(&lang)
             .is_some_and(|locale| locale.own.contains_key(key))
+    }
+}
+
+/// `ctx` as a template context, with the values marked as markup made safe strings (printed as is).
+pub(super) fn context(ctx: &serde_json::Value) -> Value {
+    use serde_json::Value as Json;
+    match ctx {
+        Json::Null => Value::from(()),
+        Json::Bool(b) => Value::from(*b),
+        Json::Number(n) => match (n.as_i64(), n.as_u64()) {
+            (Some(i), _) => Value::from(i),
+            (None, Some(u)) => Value::from(u),
+            (None, None) => Value::from(n.as_f64().unwrap_or(f64::NAN)),
+        },
+        Json::String(s) => Value::from(s.as_str()),
+        Json::Array(items) => items.iter().map(context).collect(),
+        Json::Object(map) => match map.get(MARKUP_KEY) {
+            Some(Json::String(markup)) if map.len() == 1 => Value::from_safe_string(markup.clone()),
+            _ => map.iter().map(|(k, v)| (k.as_str(), context(v))).collect(),
+        },
     }
 }
 
@@ -99,6 +123,58 @@ mod tests {
         for (lang, key, ctx, want) in rows {
             let got = prompts.render(*lang, key, ctx);
             assert_eq!(&got, want, "{lang} {key} {ctx}");
+        }
+    }
+
+    /// Issue 14: every value is escaped where it is printed, whatever the template does with it;
+    /// only what the core marks as markup is printed as it is.
+    #[test]
+    fn issue14_values_are_escaped_wherever_printed() {
+        let prompts = prompts(&[
+            (Lang::En, "plain", "Hi **{{ name }}**!"),
+            (Lang::En, "code", "Try {{ text | code }}."),
+            (Lang::En, "link", "{{ link(label, url) }}"),
+            (
+                Lang::En,
+                "loop",
+                "{% for r in rows %}{{ loop.index }}. {{ r }}\n{% endfor %}",
+            ),
+            (
+                Lang::En,
+                "joined",
+                "{{ names | join(', ') }} and {{ names | first | upper }}",
+            ),
+            (Lang::En, "json", "{{ prefs | tojson }}"),
+            (Lang::En, "concat", "{{ name ~ '!' }} {{ 'a_' ~ name }}"),
+            (Lang::En, "safe", "{{ name | safe }}"),
+            (Lang::En, "nested", "{{ description }}; {{ count }}"),
+        ]);
+        let evil = "[x](javascript:alert(1)) <b>@room</b>";
+        let rows: &[(&str, serde_json::Value, &str)] = &[
+            (
+                "plain",
+                json!({"name": evil}),
+                "Hi **\\[x\\](javascript:alert(1)) \\<b>@\u{200B}room\\</b>**!",
+            ),
+            ("code", json!({"text": "a`b"}), "Try ``a`b``."),
+            (
+                "link",
+                json!({"label": "[X]", "url": "https://e.org/a b"}),
+                "[\\[X\\]](https://e.org/a%20b)",
+            ),
+            ("loop", json!({"rows": ["# a", "- b"]}), "1. \\# a\n2. \\- b"),
+            ("joined", json!({"names": ["*a*", "b"]}), "\\*a\\*, b and \\*A\\*"),
+            ("json", json!({"prefs": {"x": "<b>"}}), "{\"x\":\"\\<b>\"}"),
+            ("concat", json!({"name": "_"}), "\\_! a\\_\\_"),
+            ("safe", json!({"name": "*"}), "[safe]"),
+            (
+                "nested",
+                json!({"description": crate::prompts::markup("**bold** `code`"), "count": 3}),
+                "**bold** `code`; 3",
+            ),
+        ];
+        for (key, ctx, want) in rows {
+            assert_eq!(prompts.render(Lang::En, key, ctx), *want, "{key} {ctx}");
         }
     }
 

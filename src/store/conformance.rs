@@ -11,12 +11,16 @@
 mod actions;
 mod ambassadors;
 mod fixtures;
+mod keys;
+mod link_codes;
 mod reshares;
 mod writes;
 
 pub use actions::*;
 pub use ambassadors::*;
 pub use fixtures::*;
+pub use keys::*;
+pub use link_codes::*;
 pub use reshares::*;
 pub use writes::*;
 
@@ -72,6 +76,8 @@ macro_rules! store_conformance_tests {
                 reached_at_moves_only_with_points_and_never_back,
                 a_reshare_of_an_unknown_ambassador_is_refused,
                 attach_url_makes_the_url_a_key_and_keeps_the_points,
+                further_keys_are_keys_until_the_reshare_is_withdrawn,
+                attach_url_indexes_the_keys_given_with_it,
                 withdrawing_reverses_the_totals_and_frees_the_keys,
                 reshares_between_is_half_open_and_oldest_first,
                 reshares_of_are_oldest_first,
@@ -80,8 +86,10 @@ macro_rules! store_conformance_tests {
                 forget_erases_everything_of_one_ambassador_only,
                 merge_moves_everything_into_the_survivor,
                 quick_claims_follow_the_merged_person,
+                claim_keys_follow_the_merged_person,
                 a_failed_merge_writes_nothing,
                 link_codes_are_one_use,
+                wrong_link_codes_are_counted_per_person_within_their_window,
                 the_schema_version_is_current,
                 action_states_are_recorded_and_replaced,
                 action_batches_are_written_together_and_the_last_state_wins,

@@ -5,7 +5,8 @@ use super::migrations::{
     add_to_total, latest_scoring_time, merge_stats, merge_totals, subtract_from_stats, subtract_from_total,
 };
 use super::{
-    keys_of, merged_quick_key, ActionRecord, ActionState, LinkCode, RecordOutcome, Store, StoreError, SCHEMA_VERSION,
+    keys_of, merged_keys, rename_key, replaced_keys, ActionRecord, ActionState, LinkCode, RecordOutcome, Store,
+    StoreError, SCHEMA_VERSION,
 };
 use crate::domain::reshare::{AmbassadorStats, WeekTotal};
 use crate::domain::{Ambassador, AmbassadorId, Identity, Item, ItemId, Network, Reshare, WeekKey};
@@ -29,6 +30,7 @@ struct Data {
     stats: HashMap<AmbassadorId, AmbassadorStats>,
     week_totals: BTreeMap<(WeekKey, AmbassadorId), WeekTotal>,
     link_codes: HashMap<String, LinkCode>,
+    link_failures: HashMap<AmbassadorId, Vec<DateTime<Utc>>>,
     actions: HashMap<String, ActionRecord>,
     /// Every action key by due time.
     actions_by_due: BTreeSet<(DateTime<Utc>, String)>,
@@ -166,6 +168,7 @@ impl Store for MemoryStore {
         data.stats.remove(&id);
         data.week_totals.retain(|(_, owner), _| *owner != id);
         data.link_codes.retain(|_, link| link.ambassador != id);
+        data.link_failures.remove(&id);
         Ok(())
     }
 
@@ -187,18 +190,20 @@ impl Store for MemoryStore {
         let mut rekeyed = Vec::new();
         for reshare in data.reshares.values_mut().filter(|r| r.ambassador == from) {
             reshare.ambassador = into;
-            if let Some(new_key) = merged_quick_key(reshare, from, into) {
-                rekeyed.push((reshare.id, reshare.dedup_key.clone(), new_key));
-            }
+            rekeyed.extend(
+                merged_keys(reshare, from, into)
+                    .into_iter()
+                    .map(|(old, new)| (reshare.id, old, new)),
+            );
         }
-        // Quick claims name their owner in their key: they follow the person, unless `into` holds
-        // a quick claim for the same item already (then both stay, as they were counted).
+        // Quick and claim keys name their owner: they follow the person, unless `into` holds the
+        // same key already (then both claims stay, as they were counted).
         for (id, old, new) in rekeyed {
             if !data.reshare_keys.contains_key(&new) {
                 data.reshare_keys.remove(&old);
                 data.reshare_keys.insert(new.clone(), id);
                 if let Some(r) = data.reshares.get_mut(&id) {
-                    r.dedup_key = new;
+                    rename_key(r, &old, &new);
                 }
             }
         }
@@ -211,6 +216,7 @@ impl Store for MemoryStore {
             data.week_totals.insert((week, into), merge_totals(&existing, &moved));
         }
         data.link_codes.retain(|_, link| link.ambassador != from);
+        data.link_failures.remove(&from);
         Ok(())
     }
 
@@ -271,22 +277,26 @@ impl Store for MemoryStore {
         Ok(RecordOutcome::Recorded(stored))
     }
 
-    fn attach_url(&self, reshare_id: u64, url: &str, network: Network) -> Result<Reshare, StoreError> {
+    fn attach_url(&self, reshare_id: u64, url: &str, network: Network, keys: &[String]) -> Result<Reshare, StoreError> {
         let mut data = self.data_to_write();
         let old = data.reshares.get(&reshare_id).cloned();
         let old = old.ok_or_else(|| StoreError::NotFound(format!("reshare {reshare_id}")))?;
-        if data.reshare_keys.get(url).is_some_and(|owner| *owner != reshare_id) {
-            return Err(StoreError::KeyTaken(url.to_string()));
+        let new_keys = || std::iter::once(url).chain(keys.iter().map(String::as_str));
+        if let Some(taken) = new_keys().find(|k| data.reshare_keys.get(*k).is_some_and(|owner| *owner != reshare_id)) {
+            return Err(StoreError::KeyTaken(taken.to_string()));
         }
-        if let Some(previous) = old.url.as_deref().filter(|u| *u != old.dedup_key && *u != url) {
+        for previous in replaced_keys(&old, url, keys) {
             data.reshare_keys.remove(previous);
+        }
+        for key in new_keys() {
+            data.reshare_keys.insert(key.to_string(), reshare_id);
         }
         let updated = Reshare {
             url: Some(url.to_string()),
             network,
+            keys: keys.to_vec(),
             ..old
         };
-        data.reshare_keys.insert(url.to_string(), reshare_id);
         data.reshares.insert(reshare_id, updated.clone());
         Ok(updated)
     }
@@ -363,6 +373,19 @@ impl Store for MemoryStore {
 
     fn take_link_code(&self, code: &str) -> Result<Option<LinkCode>, StoreError> {
         Ok(self.data_to_write().link_codes.remove(code))
+    }
+
+    fn add_link_failure(&self, who: AmbassadorId, at: DateTime<Utc>, since: DateTime<Utc>) -> Result<(), StoreError> {
+        let mut data = self.data_to_write();
+        let failures = data.link_failures.entry(who).or_default();
+        *failures = super::recent_failures(failures, at, since);
+        Ok(())
+    }
+
+    fn link_failures(&self, who: AmbassadorId, since: DateTime<Utc>) -> Result<Vec<DateTime<Utc>>, StoreError> {
+        let data = self.data();
+        let failures = data.link_failures.get(&who).map(Vec::as_slice).unwrap_or_default();
+        Ok(failures.iter().copied().filter(|at| *at >= since).collect())
     }
 
     fn action_state(&self, key: &str) -> Result<Option<ActionRecord>, StoreError> {

@@ -85,21 +85,61 @@ pub enum RecordOutcome {
     AlreadyCounted(Reshare),
 }
 
-/// The keys a reshare is found by: its dedup key and its URL (shared by every implementation).
+/// The keys a reshare is found by: its dedup key, its URL and its further keys (shared by every
+/// implementation).
 pub(crate) fn keys_of(reshare: &Reshare) -> Vec<&str> {
     let mut keys = vec![reshare.dedup_key.as_str()];
-    if let Some(url) = reshare.url.as_deref().filter(|url| *url != reshare.dedup_key) {
-        keys.push(url);
+    for key in reshare.url.iter().chain(&reshare.keys) {
+        if !keys.contains(&key.as_str()) {
+            keys.push(key);
+        }
     }
     keys
 }
 
-/// The key a reshare of `from` gets when `from` is merged into `into`: a quick claim names its
-/// owner in its key, so it follows the person (the caller keeps the old key if the new one is
-/// taken: then both claims stay, as they were counted). `None` for every other reshare.
-pub(crate) fn merged_quick_key(reshare: &Reshare, from: AmbassadorId, into: AmbassadorId) -> Option<String> {
-    let item = reshare.item?;
-    (reshare.dedup_key == Reshare::quick_key(from, item)).then(|| Reshare::quick_key(into, item))
+/// The keys of a reshare of `from` that name `from` (quick and claim keys), each with the key it
+/// gets when `from` is merged into `into`: they follow the person. The caller renames a key only
+/// if the new one is free, and keeps the old one otherwise: then both claims stay, as they were
+/// counted.
+pub(crate) fn merged_keys(reshare: &Reshare, from: AmbassadorId, into: AmbassadorId) -> Vec<(String, String)> {
+    std::iter::once(&reshare.dedup_key)
+        .chain(&reshare.keys)
+        .filter_map(|key| Some((key.clone(), Reshare::key_after_merge(key, from, into)?)))
+        .collect()
+}
+
+/// Renames one of the reshare's keys (its dedup key or a further key).
+pub(crate) fn rename_key(reshare: &mut Reshare, old: &str, new: &str) {
+    if reshare.dedup_key == old {
+        reshare.dedup_key = new.to_string();
+    }
+    for key in reshare.keys.iter_mut().filter(|k| *k == old) {
+        *key = new.to_string();
+    }
+}
+
+/// The keys a URL attached to a reshare replaces: its former URL and further keys that the new
+/// ones do not list (never its dedup key).
+pub(crate) fn replaced_keys<'a>(old: &'a Reshare, url: &str, keys: &[String]) -> Vec<&'a str> {
+    old.url
+        .iter()
+        .chain(&old.keys)
+        .map(String::as_str)
+        .filter(|k| *k != old.dedup_key && *k != url && !keys.iter().any(|new| new == k))
+        .collect()
+}
+
+/// A person's wrong `link` codes after one more at `at`: those from before `since` forgotten,
+/// oldest first (shared by every implementation).
+pub(crate) fn recent_failures(
+    failures: &[DateTime<Utc>],
+    at: DateTime<Utc>,
+    since: DateTime<Utc>,
+) -> Vec<DateTime<Utc>> {
+    let mut kept: Vec<DateTime<Utc>> = failures.iter().copied().filter(|t| *t >= since).collect();
+    kept.push(at);
+    kept.sort();
+    kept
 }
 
 /// How a recorded reshare changes its ambassador's stats (the on-disk stores' writes).
@@ -110,11 +150,18 @@ pub(crate) enum NewStats<'a> {
     Folded,
 }
 
-/// A pending `link` code: who asked for it and until when it is valid.
+/// A pending `link` code, stored under the part of the code that names it
+/// ([`crate::domain::link_code`]): who asked for it, until when it is valid, its secret and how
+/// many wrong secrets were typed for it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LinkCode {
     pub ambassador: AmbassadorId,
     pub expires: DateTime<Utc>,
+    /// Empty in codes made before codes had a secret: those never match.
+    #[serde(default)]
+    pub secret: String,
+    #[serde(default)]
+    pub failures: u32,
 }
 
 /// Where a scheduled action is in its life (see [`ActionRecord`]).
@@ -166,14 +213,15 @@ pub trait Store: Send + Sync {
     /// All ambassadors, by id.
     fn ambassadors(&self) -> Result<Vec<Ambassador>, StoreError>;
     /// Erases an ambassador completely (forget-me): the record, identity index, reshares (and
-    /// their dedup keys), stats, week totals and link codes. Atomic. Forgetting an unknown id is
-    /// not an error (there is nothing left to erase).
+    /// their dedup keys), stats, week totals, link codes and wrong link codes. Atomic.
+    /// Forgetting an unknown id is not an error (there is nothing left to erase).
     fn forget_ambassador(&self, id: AmbassadorId) -> Result<(), StoreError>;
     /// Moves everything of `from` (identities, reshares, stats, week totals) into `into` and
-    /// deletes `from`. Streak and best streak: the larger of the two (and the later `last_day`);
-    /// week totals are summed, `reached_at` the later of the two. `from`'s link codes are
-    /// dropped. Atomic. `NotFound` if either is unknown; merging an ambassador into itself does
-    /// nothing.
+    /// deletes `from`. Reshare keys that name `from` are renamed for `into` where free (see
+    /// [`Reshare::key_after_merge`]). Streak and best streak: the larger of the two (and the
+    /// later `last_day`); week totals are summed, `reached_at` the later of the two. `from`'s link
+    /// codes and wrong link codes are dropped. Atomic. `NotFound` if either is unknown; merging an
+    /// ambassador into itself does nothing.
     fn merge_ambassadors(&self, from: AmbassadorId, into: AmbassadorId) -> Result<(), StoreError>;
 
     // --- items ---
@@ -190,15 +238,22 @@ pub trait Store: Send + Sync {
     /// `reshare.points` and one reshare to the ambassador's total for `reshare.week`
     /// (`reached_at` = `reshare.at` when points > 0, unless a later `reached_at` is already there).
     ///
-    /// A reshare's keys are its `dedup_key` and, when set, its `url`; if any of them is already
-    /// taken the existing reshare is returned as `AlreadyCounted`. The ambassador must exist
-    /// (`NotFound` otherwise).
+    /// A reshare's keys are its `dedup_key`, its `url` when set, and its further `keys`; if any of
+    /// them is already taken the existing reshare is returned as `AlreadyCounted`. The ambassador
+    /// must exist (`NotFound` otherwise).
     fn record_reshare(&self, reshare: Reshare, new_stats: &AmbassadorStats) -> Result<RecordOutcome, StoreError>;
-    /// Gives a URL-less quick claim its URL: sets `url`, `network`, and indexes the URL as a
-    /// dedup key too (the quick key stays). Points do not change. `NotFound` for an unknown
-    /// reshare, `KeyTaken` if the URL is already a key of another reshare (nothing is written).
-    /// A previous URL of the same reshare stops being a key.
-    fn attach_url(&self, reshare_id: u64, url: &str, network: crate::domain::Network) -> Result<Reshare, StoreError>;
+    /// Gives a URL-less quick claim its URL: sets `url`, `network` and the further `keys` (the
+    /// post's key, the claim key), and indexes the URL and those keys (the dedup key stays).
+    /// Points do not change. `NotFound` for an unknown reshare, `KeyTaken` if the URL or one of
+    /// the keys is already a key of another reshare (nothing is written). A previous URL and
+    /// further keys of the same reshare that are not given again stop being keys.
+    fn attach_url(
+        &self,
+        reshare_id: u64,
+        url: &str,
+        network: crate::domain::Network,
+        keys: &[String],
+    ) -> Result<Reshare, StoreError>;
     /// Withdraws a reshare: removes it and its dedup keys and subtracts its points and count from
     /// the ambassador's stats and week total. Returns it, or `None` if unknown. The week total's
     /// `reached_at` becomes the time of the latest remaining reshare with points that week; a
@@ -219,6 +274,11 @@ pub trait Store: Send + Sync {
     fn put_link_code(&self, code: &str, link: &LinkCode) -> Result<(), StoreError>;
     /// Removes and returns a link code (one use).
     fn take_link_code(&self, code: &str) -> Result<Option<LinkCode>, StoreError>;
+    /// Records that `who` typed a wrong `link` code at `at`, and forgets their wrong codes from
+    /// before `since`. Kept across restarts; erased by forget, dropped for `from` by a merge.
+    fn add_link_failure(&self, who: AmbassadorId, at: DateTime<Utc>, since: DateTime<Utc>) -> Result<(), StoreError>;
+    /// When `who` typed wrong `link` codes, at or after `since`, oldest first.
+    fn link_failures(&self, who: AmbassadorId, since: DateTime<Utc>) -> Result<Vec<DateTime<Utc>>, StoreError>;
 
     // --- scheduled actions ---
     /// The state of the action `key`, if any was recorded.

@@ -140,6 +140,7 @@ impl Org {
             network,
             url: Some(url.clone()),
             dedup_key: url,
+            keys: Vec::new(),
             source: ReshareSource::Command,
             at,
             points: 10,

@@ -63,8 +63,8 @@ impl Store for FlakyStore {
     fn record_reshare(&self, reshare: Reshare, new_stats: &AmbassadorStats) -> Result<RecordOutcome, StoreError> {
         self.inner.record_reshare(reshare, new_stats)
     }
-    fn attach_url(&self, reshare_id: u64, url: &str, network: Network) -> Result<Reshare, StoreError> {
-        self.inner.attach_url(reshare_id, url, network)
+    fn attach_url(&self, reshare_id: u64, url: &str, network: Network, keys: &[String]) -> Result<Reshare, StoreError> {
+        self.inner.attach_url(reshare_id, url, network, keys)
     }
     fn withdraw_reshare(&self, reshare_id: u64) -> Result<Option<Reshare>, StoreError> {
         self.inner.withdraw_reshare(reshare_id)
@@ -89,6 +89,12 @@ impl Store for FlakyStore {
     }
     fn take_link_code(&self, code: &str) -> Result<Option<LinkCode>, StoreError> {
         self.inner.take_link_code(code)
+    }
+    fn add_link_failure(&self, who: AmbassadorId, at: DateTime<Utc>, since: DateTime<Utc>) -> Result<(), StoreError> {
+        self.inner.add_link_failure(who, at, since)
+    }
+    fn link_failures(&self, who: AmbassadorId, since: DateTime<Utc>) -> Result<Vec<DateTime<Utc>>, StoreError> {
+        self.inner.link_failures(who, since)
     }
     fn action_state(&self, key: &str) -> Result<Option<ActionRecord>, StoreError> {
         self.inner.action_state(key)

@@ -1,6 +1,7 @@
 //! What every on-disk store (sled, SQLite) must do beyond the conformance suite, as cases over a
 //! way to open one: data kept across reopen, deferred writes kept on drop, one process at a time
-//! (in this process and from another one), and concurrent writers.
+//! (in this process and from another one), concurrent writers, and a `link` guessing limit that
+//! a restart does not reset.
 
 #![allow(dead_code)]
 
@@ -56,8 +57,14 @@ pub fn data_survives_drop_and_reopen<S: DiskStore>() {
     let code = LinkCode {
         ambassador: alice.id,
         expires: monday_plus(2),
+        secret: "EFGHJKLM".into(),
+        failures: 1,
     };
     store.put_link_code("615243", &code).unwrap();
+    let failures = [monday_plus(1), monday_plus(2)];
+    for at in failures {
+        store.add_link_failure(alice.id, at, monday_plus(0)).unwrap();
+    }
     let stats = store.stats(alice.id).unwrap();
     drop(store);
 
@@ -74,6 +81,8 @@ pub fn data_survives_drop_and_reopen<S: DiskStore>() {
         assert_eq!(store.week_totals(reshare.week).unwrap().len(), 1);
         assert!(store.next_ambassador_id().unwrap() > alice.id, "counters persist");
         assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+        let kept = store.link_failures(alice.id, monday_plus(0)).unwrap();
+        assert_eq!(kept, failures, "round {round}: wrong link codes are remembered");
     }
     let store = S::open(dir.path()).unwrap();
     assert_eq!(store.take_link_code("615243").unwrap(), Some(code));
@@ -177,4 +186,56 @@ pub fn concurrent_writers_all_land<S: DiskStore>() {
     ids.sort_unstable();
     ids.dedup();
     assert_eq!(ids.len(), 160, "unique reshare ids");
+}
+
+/// Issue 14 §6: the per-person limit on wrong `link` codes is kept in the store, so a restart
+/// does not reset it.
+pub fn the_link_guessing_limit_survives_a_restart<S: DiskStore>() {
+    use relais::app::{App, Effect, Incoming, Settings};
+    use relais::domain::link_code::MAX_FAILURES_PER_PERSON;
+    use relais::domain::{Identity, Platform, RoomRef};
+    let prompts = relais::prompts::Prompts::load(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/prompts")))
+        .expect("prompts")
+        .prompts;
+    let settings = Settings::default();
+    let at = monday_plus(1);
+    let say = |app: &App, from: &Identity, text: &str| {
+        let msg = Incoming {
+            from: from.clone(),
+            display_name: from.user.clone(),
+            room: RoomRef::new(from.platform, "team"),
+            direct: false,
+            text: text.into(),
+        };
+        app.handle(&msg, at)
+    };
+    let (alice, mallory) = (
+        Identity::new(Platform::Matrix, "@alice:example.org"),
+        Identity::new(Platform::Discord, "666"),
+    );
+    let dir = TempDir::new().unwrap();
+    let code = {
+        let store = S::open(dir.path()).unwrap();
+        let app = App::new(&settings, &prompts, &store);
+        let sent = say(&app, &alice, "!link");
+        let dm = sent.iter().find_map(|e| match e {
+            Effect::Dm { text, .. } => Some(text.clone()),
+            _ => None,
+        });
+        let code = dm.expect("a code").split("**").nth(1).expect("bold").to_string();
+        for n in 0..MAX_FAILURES_PER_PERSON {
+            say(&app, &mallory, &format!("!link 2345-6789-ABC{n}"));
+        }
+        code
+    };
+    let store = S::open(dir.path()).unwrap();
+    let app = App::new(&settings, &prompts, &store);
+    let answer = say(&app, &mallory, &format!("!link {code}"));
+    let text = answer.iter().rev().find_map(|e| match e {
+        Effect::Reply { text, .. } => Some(text.as_str()),
+        _ => None,
+    });
+    assert!(text.is_some_and(|t| t.contains("Too many wrong codes")), "{answer:?}");
+    let profile = |i: &Identity| store.ambassador_by_identity(i).unwrap().map(|a| a.id);
+    assert_ne!(profile(&mallory), profile(&alice), "nothing was linked");
 }

@@ -4,21 +4,25 @@
 //! (inside every share link) and their *shape*: language, zone (expiry times), Mastodon server,
 //! code length (texts are shortened to fit a link) and streak. So the text of a shape is rendered
 //! once with a placeholder name and code, and each ambassador's copy is that text with their code
-//! and name put in. Before a shape is trusted, it is rendered a second time with other
-//! placeholders: the two renderings must differ exactly by the substitution, or the shape is
-//! rendered directly for everyone (a template that transforms the name, a text that happens to
-//! contain a placeholder, a code that URL encoding would change…). The output is the same as
-//! rendering each reminder directly, which the tests check.
+//! and name (escaped as the template escapes it) put in. Before a shape is trusted, it is rendered
+//! a second time with other placeholders: the two renderings must differ exactly by the
+//! substitution, or the shape is rendered directly for everyone (a template that transforms the
+//! name or puts it in a code span, a text that happens to contain a placeholder, a code that URL
+//! encoding would change…). The output is the same as rendering each reminder directly, which the
+//! tests check.
 
 use crate::app::today::kit_vars;
 use crate::app::App;
 use crate::domain::{Ambassador, Item, Lang};
+use crate::prompts::escape;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 
-/// Placeholder names (private-use characters, never typed by people).
-const NAMES: [&str; 2] = ["\u{E000}n\u{E001}", "\u{E002}nn\u{E003}"];
+/// Placeholder names (private-use characters, never typed by people), with a character that
+/// Markdown escaping changes: a placeholder found escaped in a text was printed as text, where the
+/// name escaped the same way belongs.
+const NAMES: [&str; 2] = ["\u{E000}n*\u{E001}", "\u{E002}nn*\u{E003}"];
 /// Placeholder codes are made of one unreserved URL character (never percent-encoded).
 const CODE_CHARS: [char; 2] = ['~', '_'];
 
@@ -80,7 +84,7 @@ impl ReminderCache {
         match cached {
             Some(text) => text
                 .replace(&code_placeholder(0, who.code.len()), &who.code)
-                .replace(NAMES[0], &who.display_name),
+                .replace(&escape::text(NAMES[0]), &escape::text(&who.display_name)),
             None => render(app, reminder),
         }
     }
@@ -116,7 +120,7 @@ fn trusted_template(app: &App, reminder: &Reminder) -> Option<String> {
     let (first, second) = (with(0), with(1));
     let substituted = first
         .replace(&code_placeholder(0, len), &code_placeholder(1, len))
-        .replace(NAMES[0], NAMES[1]);
+        .replace(&escape::text(NAMES[0]), &escape::text(NAMES[1]));
     (substituted == second).then_some(first)
 }
 

@@ -2,7 +2,8 @@
 //! ignored with a reason.
 //!
 //! The rules: only `m.text` messages can be commands (`m.notice` is what bots send, so it never
-//! is); the plain `body` is used, never `formatted_body`; an edit (`m.replace`) is never run (its
+//! is); the plain `body` is used, and `formatted_body` only for the account ids of mention pills,
+//! which replace the display names the body shows (see `mentions`); an edit (`m.replace`) is never run (its
 //! original was, once); the quoted fallback of a reply (`> ` lines and the empty line after
 //! them) is stripped; a message in a thread remembers its thread root so the answer goes there.
 
@@ -120,6 +121,10 @@ fn message(event: &Value, content: &Value, sender: &str, event_id: &str) -> Room
     };
     let is_reply = relates.and_then(|r| r.get("m.in_reply_to")).is_some();
     let text = if is_reply { strip_reply_fallback(body) } else { body };
+    let text = match formatted_html(content) {
+        Some(html) => super::mentions::with_account_ids(text, html),
+        None => text.to_string(),
+    };
     let thread_root = match rel_type {
         Some("m.thread") => relates.and_then(|r| str_at(r, "event_id")).map(String::from),
         _ => None,
@@ -127,10 +132,17 @@ fn message(event: &Value, content: &Value, sender: &str, event_id: &str) -> Room
     RoomEvent::Message(Message {
         event_id: event_id.into(),
         sender: sender.into(),
-        text: text.into(),
+        text,
         thread_root,
         origin_ts: event.get("origin_server_ts").and_then(Value::as_i64),
     })
+}
+
+/// The HTML body of a message, if it has one.
+fn formatted_html(content: &Value) -> Option<&str> {
+    (str_at(content, "format") == Some("org.matrix.custom.html"))
+        .then(|| str_at(content, "formatted_body"))
+        .flatten()
 }
 
 fn reaction(content: &Value, sender: &str, event_id: &str) -> RoomEvent {

@@ -18,6 +18,7 @@ mod effects;
 mod events;
 mod first_sync;
 mod handlers;
+mod mentions;
 mod policy;
 mod render;
 mod rooms;
@@ -27,7 +28,7 @@ pub mod state;
 mod sync;
 mod undecrypted;
 
-pub use effects::{transaction_id, KEY_FIELD};
+pub use effects::{notice_content, transaction_id, Relation, KEY_FIELD};
 pub use policy::DEFAULT_CLAIM_REACTIONS;
 pub use render::{render, Rendered};
 pub use session::Credentials;

@@ -1,10 +1,13 @@
 //! Turns the core's light Markdown into a Matrix message body: safe HTML and a readable plain text.
 //!
-//! Texts may contain user input (post titles, display names): raw HTML in them is escaped, never
-//! passed through. A single line break is a line break (`<br />`), as the core means it, and a
-//! line right after a list ends the list (Markdown would glue it to the last item).
+//! The core escapes what people typed before it reaches a text; this is the second line of
+//! defence: raw HTML is escaped, never passed through; links are emitted only for `https`, `http`
+//! (`matrix.to` included) and `mailto` destinations, and images never (both are left as the text
+//! they were written as). A single line break is a line break (`<br />`), as the core means it, and
+//! a line right after a list ends the list (Markdown would glue it to the last item).
 
-use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag, TagEnd};
+use crate::prompts::escape::has_link_scheme;
+use pulldown_cmark::{html, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 
 /// A message body in both forms Matrix carries.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,38 +38,67 @@ fn is_list_item(line: &str) -> bool {
     }
 }
 
-/// Puts an empty line between a list item and a following line that is not an item (nor
-/// indented), so that the line starts a paragraph of its own instead of continuing the item.
+/// Puts an empty line between a list item (with its indented continuation lines) and a following
+/// line that is not an item (nor indented), so that the line starts a paragraph of its own instead
+/// of continuing the item.
 fn end_lists(markdown: &str) -> std::borrow::Cow<'_, str> {
-    let lines: Vec<&str> = markdown.split('\n').collect();
-    let glued = |pair: &[&str]| {
-        is_list_item(pair[0])
-            && !pair[1].trim().is_empty()
-            && !pair[1].starts_with([' ', '\t'])
-            && !is_list_item(pair[1])
-    };
-    if !lines.windows(2).any(glued) {
-        return markdown.into();
-    }
-    let mut out = String::with_capacity(markdown.len() + 8);
-    for (i, line) in lines.iter().enumerate() {
+    let mut out = String::new();
+    let mut in_item = false;
+    for (i, line) in markdown.split('\n').enumerate() {
+        let blank = line.trim().is_empty();
+        let indented = line.starts_with([' ', '\t']);
+        let item = is_list_item(line);
         if i > 0 {
             out.push('\n');
-            if glued(&[lines[i - 1], *line]) {
+            if in_item && !blank && !indented && !item {
                 out.push('\n');
             }
         }
         out.push_str(line);
+        in_item = item || (in_item && indented && !blank);
     }
-    out.into()
+    if out.len() == markdown.len() {
+        markdown.into()
+    } else {
+        out.into()
+    }
 }
 
 fn parser(markdown: &str) -> Parser<'_> {
     Parser::new_ext(markdown, Options::ENABLE_STRIKETHROUGH)
 }
 
+/// The Markdown events of `markdown`, each image and each link to another scheme replaced by the
+/// text it was written as.
+fn events(markdown: &str) -> impl Iterator<Item = Event<'_>> {
+    let mut parsed = parser(markdown).into_offset_iter();
+    std::iter::from_fn(move || {
+        let (event, range) = parsed.next()?;
+        let end = match &event {
+            Event::Start(Tag::Image { .. }) => TagEnd::Image,
+            Event::Start(Tag::Link {
+                link_type, dest_url, ..
+            }) if *link_type != LinkType::Email && !has_link_scheme(dest_url) => TagEnd::Link,
+            _ => return Some(event),
+        };
+        // Skip what it holds, up to its own end (an image may hold images and links).
+        let mut depth = 0usize;
+        for (inner, _) in parsed.by_ref() {
+            match inner {
+                Event::Start(tag) if tag.to_end() == end => depth += 1,
+                Event::End(tag) if tag == end => match depth.checked_sub(1) {
+                    Some(outer) => depth = outer,
+                    None => break,
+                },
+                _ => {}
+            }
+        }
+        Some(Event::Text(markdown[range].into()))
+    })
+}
+
 fn html_body(markdown: &str) -> String {
-    let events = parser(markdown).map(|event| match event {
+    let events = events(markdown).map(|event| match event {
         Event::SoftBreak => Event::HardBreak,
         Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
         other => other,
@@ -81,7 +113,7 @@ fn plain_text(markdown: &str) -> String {
     let mut link: Option<(CowStr<'_>, usize)> = None;
     // The next number of each open list (`None` for bullet lists).
     let mut lists: Vec<Option<u64>> = Vec::new();
-    for event in parser(markdown) {
+    for event in events(markdown) {
         match event {
             Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => out.push_str(&t),
             Event::SoftBreak | Event::HardBreak => out.push('\n'),
@@ -132,6 +164,54 @@ mod tests {
                 "{id}: {}",
                 rendered.html
             );
+        }
+    }
+
+    /// Issue 14: a link goes out only to the web or to a mail address, an image never: both stay
+    /// the text they were written as.
+    #[test]
+    fn issue14_links_only_to_web_and_mail_never_images() {
+        let rows: &[(&str, &str, &str)] = &[
+            (
+                "[Log in](javascript:alert(1))",
+                "[Log in](javascript:alert(1))",
+                "<p>[Log in](javascript:alert(1))</p>",
+            ),
+            (
+                "[x](JaVaScRiPt:alert(1)) [y](data:text/html,hi) [z](/relative) [w](vbscript:x)",
+                "[x](JaVaScRiPt:alert(1)) [y](data:text/html,hi) [z](/relative) [w](vbscript:x)",
+                "<p>[x](JaVaScRiPt:alert(1)) [y](data:text/html,hi) [z](/relative) [w](vbscript:x)</p>",
+            ),
+            (
+                "<javascript:alert(1)>",
+                "<javascript:alert(1)>",
+                "<p>&lt;javascript:alert(1)&gt;</p>",
+            ),
+            (
+                "![x](https://tracker.example/p.png)",
+                "![x](https://tracker.example/p.png)",
+                "<p>![x](https://tracker.example/p.png)</p>",
+            ),
+            (
+                "[![x](https://t.example/p.png)](https://example.org)",
+                "![x](https://t.example/p.png) (https://example.org)",
+                "<p><a href=\"https://example.org\">![x](https://t.example/p.png)</a></p>",
+            ),
+            (
+                "![a [l](https://e.org) ![b](c)](d) after",
+                "![a [l](https://e.org) ![b](c)](d) after",
+                "<p>![a [l](https://e.org) ![b](c)](d) after</p>",
+            ),
+            (
+                "[room](https://matrix.to/#/#team:example.org) [mail](mailto:team@example.org) <team@example.org> [web](HTTP://example.org)",
+                "room (https://matrix.to/#/#team:example.org) mail (mailto:team@example.org) team@example.org web (HTTP://example.org)",
+                "<p><a href=\"https://matrix.to/#/#team:example.org\">room</a> <a href=\"mailto:team@example.org\">mail</a> <a href=\"mailto:team@example.org\">team@example.org</a> <a href=\"HTTP://example.org\">web</a></p>",
+            ),
+        ];
+        for (markdown, plain, html) in rows {
+            let got = render(markdown);
+            assert_eq!(got.plain, *plain, "plain of {markdown:?}");
+            assert_eq!(got.html, *html, "html of {markdown:?}");
         }
     }
 
@@ -188,6 +268,11 @@ mod tests {
                 "<ul>\n<li>one</li>\n</ul>\n<p>after</p>",
             ),
             ("- one\n  more", "- one\nmore", "<ul>\n<li>one<br />\nmore</li>\n</ul>"),
+            (
+                "- one\n more\nafter",
+                "- one\nmore\n\nafter",
+                "<ul>\n<li>one<br />\nmore</li>\n</ul>\n<p>after</p>",
+            ),
         ];
         for (markdown, plain, html) in rows {
             let got = render(markdown);

@@ -153,6 +153,8 @@ pub fn forget_erases_everything_of_one_ambassador_only(store: &dyn Store) {
     let code = LinkCode {
         ambassador: alice.id,
         expires: monday_plus(4),
+        secret: "EFGHJKLM".into(),
+        failures: 1,
     };
     store.put_link_code("482913", &code).unwrap();
     store
@@ -164,6 +166,9 @@ pub fn forget_erases_everything_of_one_ambassador_only(store: &dyn Store) {
             },
         )
         .unwrap();
+    for who in [alice.id, bruno.id] {
+        store.add_link_failure(who, monday_plus(1), monday_plus(0)).unwrap();
+    }
     let bruno_stats = store.stats(bruno.id).unwrap();
 
     store.forget_ambassador(alice.id).unwrap();
@@ -176,6 +181,11 @@ pub fn forget_erases_everything_of_one_ambassador_only(store: &dyn Store) {
     assert_eq!(store.stats(alice.id).unwrap(), AmbassadorStats::default());
     assert_eq!(total_of(store, by_url.week, alice.id), None);
     assert_eq!(store.take_link_code("482913").unwrap(), None);
+    assert!(store.link_failures(alice.id, monday_plus(0)).unwrap().is_empty());
+    assert_eq!(
+        store.link_failures(bruno.id, monday_plus(0)).unwrap(),
+        vec![monday_plus(1)]
+    );
     assert_eq!(
         store.reshares_between(monday_plus(0), monday_plus(10)).unwrap(),
         vec![kept.clone()]
@@ -215,6 +225,8 @@ pub fn merge_moves_everything_into_the_survivor(store: &dyn Store) {
             &LinkCode {
                 ambassador: twin.id,
                 expires: monday_plus(5),
+                secret: "EFGHJKLM".into(),
+                failures: 1,
             },
         )
         .unwrap();
@@ -291,18 +303,6 @@ pub fn a_failed_merge_writes_nothing(store: &dyn Store) {
     assert_eq!(store.ambassador(alice.id).unwrap(), Some(alice.clone()));
     assert_eq!(store.reshares_of(alice.id).unwrap(), vec![reshare]);
     assert_eq!(store.stats(alice.id).unwrap(), stats);
-}
-
-pub fn link_codes_are_one_use(store: &dyn Store) {
-    let alice = add_ambassador(store, "Alice");
-    let code = LinkCode {
-        ambassador: alice.id,
-        expires: monday_plus(1),
-    };
-    store.put_link_code("527194", &code).unwrap();
-    assert_eq!(store.take_link_code("000000").unwrap(), None);
-    assert_eq!(store.take_link_code("527194").unwrap(), Some(code));
-    assert_eq!(store.take_link_code("527194").unwrap(), None, "second use");
 }
 
 pub fn the_schema_version_is_current(store: &dyn Store) {

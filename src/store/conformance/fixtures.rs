@@ -82,6 +82,7 @@ pub fn url_reshare(who: AmbassadorId, item: u32, url: &str, at: DateTime<Utc>, p
         network: Network::LinkedIn,
         url: Some(url.to_string()),
         dedup_key: url.to_string(),
+        keys: Vec::new(),
         source: ReshareSource::Command,
         at,
         points,
@@ -95,6 +96,7 @@ pub fn quick_reshare(who: AmbassadorId, item: u32, at: DateTime<Utc>, points: u3
         url: None,
         network: Network::Other,
         dedup_key: Reshare::quick_key(who, ItemId(item)),
+        keys: Vec::new(),
         source: ReshareSource::Reaction,
         ..url_reshare(who, item, "", at, points)
     }

@@ -3,20 +3,16 @@
 
 use super::fixtures::*;
 use crate::domain::reshare::{AmbassadorStats, WeekTotal};
-use crate::domain::{AmbassadorId, Network, WeekKey};
+use crate::domain::{AmbassadorId, Network, Reshare, WeekKey};
 use crate::store::migrations::week_totals_from_reshares;
 use crate::store::{RecordOutcome, Store, StoreError};
 use chrono::Duration;
 
 /// Everything a duplicate claim must leave unchanged.
-fn snapshot(
+pub(super) fn snapshot(
     store: &dyn Store,
     who: AmbassadorId,
-) -> (
-    Vec<crate::domain::Reshare>,
-    AmbassadorStats,
-    Vec<(AmbassadorId, WeekTotal)>,
-) {
+) -> (Vec<Reshare>, AmbassadorStats, Vec<(AmbassadorId, WeekTotal)>) {
     let week = week_of(monday_plus(0));
     (
         store.reshares_of(who).unwrap(),
@@ -133,7 +129,7 @@ pub fn attach_url_makes_the_url_a_key_and_keeps_the_points(store: &dyn Store) {
     let before = snapshot(store, alice.id);
     let url = "https://mastodon.social/@alice/113524781937";
 
-    let updated = store.attach_url(quick.id, url, Network::Mastodon).unwrap();
+    let updated = store.attach_url(quick.id, url, Network::Mastodon, &[]).unwrap();
     assert_eq!(updated.url.as_deref(), Some(url));
     assert_eq!(
         (updated.network, updated.points, updated.id),
@@ -154,7 +150,7 @@ pub fn attach_url_makes_the_url_a_key_and_keeps_the_points(store: &dyn Store) {
         RecordOutcome::AlreadyCounted(updated.clone())
     );
 
-    let taken = store.attach_url(quick.id, &linkedin(2), Network::LinkedIn);
+    let taken = store.attach_url(quick.id, &linkedin(2), Network::LinkedIn, &[]);
     assert!(matches!(taken, Err(StoreError::KeyTaken(_))), "{taken:?}");
     assert_eq!(store.reshare_by_key(&linkedin(2)).unwrap(), Some(other));
     assert_eq!(store.reshare_by_key(url).unwrap(), Some(updated));
@@ -162,12 +158,13 @@ pub fn attach_url_makes_the_url_a_key_and_keeps_the_points(store: &dyn Store) {
         quick.id + 100,
         "https://bsky.app/profile/alice/post/3l",
         Network::Bluesky,
+        &[],
     );
     assert!(matches!(unknown, Err(StoreError::NotFound(_))), "{unknown:?}");
 
     // A corrected URL replaces the previous one as a key.
     let corrected = "https://mastodon.social/@alice/113524781999";
-    store.attach_url(quick.id, corrected, Network::Mastodon).unwrap();
+    store.attach_url(quick.id, corrected, Network::Mastodon, &[]).unwrap();
     assert_eq!(store.reshare_by_key(url).unwrap(), None);
     assert_eq!(store.reshare_by_key(corrected).unwrap().map(|r| r.id), Some(quick.id));
 }
@@ -178,7 +175,7 @@ pub fn withdrawing_reverses_the_totals_and_frees_the_keys(store: &dyn Store) {
     let first = record(store, url_reshare(alice.id, 1, &linkedin(1), monday_plus(1), 10));
     let quick = record(store, quick_reshare(alice.id, 2, monday_plus(2), 15));
     let url = "https://x.com/alice/status/1859301";
-    store.attach_url(quick.id, url, Network::X).unwrap();
+    store.attach_url(quick.id, url, Network::X, &[]).unwrap();
     let stats_before = store.stats(alice.id).unwrap();
 
     let withdrawn = store.withdraw_reshare(quick.id).unwrap().expect("known reshare");

@@ -11,6 +11,7 @@ fn read_everything(store: &dyn Store) {
         store.ambassador(alice.id).unwrap();
         store.stats(alice.id).unwrap();
         store.reshares_of(alice.id).unwrap();
+        store.link_failures(alice.id, monday_plus(0)).unwrap();
     }
     store.ambassadors().unwrap();
     store.items().unwrap();
@@ -47,7 +48,7 @@ pub fn every_write_moves_the_write_count_and_no_read_does(store: &dyn Store) {
         ),
         (
             "attach a URL",
-            Box::new(|s| drop(s.attach_url(quick_id(s), &linkedin(2), Network::LinkedIn).unwrap())),
+            Box::new(|s| drop(s.attach_url(quick_id(s), &linkedin(2), Network::LinkedIn, &[]).unwrap())),
         ),
         (
             "withdraw a reshare",
@@ -59,6 +60,8 @@ pub fn every_write_moves_the_write_count_and_no_read_does(store: &dyn Store) {
                 let code = LinkCode {
                     ambassador: alice(s),
                     expires: monday_plus(1),
+                    secret: "EFGHJKLM".into(),
+                    failures: 1,
                 };
                 s.put_link_code("527194", &code).unwrap()
             }),
@@ -66,6 +69,10 @@ pub fn every_write_moves_the_write_count_and_no_read_does(store: &dyn Store) {
         (
             "take a link code",
             Box::new(|s| assert!(s.take_link_code("527194").unwrap().is_some())),
+        ),
+        (
+            "add a wrong link code",
+            Box::new(|s| s.add_link_failure(alice(s), monday_plus(1), monday_plus(0)).unwrap()),
         ),
         (
             "set an action state",

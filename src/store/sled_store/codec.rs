@@ -21,6 +21,8 @@ pub mod tree {
     pub const STATS: &str = "stats";
     pub const WEEK_TOTALS: &str = "week_totals";
     pub const LINK_CODES: &str = "link_codes";
+    /// Ambassador id → JSON list of the times they typed a wrong `link` code.
+    pub const LINK_FAILURES: &str = "link_failures";
     pub const ACTIONS: &str = "actions";
     pub const ACTIONS_BY_DUE: &str = "actions_by_due";
 }

@@ -253,8 +253,8 @@ impl Store for SledStore {
         })
     }
 
-    fn attach_url(&self, reshare_id: u64, url: &str, network: Network) -> Result<Reshare, StoreError> {
-        self.write(|trees| writes::attach_url(trees, reshare_id, url, network))
+    fn attach_url(&self, reshare_id: u64, url: &str, network: Network, keys: &[String]) -> Result<Reshare, StoreError> {
+        self.write(|trees| writes::attach_url(trees, reshare_id, url, network, keys))
     }
 
     fn withdraw_reshare(&self, reshare_id: u64) -> Result<Option<Reshare>, StoreError> {
@@ -318,6 +318,14 @@ impl Store for SledStore {
 
     fn take_link_code(&self, code: &str) -> Result<Option<LinkCode>, StoreError> {
         self.write(|trees| writes::take_link_code(trees, code))
+    }
+
+    fn add_link_failure(&self, who: AmbassadorId, at: DateTime<Utc>, since: DateTime<Utc>) -> Result<(), StoreError> {
+        self.write(|trees| writes::add_link_failure(trees, who, at, since))
+    }
+
+    fn link_failures(&self, who: AmbassadorId, since: DateTime<Utc>) -> Result<Vec<DateTime<Utc>>, StoreError> {
+        writes::link_failures(&self.trees, who, since)
     }
 
     fn action_state(&self, key: &str) -> Result<Option<ActionRecord>, StoreError> {

@@ -36,6 +36,7 @@ pub struct Trees {
     pub stats: Tree,
     pub week_totals: Tree,
     pub link_codes: Tree,
+    pub link_failures: Tree,
     /// Scheduled-action records (outside the multi-tree transaction; see `actions`).
     pub actions: Tree,
     pub actions_by_due: Tree,
@@ -54,6 +55,7 @@ pub struct Tx<'a> {
     pub stats: &'a TransactionalTree,
     pub week_totals: &'a TransactionalTree,
     pub link_codes: &'a TransactionalTree,
+    pub link_failures: &'a TransactionalTree,
 }
 
 impl Trees {
@@ -72,6 +74,7 @@ impl Trees {
             stats: open(tree::STATS)?,
             week_totals: open(tree::WEEK_TOTALS)?,
             link_codes: open(tree::LINK_CODES)?,
+            link_failures: open(tree::LINK_FAILURES)?,
             actions: open(tree::ACTIONS)?,
             actions_by_due: open(tree::ACTIONS_BY_DUE)?,
             db,
@@ -93,9 +96,23 @@ impl Trees {
             &self.stats,
             &self.week_totals,
             &self.link_codes,
+            &self.link_failures,
         );
         let result = all.transaction(
-            |(meta, ambassadors, identities, items, reshares, keys, by_time, by_amb, stats, totals, codes)| {
+            |(
+                meta,
+                ambassadors,
+                identities,
+                items,
+                reshares,
+                keys,
+                by_time,
+                by_amb,
+                stats,
+                totals,
+                codes,
+                failures,
+            )| {
                 body(&Tx {
                     meta,
                     ambassadors,
@@ -108,6 +125,7 @@ impl Trees {
                     stats,
                     week_totals: totals,
                     link_codes: codes,
+                    link_failures: failures,
                 })
             },
         );

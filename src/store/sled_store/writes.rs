@@ -6,7 +6,10 @@ use super::codec::{self, meta, tree};
 use super::tx::{abort, dangling, io, Trees, Tx, TxError};
 use crate::domain::{Ambassador, AmbassadorId, Item, Network, Reshare};
 use crate::store::migrations::{add_to_total, latest_scoring_time, subtract_from_stats, subtract_from_total};
-use crate::store::{keys_of, merged_quick_key, LinkCode, NewStats, RecordOutcome, StoreError};
+use crate::store::{
+    keys_of, merged_keys, recent_failures, rename_key, replaced_keys, LinkCode, NewStats, RecordOutcome, StoreError,
+};
+use chrono::{DateTime, Utc};
 
 pub fn put_ambassador(trees: &Trees, ambassador: &Ambassador) -> Result<(), StoreError> {
     let key = codec::ambassador_key(ambassador.id);
@@ -76,26 +79,36 @@ pub fn record_in(tx: &Tx<'_>, reshare: &Reshare, new_stats: &NewStats<'_>) -> Re
     Ok(RecordOutcome::Recorded(stored))
 }
 
-pub fn attach_url(trees: &Trees, reshare_id: u64, url: &str, network: Network) -> Result<Reshare, StoreError> {
+pub fn attach_url(
+    trees: &Trees,
+    reshare_id: u64,
+    url: &str,
+    network: Network,
+    keys: &[String],
+) -> Result<Reshare, StoreError> {
+    let new_keys = || std::iter::once(url).chain(keys.iter().map(String::as_str));
     trees.transact(|tx| {
         let Some(old) = tx.reshare(reshare_id)? else {
             return Err(abort(StoreError::NotFound(format!("reshare {reshare_id}"))));
         };
         let id_key = codec::id_key(reshare_id);
-        if let Some(owner) = tx.reshare_keys.get(url)? {
-            if owner.as_ref() != id_key {
-                return Err(abort(StoreError::KeyTaken(url.to_string())));
+        for key in new_keys() {
+            if tx.reshare_keys.get(key)?.is_some_and(|owner| owner.as_ref() != id_key) {
+                return Err(abort(StoreError::KeyTaken(key.to_string())));
             }
         }
-        if let Some(previous) = old.url.as_deref().filter(|u| *u != old.dedup_key && *u != url) {
+        for previous in replaced_keys(&old, url, keys) {
             tx.reshare_keys.remove(previous)?;
+        }
+        for key in new_keys() {
+            tx.reshare_keys.insert(key, &id_key)?;
         }
         let updated = Reshare {
             url: Some(url.to_string()),
             network,
+            keys: keys.to_vec(),
             ..old
         };
-        tx.reshare_keys.insert(url, &id_key)?;
         Tx::put_json(tx.reshares, tree::RESHARES, id_key, &updated)?;
         Ok(updated)
     })
@@ -190,6 +203,7 @@ pub fn forget_ambassador(trees: &Trees, id: AmbassadorId) -> Result<(), StoreErr
         for code in &codes {
             tx.link_codes.remove(code)?;
         }
+        tx.link_failures.remove(&codec::ambassador_key(id))?;
         Ok(())
     })
 }
@@ -221,11 +235,11 @@ pub fn merge_ambassadors(trees: &Trees, from: AmbassadorId, into: AmbassadorId) 
                 ambassador: into,
                 ..reshare.clone()
             };
-            if let Some(new_key) = merged_quick_key(reshare, from, into) {
-                if tx.reshare_keys.get(new_key.as_bytes())?.is_none() {
-                    tx.reshare_keys.remove(reshare.dedup_key.as_bytes())?;
-                    tx.reshare_keys.insert(new_key.as_bytes(), &codec::id_key(reshare.id))?;
-                    moved.dedup_key = new_key;
+            for (old, new) in merged_keys(reshare, from, into) {
+                if tx.reshare_keys.get(new.as_bytes())?.is_none() {
+                    tx.reshare_keys.remove(old.as_bytes())?;
+                    tx.reshare_keys.insert(new.as_bytes(), &codec::id_key(reshare.id))?;
+                    rename_key(&mut moved, &old, &new);
                 }
             }
             Tx::put_json(tx.reshares, tree::RESHARES, codec::id_key(reshare.id), &moved)?;
@@ -243,6 +257,7 @@ pub fn merge_ambassadors(trees: &Trees, from: AmbassadorId, into: AmbassadorId) 
         for code in &codes {
             tx.link_codes.remove(code)?;
         }
+        tx.link_failures.remove(&codec::ambassador_key(from))?;
         Ok(())
     })
 }
@@ -278,4 +293,29 @@ pub fn take_link_code(trees: &Trees, code: &str) -> Result<Option<LinkCode>, Sto
         tx.link_codes.remove(code)?;
         Ok(link)
     })
+}
+
+pub fn add_link_failure(
+    trees: &Trees,
+    who: AmbassadorId,
+    at: DateTime<Utc>,
+    since: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let key = codec::ambassador_key(who);
+    trees.transact(|tx| {
+        let before: Vec<DateTime<Utc>> = Tx::get_json(tx.link_failures, tree::LINK_FAILURES, key)?.unwrap_or_default();
+        Tx::put_json(
+            tx.link_failures,
+            tree::LINK_FAILURES,
+            key,
+            &recent_failures(&before, at, since),
+        )
+    })
+}
+
+pub fn link_failures(trees: &Trees, who: AmbassadorId, since: DateTime<Utc>) -> Result<Vec<DateTime<Utc>>, StoreError> {
+    let all: Vec<DateTime<Utc>> = trees
+        .get_json(&trees.link_failures, tree::LINK_FAILURES, codec::ambassador_key(who))?
+        .unwrap_or_default();
+    Ok(all.into_iter().filter(|at| *at >= since).collect())
 }

@@ -14,7 +14,9 @@ use self::rows::{execute, millis, sql_id};
 use self::schema::io;
 use super::week_cache::WeekCache;
 use super::NewStats;
-use super::{ActionRecord, ActionState, DiskOptions, ImportReport, LinkCode, RecordOutcome, Store, StoreError};
+use super::{
+    recent_failures, ActionRecord, ActionState, DiskOptions, ImportReport, LinkCode, RecordOutcome, Store, StoreError,
+};
 use crate::domain::reshare::{AmbassadorStats, WeekTotal};
 use crate::domain::{Ambassador, AmbassadorId, Identity, Item, ItemId, Network, Reshare, WeekKey};
 use crate::store::sled_store::codec::meta;
@@ -199,8 +201,8 @@ impl Store for SqliteStore {
         Ok(recorded.0)
     }
 
-    fn attach_url(&self, reshare_id: u64, url: &str, network: Network) -> Result<Reshare, StoreError> {
-        self.write(|tx| writes::attach_url(tx, reshare_id, url, network))
+    fn attach_url(&self, reshare_id: u64, url: &str, network: Network, keys: &[String]) -> Result<Reshare, StoreError> {
+        self.write(|tx| writes::attach_url(tx, reshare_id, url, network, keys))
     }
 
     fn withdraw_reshare(&self, reshare_id: u64) -> Result<Option<Reshare>, StoreError> {
@@ -278,6 +280,24 @@ impl Store for SqliteStore {
         })
     }
 
+    fn add_link_failure(&self, who: AmbassadorId, at: DateTime<Utc>, since: DateTime<Utc>) -> Result<(), StoreError> {
+        self.write(|tx| {
+            let before = link_failures_of(tx, who)?;
+            let json = rows::json("link_failures", &recent_failures(&before, at, since))?;
+            execute(
+                tx,
+                "INSERT OR REPLACE INTO link_failures (ambassador, record) VALUES (?1, ?2)",
+                params![sql_id(who.0), json],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn link_failures(&self, who: AmbassadorId, since: DateTime<Utc>) -> Result<Vec<DateTime<Utc>>, StoreError> {
+        let all = self.read(|conn| link_failures_of(conn, who))?;
+        Ok(all.into_iter().filter(|at| *at >= since).collect())
+    }
+
     fn action_state(&self, key: &str) -> Result<Option<ActionRecord>, StoreError> {
         self.read(|conn| rows::record(conn, "actions", "SELECT record FROM actions WHERE key = ?1", [key]))
     }
@@ -347,4 +367,15 @@ impl Store for SqliteStore {
     fn write_count(&self) -> u64 {
         self.writes.load(Ordering::Relaxed)
     }
+}
+
+/// Every recorded wrong `link` code of `who`.
+fn link_failures_of(conn: &Connection, who: AmbassadorId) -> Result<Vec<DateTime<Utc>>, StoreError> {
+    let found = rows::record(
+        conn,
+        "link_failures",
+        "SELECT record FROM link_failures WHERE ambassador = ?1",
+        [sql_id(who.0)],
+    )?;
+    Ok(found.unwrap_or_default())
 }

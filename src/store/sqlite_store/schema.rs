@@ -44,6 +44,13 @@ CREATE TABLE actions (key TEXT PRIMARY KEY, due_ms INTEGER NOT NULL, state TEXT 
 CREATE INDEX actions_by_due ON actions (due_ms, key);
 ";
 
+/// Tables added since schema 2 without changing it (a Relais that does not know them leaves them
+/// alone): created when missing, on every open. `link_failures`: an ambassador's wrong `link`
+/// codes, a JSON list of times.
+const ADDED_TABLES: &str = "
+CREATE TABLE IF NOT EXISTS link_failures (ambassador INTEGER PRIMARY KEY, record TEXT NOT NULL);
+";
+
 /// The database file inside the store directory.
 pub const FILE_NAME: &str = "relais.sqlite3";
 
@@ -91,6 +98,7 @@ pub fn open(dir: &Path, options: &DiskOptions) -> Result<Connection, StoreError>
         ))
         .map_err(io)?;
     upgrade(&connection)?;
+    connection.execute_batch(ADDED_TABLES).map_err(io)?;
     Ok(connection)
 }
 

@@ -8,7 +8,7 @@ use crate::store::migrations::{
     subtract_from_total,
 };
 use crate::store::sled_store::codec::meta;
-use crate::store::{keys_of, merged_quick_key, NewStats, RecordOutcome, StoreError};
+use crate::store::{keys_of, merged_keys, rename_key, replaced_keys, NewStats, RecordOutcome, StoreError};
 use rusqlite::{params, Connection};
 
 fn not_found(id: AmbassadorId) -> StoreError {
@@ -83,20 +83,32 @@ pub fn record(tx: &Connection, reshare: &Reshare, new_stats: &NewStats<'_>) -> R
     Ok(RecordOutcome::Recorded(stored))
 }
 
-pub fn attach_url(tx: &Connection, reshare_id: u64, url: &str, network: Network) -> Result<Reshare, StoreError> {
+pub fn attach_url(
+    tx: &Connection,
+    reshare_id: u64,
+    url: &str,
+    network: Network,
+    keys: &[String],
+) -> Result<Reshare, StoreError> {
     let old = rows::reshare(tx, reshare_id)?.ok_or_else(|| StoreError::NotFound(format!("reshare {reshare_id}")))?;
-    if rows::key_owner(tx, url)?.is_some_and(|owner| owner != reshare_id) {
-        return Err(StoreError::KeyTaken(url.to_string()));
+    let new_keys = || std::iter::once(url).chain(keys.iter().map(String::as_str));
+    for key in new_keys() {
+        if rows::key_owner(tx, key)?.is_some_and(|owner| owner != reshare_id) {
+            return Err(StoreError::KeyTaken(key.to_string()));
+        }
     }
-    if let Some(previous) = old.url.as_deref().filter(|u| *u != old.dedup_key && *u != url) {
+    for previous in replaced_keys(&old, url, keys) {
         rows::remove_key(tx, previous)?;
+    }
+    for key in new_keys() {
+        rows::set_key(tx, key, reshare_id)?;
     }
     let updated = Reshare {
         url: Some(url.to_string()),
         network,
+        keys: keys.to_vec(),
         ..old
     };
-    rows::set_key(tx, url, reshare_id)?;
     rows::put_reshare(tx, &updated)?;
     Ok(updated)
 }
@@ -142,6 +154,7 @@ pub fn forget(tx: &Connection, id: AmbassadorId) -> Result<(), StoreError> {
         "DELETE FROM stats WHERE ambassador = ?1",
         "DELETE FROM week_totals WHERE ambassador = ?1",
         "DELETE FROM link_codes WHERE ambassador = ?1",
+        "DELETE FROM link_failures WHERE ambassador = ?1",
     ] {
         execute(tx, sql, [id])?;
     }
@@ -167,11 +180,11 @@ pub fn merge(tx: &Connection, from: AmbassadorId, into: AmbassadorId) -> Result<
             ambassador: into,
             ..reshare.clone()
         };
-        if let Some(new_key) = merged_quick_key(&reshare, from, into) {
-            if rows::key_owner(tx, &new_key)?.is_none() {
-                rows::remove_key(tx, &reshare.dedup_key)?;
-                rows::set_key(tx, &new_key, reshare.id)?;
-                moved.dedup_key = new_key;
+        for (old, new) in merged_keys(&reshare, from, into) {
+            if rows::key_owner(tx, &new)?.is_none() {
+                rows::remove_key(tx, &old)?;
+                rows::set_key(tx, &new, reshare.id)?;
+                rename_key(&mut moved, &old, &new);
             }
         }
         rows::put_reshare(tx, &moved)?;
@@ -186,5 +199,6 @@ pub fn merge(tx: &Connection, from: AmbassadorId, into: AmbassadorId) -> Result<
         rows::put_week_total(tx, week, into, Some(&merge_totals(&existing, &moved)))?;
     }
     execute(tx, "DELETE FROM link_codes WHERE ambassador = ?1", [sql_id(from.0)])?;
+    execute(tx, "DELETE FROM link_failures WHERE ambassador = ?1", [sql_id(from.0)])?;
     Ok(())
 }

@@ -84,6 +84,15 @@ fn people() -> Vec<Ambassador> {
         person(6, "Eve", "has_underscore", Lang::En, "Europe/Paris", None),
         person(7, "Fay", "", Lang::Pt, "America/Sao_Paulo", None),
         person(8, "\u{E000}n\u{E001}", "k3v9x2m7qb", Lang::En, "Europe/Paris", None),
+        person(9, "\u{E000}n*\u{E001}", "k3v9x2m7qc", Lang::En, "Europe/Paris", None),
+        person(
+            10,
+            "# [Alice](https://phish.example) <b>@room</b> **x_**",
+            "k3v9x2m7qd",
+            Lang::En,
+            "Europe/Paris",
+            None,
+        ),
     ]
 }
 
@@ -138,8 +147,8 @@ fn check_cache_matches_direct_rendering(prompts: &Prompts, first_text: &str) -> 
 fn cached_reminders_are_the_directly_rendered_ones() {
     let prompts = Prompts::for_tests();
     let (trusted, direct) = check_cache_matches_direct_rendering(&prompts, "Join us on Saturday!");
-    // Alice, Bob, Zoë and the placeholder-named person share a shape, so do Chloé and Dan; the `_`
-    // and empty codes are never cached.
+    // Alice, Bob, Zoë and the placeholder- and Markdown-named people share a shape, so do Chloé and
+    // Dan; the `_` and empty codes are never cached.
     assert_eq!((trusted, direct), (4, 0), "two shapes per streak, all trusted");
     // A text that contains a placeholder code: noticed, rendered directly.
     let (trusted, direct) = check_cache_matches_direct_rendering(&prompts, "Join us ~~~~~~~~~~ on Saturday!");

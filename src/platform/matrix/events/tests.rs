@@ -38,7 +38,18 @@ fn events_are_classified() {
         "msgtype": "m.text", "body": "* !top", "m.new_content": {"msgtype": "m.text", "body": "!top"},
         "m.relates_to": {"rel_type": "m.replace", "event_id": "$orig"}
     }));
+    let pill = msg(json!({
+        "msgtype": "m.text", "body": "!role grant Dana",
+        "format": "org.matrix.custom.html",
+        "formatted_body": "!role grant <a href=\"https://matrix.to/#/@dana:example.org\">Dana</a>",
+        "m.mentions": {"user_ids": ["@dana:example.org"]}
+    }));
     let rows: Vec<(&str, Value, RoomEvent)> = vec![
+        (
+            "issue 14: a mention pill gives the account id, not the display name",
+            pill,
+            RoomEvent::Message(text("$e", "!role grant @dana:example.org")),
+        ),
         (
             "plain text",
             msg(json!({"msgtype": "m.text", "body": "!help"})),
