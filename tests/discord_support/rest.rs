@@ -8,7 +8,7 @@ use super::faults::Fault;
 use super::routes::{self, Call, Reply};
 use super::spec::Spec;
 use super::world::ApiError;
-use super::{Request, Shared};
+use super::{Inner, Request, Shared};
 use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
@@ -90,24 +90,13 @@ fn respond(shared: &Shared, request: &mut Request, raw: &[u8]) -> Reply {
         ));
         return invalid_form_body();
     }
-    let reply = match inner.faults.take(&op.id) {
-        Some(fault) => fault.reply(),
-        None => {
-            let call = Call {
-                op: &op,
-                query: &request.query,
-                body: body.as_ref(),
-                gateway_url: &shared.gateway_url,
-            };
-            match routes::route(&mut inner.world, &call) {
-                Ok(reply) => reply,
-                Err(missing) => {
-                    inner.violations.push(format!("{what}: {missing}"));
-                    Reply::error(&ApiError::new(404, 0, "404: Not Found"))
-                }
-            }
-        }
+    let call = Call {
+        op: &op,
+        query: &request.query,
+        body: body.as_ref(),
+        gateway_url: &shared.gateway_url,
     };
+    let reply = answer(&mut inner, &call, &what);
     if reply.checked {
         let problems = spec.check_response(&op, reply.status, reply.body.as_ref());
         if !problems.is_empty() {
@@ -119,6 +108,18 @@ fn respond(shared: &Shared, request: &mut Request, raw: &[u8]) -> Reply {
         }
     }
     reply
+}
+
+/// The fault due for this operation, else the route's answer (a route the local server does not
+/// implement is a violation).
+fn answer(inner: &mut Inner, call: &Call<'_>, what: &str) -> Reply {
+    if let Some(fault) = inner.faults.take(&call.op.id) {
+        return fault.reply();
+    }
+    routes::route(&mut inner.world, call).unwrap_or_else(|missing| {
+        inner.violations.push(format!("{what}: {missing}"));
+        Reply::error(&ApiError::new(404, 0, "404: Not Found"))
+    })
 }
 
 /// The JSON body: a JSON request's body, or the `payload_json` part of a multipart one (its files
