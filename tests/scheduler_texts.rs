@@ -87,15 +87,15 @@ fn every_reminder_carries_its_own_name_and_code() {
 fn a_template_that_transforms_the_name_still_gives_everyone_their_own_text() {
     let dir = tempfile::tempdir().expect("temporary directory");
     for lang in Lang::ALL {
-        let from = std::path::Path::new(relais::prompts::REPO_PROMPTS_DIR)
-            .join(lang.code())
-            .join("app.toml");
+        let from = std::path::Path::new(relais::prompts::REPO_PROMPTS_DIR).join(lang.code());
         let to = dir.path().join(lang.code());
         std::fs::create_dir_all(&to).expect("folder");
-        let text = std::fs::read_to_string(from).expect("prompts");
-        let text = text.replace("Hi {{ name }}!", "Hi {{ name | upper }} ({{ name | length }})!");
-        let text = text.replace("Bonjour {{ name }} !", "Bonjour {{ name[:2] }}… !");
-        std::fs::write(to.join("app.toml"), text).expect("write");
+        for file in std::fs::read_dir(&from).expect("a language folder").flatten() {
+            let text = std::fs::read_to_string(file.path()).expect("prompts");
+            let text = text.replace("Hi {{ name }}!", "Hi {{ name | upper }} ({{ name | length }})!");
+            let text = text.replace("Bonjour {{ name }} !", "Bonjour {{ name[:2] }}… !");
+            std::fs::write(to.join(file.file_name()), text).expect("write");
+        }
     }
     let prompts = Prompts::load(dir.path())
         .unwrap_or_else(|problems| panic!("{problems:?}"))

@@ -2,6 +2,7 @@
 //! No business rules live here.
 
 pub mod console;
+pub mod discord;
 pub mod duration;
 pub mod heap;
 pub mod matrix;

@@ -147,6 +147,518 @@ pub const CATALOG: &[Entry] = &[
         sample: "{}",
     },
     Entry {
+        key: "slash.help.name",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.help.description",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.today.name",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.today.description",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.shared.name",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.shared.description",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.me.name",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.me.description",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.top.name",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.top.description",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.lang.name",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.lang.description",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.tz.name",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.tz.description",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.nudges.name",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.nudges.description",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.nudges.on.name",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.nudges.on.description",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.nudges.off.name",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.nudges.off.description",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.nudges.at.name",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.nudges.at.description",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.away.name",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.away.description",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.away.until.name",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.away.until.description",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.away.off.name",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.away.off.description",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.hide.name",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.hide.description",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.show.name",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.show.description",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.urgent.name",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.urgent.description",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.urgent.on.name",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.urgent.on.description",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.urgent.off.name",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.urgent.off.description",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.mastodon.name",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.mastodon.description",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.mastodon.set.name",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.mastodon.set.description",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.mastodon.off.name",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.mastodon.off.description",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.link.name",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.link.description",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.my_data.name",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.my_data.description",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.forget_me.name",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.forget_me.description",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.post.name",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.post.description",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.post.add.name",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.post.add.description",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.post.list.name",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.post.list.description",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.post.show.name",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.post.show.description",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.post.approve.name",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.post.approve.description",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.post.cancel.name",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.post.cancel.description",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.post.push.name",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.post.push.description",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.report.name",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.report.description",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.ambassadors.name",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.ambassadors.description",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.role.name",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.role.description",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.role.grant.name",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.role.grant.description",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.role.revoke.name",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.role.revoke.description",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.option.command.name",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.option.command.description",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.option.url.name",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.option.url.description",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.option.item.name",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.option.item.description",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.option.language.name",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.option.language.description",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.option.zone.name",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.option.zone.description",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.option.time.name",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.option.time.description",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.option.date.name",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.option.date.description",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.option.server.name",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.option.server.description",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.option.code.name",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.option.code.description",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.option.confirm.name",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.option.confirm.description",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.option.filter.name",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.option.filter.description",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.option.week.name",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.option.week.description",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.option.user.name",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.option.user.description",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.option.title.name",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.option.title.description",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.option.link.name",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.option.link.description",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.option.text.name",
+        sample: r##"{"lang": "fr", "language": "français"}"##,
+    },
+    Entry {
+        key: "slash.option.text.description",
+        sample: r##"{"lang": "fr", "language": "français"}"##,
+    },
+    Entry {
+        key: "slash.option.kind.name",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.option.kind.description",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.option.intent.name",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.option.intent.description",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.option.hashtags.name",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.option.hashtags.description",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.option.campaign.name",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.option.campaign.description",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.option.publish.name",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.option.publish.description",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.option.expires.name",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.option.expires.description",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.choice.kind.hot",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.choice.kind.evergreen",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.choice.intent.awareness",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.choice.intent.appreciation",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.choice.intent.action",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.choice.intent.advocacy",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.choice.filter.draft",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.choice.filter.approved",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.choice.filter.cancelled",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.choice.filter.all",
+        sample: "{}",
+    },
+    Entry {
         key: "parse.empty",
         sample: r##"{"prefix": "!", "usage": null}"##,
     },
