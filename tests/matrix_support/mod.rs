@@ -265,10 +265,15 @@ impl TestBot {
         let options: &'static MatrixOptions = Box::leak(Box::new(options));
         let (app, config) = (self.app, self.config);
         let task = tokio::spawn(async move {
-            matrix::run(app, config, options, credentials, async move {
+            let outcome = matrix::run(app, config, options, credentials, async move {
                 let _ = stopped.await;
             })
-            .await
+            .await;
+            // Said at once: a test waiting for an answer would otherwise time out without saying why.
+            if let Err(error) = &outcome {
+                tracing::error!(%error, "the test bot stopped with an error");
+            }
+            outcome
         });
         RunningBot { stop: Some(stop), task }
     }
