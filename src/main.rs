@@ -8,6 +8,7 @@ use relais::app::App;
 use relais::config::{self, Config, LogFormat, StoreBackend};
 use relais::domain::WeekKey;
 use relais::platform::console::{print_effects, Clock, Console};
+#[cfg(feature = "matrix")]
 use relais::platform::matrix::{Credentials, MatrixOptions, StorePassphrase};
 use relais::platform::ticker::Ticker;
 use relais::prompts::Prompts;
@@ -266,7 +267,17 @@ fn run(config_path: &Path) -> Result<()> {
     })
 }
 
+/// Without the `matrix` feature, a `[matrix]` section cannot be served: says how to build it.
+#[cfg(not(feature = "matrix"))]
+fn run_matrix(_app: &App, _matrix: &config::Matrix) -> Result<()> {
+    bail!(
+        "this build of Relais has no Matrix adapter (built without the `matrix` feature): build it with \
+         `cargo build --release` (every platform is on by default), or remove the [matrix] section"
+    )
+}
+
 /// Runs the Matrix bot until Ctrl-C or SIGTERM.
+#[cfg(feature = "matrix")]
 fn run_matrix(app: &App, matrix: &config::Matrix) -> Result<()> {
     let credentials = Credentials::from_env(matrix, |name| std::env::var(name).ok());
     let store_passphrase = StorePassphrase::from_env(matrix, |name| std::env::var(name).ok())?;
@@ -293,6 +304,7 @@ fn run_matrix(app: &App, matrix: &config::Matrix) -> Result<()> {
 }
 
 /// Completes on Ctrl-C or (on Unix) SIGTERM.
+#[cfg(feature = "matrix")]
 async fn shutdown_requested() {
     #[cfg(unix)]
     {

@@ -2,9 +2,11 @@
 //! No business rules live here.
 
 pub mod console;
+#[cfg(feature = "discord")]
 pub mod discord;
 pub mod duration;
 pub mod heap;
+#[cfg(feature = "matrix")]
 pub mod matrix;
 pub mod private_files;
 pub mod ticker;
