@@ -68,9 +68,12 @@ fn a_declared_charset_is_honoured() {
     assert_eq!(entries[0].title, "Région à l'écoute");
 }
 
+/// A body, and what its error must be.
+type Case = (&'static [u8], fn(&NotAFeed) -> bool);
+
 #[test]
 fn bodies_that_are_not_feeds_say_why() {
-    let cases: &[(&[u8], fn(&NotAFeed) -> bool)] = &[
+    let cases: &[Case] = &[
         (b"", |e| *e == NotAFeed::Empty),
         (b"  \n ", |e| *e == NotAFeed::Empty),
         (b"<!DOCTYPE html><html><head><title>Home</title></head></html>", |e| {
