@@ -9,6 +9,8 @@ pub mod command;
 pub mod config;
 pub mod demo;
 pub mod domain;
+#[cfg(feature = "feeds")]
+pub mod feeds;
 pub mod platform;
 pub mod prompts;
 pub mod store;
