@@ -40,6 +40,15 @@ impl Lang {
             Lang::Pt => "português",
         }
     }
+
+    /// Whether `n` takes the singular (CLDR's "one" category for whole numbers) in this language:
+    /// French counts 0 and 1 as singular ("0 partage"), English, Spanish, Catalan and Portuguese only 1.
+    pub fn is_singular(self, n: i64) -> bool {
+        match self {
+            Lang::Fr => n == 0 || n == 1,
+            Lang::En | Lang::Es | Lang::Ca | Lang::Pt => n == 1,
+        }
+    }
 }
 
 impl fmt::Display for Lang {
@@ -84,6 +93,20 @@ mod tests {
             ("-", None),
         ] {
             assert_eq!(text.parse::<Lang>().ok(), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn singular_follows_each_language() {
+        for (lang, singular) in [
+            (Lang::En, [false, true, false, false]),
+            (Lang::Fr, [true, true, false, false]),
+            (Lang::Es, [false, true, false, false]),
+            (Lang::Ca, [false, true, false, false]),
+            (Lang::Pt, [false, true, false, false]),
+        ] {
+            let got = [0, 1, 2, 21].map(|n| lang.is_singular(n));
+            assert_eq!(got, singular, "{lang}");
         }
     }
 }

@@ -91,6 +91,7 @@ impl Origin {
 /// One language: its environment (its own templates plus English copies of those it lacks) and where
 /// each of its own templates came from.
 pub(crate) struct Locale {
+    pub lang: Lang,
     pub env: Environment<'static>,
     pub own: HashMap<String, Origin>,
 }
@@ -105,9 +106,13 @@ impl Locale {
             .templates()
             .map(|(name, template)| (name.to_string(), template.source().to_string()))
             .collect();
-        let mut env = check::new_environment();
+        let mut env = check::new_environment(self.lang);
         env.set_loader(move |name| Ok(sources.get(name).cloned()));
-        Locale { env, own: self.own }
+        Locale {
+            lang: self.lang,
+            env,
+            own: self.own,
+        }
     }
 }
 
