@@ -201,3 +201,43 @@ fn issue17_the_welcome_calls_a_coordinator_a_coordinator() {
     );
     assert!(alice.contains("You're now an ambassador for Living Rivers"), "{alice}");
 }
+
+#[path = "support/cli.rs"]
+mod cli;
+
+/// The demo at a fixed instant on a fresh store, given `script`: standard output and error.
+fn demo(script: &str) -> (String, String) {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
+    let store = dir.path().join("store");
+    let args = [
+        "demo",
+        "--fresh",
+        "--now",
+        "2026-11-23T09:00:00Z",
+        "--store",
+        &store.to_string_lossy(),
+    ];
+    let out = cli::relais(&args, script);
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn issue17_react_without_an_item_says_what_is_missing() {
+    let (out, err) = demo("/react\n/react c1\n");
+    assert!(out.contains("Which item? /react needs the item"), "{out}\n{err}");
+    assert!(!out.contains("`` is not"), "{out}");
+    assert!(out.contains("relais reacts ✅"), "a real item still works: {out}");
+}
+
+#[test]
+fn issue17_now_in_another_format_says_which_format_is_expected() {
+    for now in ["yesterday", "2026-11-23 09:00", "23/11/2026"] {
+        let out = cli::relais(&["demo", "--now", now], "");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{now}: refused");
+        assert!(err.contains("RFC 3339, e.g. 2026-11-23T09:00:00Z"), "{now}: {err}");
+    }
+}
