@@ -241,3 +241,88 @@ fn issue17_now_in_another_format_says_which_format_is_expected() {
         assert!(err.contains("RFC 3339, e.g. 2026-11-23T09:00:00Z"), "{now}: {err}");
     }
 }
+
+/// Issue 17: European and Brazilian Portuguese are two languages, each written consistently; `pt`
+/// (from before the split) is Brazilian.
+#[test]
+fn issue17_portuguese_comes_as_european_and_brazilian() {
+    let bot = Bot::new();
+    let rows = [
+        (
+            "!lang pt-PT",
+            Lang::PtPt,
+            "português (Portugal)",
+            "Classificação, semana",
+        ),
+        ("!lang pt-BR", Lang::PtBr, "português (Brasil)", "Ranking, semana"),
+        ("!lang pt", Lang::PtBr, "português (Brasil)", "Ranking, semana"),
+    ];
+    for (command, lang, name, board) in rows {
+        let answer = reply(&bot, "joana", command);
+        assert!(answer.contains(name), "{command}: {answer}");
+        let joana = bot.store.ambassadors().unwrap_or_default();
+        assert_eq!(
+            joana.iter().find(|a| a.display_name == "joana").map(|a| a.lang),
+            Some(lang),
+            "{command}"
+        );
+        bot.say("joana", "!shared https://x.com/joana/status/1", at(23, 9, 0));
+        let top = reply(&bot, "joana", "!top");
+        assert!(top.contains(board), "{command}: {top}");
+    }
+}
+
+/// Words that belong to the other Portuguese, never found in each one's prompts.
+#[test]
+fn issue17_each_portuguese_keeps_to_its_own_words() {
+    let rows: [(&str, &[&str]); 2] = [
+        (
+            "pt-PT",
+            &[
+                "você",
+                "compartilh",
+                "equipe",
+                "ranking",
+                "usuário",
+                "registrou",
+                "digit",
+                "por padrão",
+            ],
+        ),
+        (
+            "pt-BR",
+            &[
+                " partilh",
+                "equipa",
+                "utilizador",
+                "registou",
+                "código de ligação",
+                "por predefinição",
+            ],
+        ),
+    ];
+    for (folder, foreign) in rows {
+        let dir = std::path::Path::new(relais::prompts::REPO_PROMPTS_DIR).join(folder);
+        for entry in std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+            .flatten()
+        {
+            let text = std::fs::read_to_string(entry.path()).unwrap_or_default().to_lowercase();
+            for word in foreign {
+                assert!(!text.contains(word), "{}: {word:?}", entry.path().display());
+            }
+        }
+    }
+}
+
+/// The demo's Lisbon ambassador reads European Portuguese.
+#[test]
+fn issue17_the_demos_lisbon_ambassador_reads_european_portuguese() {
+    let (out, err) = demo("/as joana\n!top\n!today\n");
+    assert!(out.contains("Classificação, semana"), "{out}\n{err}");
+    assert!(
+        out.contains("margens do Garona") || out.contains("Publicações de hoje"),
+        "{out}"
+    );
+    assert!(!out.contains("Ranking"), "{out}");
+}

@@ -132,7 +132,9 @@ impl fmt::Display for ParseErrorKind {
             K::UnexpectedArgument { extra } => write!(f, "unexpected argument `{extra}`"),
             K::InvalidUrl { text } => write!(f, "`{text}` is not a web link (http or https)"),
             K::InvalidItem { text } => write!(f, "`{text}` is not an item id (like c12)"),
-            K::UnsupportedLang { text } => write!(f, "`{text}` is not a supported language (en, fr, es, ca, pt)"),
+            K::UnsupportedLang { text } => {
+                write!(f, "`{text}` is not a supported language (en, fr, es, ca, pt-PT, pt-BR)")
+            }
             K::UnknownTimeZone { text, suggestion } => {
                 write!(f, "unknown time zone `{text}`{}", DidYouMean(suggestion.as_deref()))
             }

@@ -187,7 +187,7 @@ pub const COMMANDS: &[CommandSpec] = &[
     },
     CommandSpec {
         name: "lang",
-        args: "en|fr|es|ca|pt",
+        args: "en|fr|es|ca|pt-PT|pt-BR",
         coordinator_only: false,
     },
     CommandSpec {

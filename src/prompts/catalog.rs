@@ -692,7 +692,7 @@ pub const CATALOG: &[Entry] = &[
     },
     Entry {
         key: "parse.unsupported_lang",
-        sample: r##"{"text": "de", "prefix": "!", "usage": "!lang en|fr|es|ca|pt", "language_names": "English (en), français (fr)"}"##,
+        sample: r##"{"text": "de", "prefix": "!", "usage": "!lang en|fr|es|ca|pt-PT|pt-BR", "language_names": "English (en), français (fr)"}"##,
     },
     Entry {
         key: "parse.unknown_time_zone",

@@ -1,6 +1,6 @@
 //! Prompts: every text the bot says, per language, from `prompts/`.
 //!
-//! `prompts/<code>/<anything>.toml` (code: en, fr, es, ca, pt) holds minijinja templates under dotted
+//! `prompts/<code>/<anything>.toml` (code: en, fr, es, ca, pt-PT, pt-BR) holds minijinja templates under dotted
 //! keys (`[shared]` + `recorded = "…"` is `shared.recorded`); a language may spread its keys over several
 //! files. [`Prompts::load`] reads and checks everything once at start, listing every problem with its
 //! file and line; [`Prompts::render`] is then pure and falls back to English. The keys the code renders

@@ -116,7 +116,7 @@ mod tests {
             (Lang::Fr, "count", json!({}), "[count]"),
             (Lang::En, "loop", json!({"items": 5}), "[loop]"),
             (Lang::En, "loop", json!({"items": [{"name": "a"}, {}]}), "a"),
-            (Lang::Pt, "missing", json!({}), "[missing]"),
+            (Lang::PtBr, "missing", json!({}), "[missing]"),
             (Lang::En, "greet", json!([1, 2]), "Hello !"),
             (Lang::En, "greet", json!(null), "Hello !"),
             (Lang::En, "greet", json!("text"), "Hello !"),

@@ -119,7 +119,7 @@ fn post_add_defaults_and_variants() {
             with(|p| {
                 p.captions = vec![Caption {
                     network: Network::X,
-                    lang: Some(Lang::Pt),
+                    lang: Some(Lang::PtBr),
                     text: "Olá".into(),
                 }]
             }),

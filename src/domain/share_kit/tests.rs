@@ -183,7 +183,7 @@ fn captions_take_precedence_over_texts_in_order() {
         texts(&[(L::Fr, "fr"), (L::En, "en")]),
         texts(&[(L::En, "en"), (L::Es, "es")]),
     );
-    let (en_pt, pt) = (texts(&[(L::En, "en"), (L::Pt, "pt")]), texts(&[(L::Pt, "pt")]));
+    let (en_pt, pt) = (texts(&[(L::En, "en"), (L::PtBr, "pt")]), texts(&[(L::PtBr, "pt")]));
     let rows: [CaptionRow; 9] = [
         (&x_any_and_fr, &fr_en, L::Fr, L::En, T::X, "x-fr"),
         (&x_any_and_fr, &fr_en, L::Es, L::En, T::X, "x-any"),
@@ -218,7 +218,7 @@ fn share_kit_language_is_the_language_of_its_text() {
     let rows = [
         (Lang::Fr, Lang::En, Lang::Fr),
         (Lang::Es, Lang::Fr, Lang::Fr),
-        (Lang::Es, Lang::Pt, Lang::En),
+        (Lang::Es, Lang::PtBr, Lang::En),
     ];
     for (lang, fallback, want) in rows {
         let kit = share_kit(
