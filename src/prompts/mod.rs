@@ -12,6 +12,8 @@ mod check;
 pub mod escape;
 mod lines;
 mod load;
+#[cfg(test)]
+mod plural_tests;
 mod render;
 
 use crate::domain::Lang;
