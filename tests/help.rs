@@ -35,6 +35,9 @@ fn issue17_help_post_lists_every_post_command_in_every_language() {
             assert!(help.contains(usage), "{lang}: {usage} missing in\n{help}");
         }
     }
+    speak(&bot, "carla", Lang::En);
+    let help = reply(&bot, "carla", "!help post");
+    assert_eq!(help.matches("(coordinators only)").count(), 1, "said once:\n{help}");
 }
 
 #[test]
@@ -96,6 +99,9 @@ fn issue17_post_add_names_every_problem_in_plain_words() {
         assert!(text.contains(want), "{want:?} missing in\n{text}");
     }
     assert!(!text.contains("(expected"), "no jargon: {text}");
+    let place = |line: &str| text.find(line).unwrap_or(usize::MAX);
+    let ordered = place("Line 4") < place("Line 5") && place("Line 6") < place("needs a `link:`");
+    assert!(ordered, "in line order: {text}");
     assert!(bot.store.items().unwrap_or_default().is_empty(), "nothing was added");
     for lang in Lang::ALL {
         speak(&bot, "carla", lang);

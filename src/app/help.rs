@@ -27,13 +27,14 @@ pub fn help_text(app: &App, lang: Lang, topic: Option<&str>, coordinator: bool) 
             let fields = app.prompts.render(lang, "help.post_fields", &field_vars(app));
             return format!("{text}\n\n{fields}");
         }
-        let group: Vec<Value> = COMMANDS
+        let group: Vec<&CommandSpec> = COMMANDS
             .iter()
             .filter(|c| c.name.split(' ').next() == Some(wanted.as_str()))
-            .map(|c| command_vars(app, lang, c))
             .collect();
         if !group.is_empty() {
-            let vars = json!({"group": wanted, "commands": group, "prefix": prefix});
+            let coordinators_only = group.iter().all(|c| c.coordinator_only);
+            let commands: Vec<Value> = group.iter().map(|c| command_vars(app, lang, c)).collect();
+            let vars = json!({"group": wanted, "commands": commands, "prefix": prefix, "coordinators_only": coordinators_only});
             return app.prompts.render(lang, "help.group", &vars);
         }
         return app

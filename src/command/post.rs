@@ -29,8 +29,8 @@
 //! `text en:` is reported instead of silently joining the value above it.
 //!
 //! Every problem is reported at once ([`PostProblem`], at most [`MAX_POST_PROBLEMS`]), each with its
-//! line in the message (the `post add` line is line 1), in line order; then each missing field of
-//! `title`, `link`, `text`; `expires` with `kind: evergreen` is reported on the `expires` line.
+//! line in the message (the `post add` line is line 1), in line order (`expires` with
+//! `kind: evergreen` on the `expires` line); then each missing field of `title`, `link`, `text`.
 
 pub(super) mod problem;
 
@@ -243,9 +243,13 @@ impl Draft {
         Ok(())
     }
 
-    /// The post, or every problem: those found so far, then each missing field, then `expires` on
-    /// an evergreen post.
+    /// The post, or every problem: those on a line (the ones found so far and `expires` on an
+    /// evergreen post) in line order, then each missing field.
     fn finish(self, mut problems: Vec<PostProblem>) -> Result<NewPost, Vec<PostProblem>> {
+        if let (true, Some((line, _))) = (self.evergreen, self.expires) {
+            problems.push(PostProblem::ExpiresEvergreen { line });
+        }
+        problems.sort_by_key(|p| p.line().unwrap_or(usize::MAX));
         let missing = |field| PostProblem::MissingField { field };
         if self.title.is_none() && !self.seen.contains(&Field::Title) {
             problems.push(missing("title"));
@@ -256,14 +260,11 @@ impl Draft {
         if self.texts.is_empty() && !self.seen.iter().any(|f| matches!(f, Field::Text(_))) {
             problems.push(missing("text"));
         }
-        let kind = match (self.evergreen, self.expires) {
-            (false, expires) => NewKind::Hot {
-                expires: expires.map(|(_, at)| at),
-            },
-            (true, None) => NewKind::Evergreen,
-            (true, Some((line, _))) => {
-                problems.push(PostProblem::ExpiresEvergreen { line });
-                NewKind::Evergreen
+        let kind = if self.evergreen {
+            NewKind::Evergreen
+        } else {
+            NewKind::Hot {
+                expires: self.expires.map(|(_, at)| at),
             }
         };
         let (Some(title), Some(link), true) = (self.title, self.link, problems.is_empty()) else {

@@ -44,7 +44,7 @@ pub const CATALOG: &[Entry] = &[
     },
     Entry {
         key: "help.group",
-        sample: r##"{"group": "post", "prefix": "!", "commands": [{"name": "post add", "args": "", "usage": "!post add", "coordinator_only": true, "description": "add a post"}, {"name": "post show", "args": "ITEM", "usage": "!post show ITEM", "coordinator_only": true, "description": "show a post"}]}"##,
+        sample: r##"{"group": "post", "prefix": "!", "coordinators_only": true, "commands": [{"name": "post add", "args": "", "usage": "!post add", "coordinator_only": true, "description": "add a post"}, {"name": "post show", "args": "ITEM", "usage": "!post show ITEM", "coordinator_only": true, "description": "show a post"}]}"##,
     },
     Entry {
         key: "help.post_fields",

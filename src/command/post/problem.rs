@@ -39,6 +39,17 @@ pub enum PostProblem {
 }
 
 impl PostProblem {
+    /// The line the problem is on; `None` for a missing field.
+    pub fn line(&self) -> Option<usize> {
+        match self {
+            PostProblem::UnknownField { line, .. }
+            | PostProblem::DuplicateField { line, .. }
+            | PostProblem::BadValue { line, .. }
+            | PostProblem::ExpiresEvergreen { line } => Some(*line),
+            PostProblem::MissingField { .. } => None,
+        }
+    }
+
     /// The key of its message template under `parse.` (the serde tag, prefixed with `post_`).
     pub fn key(&self) -> &'static str {
         match self {

@@ -311,6 +311,7 @@ fn issue17_post_add_reports_every_problem_at_once() {
         (
             "title: A\nkind: evergreen\nexpires: 2026-12-30 10:00\ntext.de: Hallo\nurl: https://a.org\nintent: sell",
             vec![
+                P::ExpiresEvergreen { line: 4 },
                 P::BadValue {
                     line: 5,
                     field: t("text.de"),
@@ -330,7 +331,6 @@ fn issue17_post_add_reports_every_problem_at_once() {
                 },
                 missing("link"),
                 missing("text"),
-                P::ExpiresEvergreen { line: 4 },
             ],
         ),
     ];
