@@ -55,6 +55,24 @@ impl Lang {
         }
     }
 
+    /// The other variety of the same language (pt-PT for pt-BR and back): the closest text when
+    /// an item has none in this one.
+    pub fn sibling(self) -> Option<Lang> {
+        match self {
+            Lang::PtPt => Some(Lang::PtBr),
+            Lang::PtBr => Some(Lang::PtPt),
+            Lang::En | Lang::Fr | Lang::Es | Lang::Ca => None,
+        }
+    }
+
+    /// The languages to try, in order, for a text meant for a `self` reader: `self`, its sibling,
+    /// `fallback` (the organisation's), then English.
+    pub fn preferences(self, fallback: Lang) -> impl Iterator<Item = Lang> {
+        [Some(self), self.sibling(), Some(fallback), Some(Lang::En)]
+            .into_iter()
+            .flatten()
+    }
+
     /// Every code, as the usage of `lang` shows them (`en|fr|…`).
     pub fn codes(separator: &str) -> String {
         Lang::ALL.map(Lang::code).join(separator)

@@ -184,7 +184,16 @@ fn captions_take_precedence_over_texts_in_order() {
         texts(&[(L::En, "en"), (L::Es, "es")]),
     );
     let (en_pt, pt) = (texts(&[(L::En, "en"), (L::PtBr, "pt")]), texts(&[(L::PtBr, "pt")]));
-    let rows: [CaptionRow; 9] = [
+    // Issue 17: a pt-PT reader gets the pt-BR text or caption before the organisation's language.
+    let pt_br_fr = texts(&[(L::PtBr, "pt-br"), (L::Fr, "fr")]);
+    let x_br = [
+        caption(Network::X, Some(L::PtBr), "x-br"),
+        caption(Network::X, None, "x-any"),
+    ];
+    let rows: [CaptionRow; 12] = [
+        (&[], &pt_br_fr, L::PtPt, L::Fr, T::Bluesky, "pt-br"),
+        (&x_br, &pt_br_fr, L::PtPt, L::Fr, T::X, "x-br"),
+        (&x_br, &pt_br_fr, L::Es, L::Fr, T::X, "x-any"),
         (&x_any_and_fr, &fr_en, L::Fr, L::En, T::X, "x-fr"),
         (&x_any_and_fr, &fr_en, L::Es, L::En, T::X, "x-any"),
         (&x_any_and_fr, &fr_en, L::Fr, L::En, T::Bluesky, "fr"),
