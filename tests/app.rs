@@ -183,7 +183,7 @@ fn settings_commands_change_the_profile_and_validate_input() {
     bot.say("alice", "!hide", now);
     bot.say("alice", "!mastodon @alice@mastodon.green", now);
     let alice = ambassador(&bot, "alice");
-    assert_eq!(alice.lang, Lang::Pt);
+    assert_eq!(alice.lang, Lang::PtBr);
     assert_eq!(alice.tz, "America/Sao_Paulo");
     assert_eq!(
         alice.prefs.nudges,

@@ -87,14 +87,14 @@ fn the_demo_file_loads_with_its_seed_data() {
         ("carla", Lang::En),
         ("alice", Lang::Fr),
         ("bob", Lang::Es),
-        ("joana", Lang::Pt),
+        ("joana", Lang::PtPt),
         ("jordi", Lang::Ca),
     ];
     assert_eq!(people, langs.map(|(n, l)| (n, Some(l))));
     assert!((4..=5).contains(&demo.items.len()));
     assert!(
         demo.items.iter().all(|item| item.texts.len() == Lang::ALL.len()),
-        "every item in all five languages"
+        "every item in every language"
     );
     assert_eq!(
         demo.items
@@ -441,7 +441,7 @@ fn settings_map_every_field() {
             },
             RoomSettings {
                 room: RoomRef::new(Platform::Discord, "223456789012345678"),
-                lang: Lang::Pt,
+                lang: Lang::PtBr,
                 push_time: time(9, 0),
                 coordinators_room: true,
             },

@@ -138,7 +138,7 @@ async fn awkward_messages_are_read_as_the_plain_text_the_user_meant() {
     answer(&alice, &room, &bot.user_id, &quoted_id).await;
     assert_eq!(
         lang_of(&bot, &alice),
-        Some(Lang::Pt),
+        Some(Lang::PtBr),
         "the quoted fallback is stripped and the edit not run"
     );
     assert!(

@@ -152,11 +152,11 @@ fn another_language_lacking_a_key_warns_and_falls_back_to_english() {
 fn a_language_without_a_folder_gets_one_warning() {
     let dir = folder(&[("en/main.toml", &every_key_except(&[], "Text"))]);
     let loaded = load_ok(&dir);
-    for lang in [Lang::Fr, Lang::Es, Lang::Ca, Lang::Pt] {
+    for lang in [Lang::Fr, Lang::Es, Lang::Ca, Lang::PtPt, Lang::PtBr] {
         let warning = only_problem_at(&loaded.warnings, &dir, lang.code());
         assert!(warning.message.contains(lang.native_name()), "{warning}");
     }
-    assert_eq!(loaded.warnings.len(), 4, "{}", listing(&loaded.warnings));
+    assert_eq!(loaded.warnings.len(), 5, "{}", listing(&loaded.warnings));
 }
 
 #[test]
@@ -241,10 +241,10 @@ fn every_problem_is_listed_not_just_the_first() {
         ("fr/a.toml", "x = \"{{ a }\"\n"),
         ("es/a.toml", "x = = 1\n"),
         ("xx/a.toml", ""),
-        ("pt/a.toml", "n = 3\n"),
+        ("pt-BR/a.toml", "n = 3\n"),
     ]);
     let errors = load_err(&dir);
-    for file in ["en", "fr/a.toml", "es/a.toml", "xx", "pt/a.toml"] {
+    for file in ["en", "fr/a.toml", "es/a.toml", "xx", "pt-BR/a.toml"] {
         only_problem_at(&errors, &dir, file);
     }
     assert_eq!(errors.len(), 5, "{}", listing(&errors));

@@ -171,6 +171,35 @@ fn a_schema_1_database_is_migrated() {
     );
 }
 
+/// Issue 17: a person stored with `"lang": "pt"` (before Portuguese came as pt-PT and pt-BR)
+/// still opens, as Brazilian Portuguese (what `pt` held), and is written back as `pt-BR`.
+#[test]
+fn issue17_a_stored_pt_language_reads_as_brazilian_portuguese() {
+    let dir = TempDir::new().unwrap();
+    let mut joana = person(1, "Joana", "Europe/Lisbon");
+    joana.lang = Lang::PtBr;
+    write_schema_1(dir.path(), std::slice::from_ref(&joana), &[]);
+    let db = sled::open(dir.path()).unwrap();
+    let people = db.open_tree("ambassadors").unwrap();
+    let stored = String::from_utf8(people.get(1u64.to_be_bytes()).unwrap().unwrap().to_vec()).unwrap();
+    assert!(stored.contains(r#""lang":"pt-BR""#), "{stored}");
+    let old = stored.replace(r#""lang":"pt-BR""#, r#""lang":"pt""#);
+    people.insert(1u64.to_be_bytes(), old.as_bytes()).unwrap();
+    drop(people);
+    close_raw(db, dir.path());
+
+    let store = open(dir.path()).expect("opens");
+    let read = store.ambassador(AmbassadorId(1)).unwrap().expect("Joana");
+    assert_eq!(read.lang, Lang::PtBr);
+    store.put_ambassador(&read).unwrap();
+    drop(store);
+    let reopened = open(dir.path()).unwrap();
+    assert_eq!(
+        reopened.ambassador(AmbassadorId(1)).unwrap().map(|a| a.lang),
+        Some(Lang::PtBr)
+    );
+}
+
 #[test]
 fn a_newer_schema_is_refused() {
     let dir = TempDir::new().unwrap();

@@ -149,7 +149,7 @@ impl<'a> App<'a> {
         if is_new {
             effects.push(ctx.reply(
                 "welcome",
-                json!({"name": ctx.who.display_name, "prefix": self.settings.prefix, "org": self.settings.org_name}),
+                json!({"name": ctx.who.display_name, "prefix": self.settings.prefix, "org": self.settings.org_name, "coordinator": ctx.is_coordinator()}),
             ));
         }
         match f(&mut ctx) {

@@ -50,7 +50,16 @@ pub fn add(ctx: &mut Ctx, post: NewPost) -> Result<Vec<Effect>, Failure> {
     };
     ctx.app.store.put_item(&item)?;
     tracing::info!(item = %item.id, by = %ctx.who.id, "item added");
-    let vars = json!({"id": item.id.to_string(), "title": item.title, "publish": publish.to_string(), "prefix": ctx.app.settings.prefix});
+    let today = ctx.today_org();
+    let vars = json!({
+        "id": item.id.to_string(),
+        "title": item.title,
+        "publish": publish.to_string(),
+        "prefix": ctx.app.settings.prefix,
+        "in_past": publish < today,
+        "today": today.to_string(),
+        "expired": item.is_expired(ctx.now),
+    });
     Ok(vec![ctx.reply("post.added", vars)])
 }
 

@@ -3,6 +3,7 @@
 
 use super::context::{Ctx, Failure};
 use super::Effect;
+use crate::domain::{NudgePref, Prefs};
 use serde_json::json;
 
 /// `my-data`: everything Relais keeps about the sender, sent privately.
@@ -29,6 +30,27 @@ pub fn my_data(ctx: &mut Ctx) -> Result<Vec<Effect>, Failure> {
         .map(|at| ctx.local_time(at))
         .collect();
     let who = &ctx.who;
+    // Every preference by name (no `..`): a new one cannot be left out of the person's data.
+    let Prefs {
+        nudges,
+        away_until,
+        hidden,
+        mastodon_instance,
+        urgent_muted,
+    } = &who.prefs;
+    let (nudges, nudge_time) = match nudges {
+        NudgePref::On => ("on", ctx.app.settings.default_nudge_time),
+        NudgePref::Off => ("off", ctx.app.settings.default_nudge_time),
+        NudgePref::At(time) => ("at", *time),
+    };
+    let prefs = json!({
+        "nudges": nudges,
+        "nudge_time": nudge_time.format("%H:%M").to_string(),
+        "away_until": away_until.map(|d| d.to_string()),
+        "hidden": hidden,
+        "mastodon": mastodon_instance,
+        "urgent_muted": urgent_muted,
+    });
     let vars = json!({
         "name": who.display_name,
         "code": who.code,
@@ -37,7 +59,7 @@ pub fn my_data(ctx: &mut Ctx) -> Result<Vec<Effect>, Failure> {
         "tz": who.tz,
         "role": format!("{:?}", who.role).to_lowercase(),
         "joined": ctx.local_time(who.joined_at),
-        "prefs": serde_json::to_value(&who.prefs).unwrap_or_default(),
+        "prefs": prefs,
         "points": stats.points,
         "streak": stats.streak,
         "best_streak": stats.best_streak,

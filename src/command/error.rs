@@ -3,11 +3,9 @@
 //! Every value a user-facing message needs lives inside the [`ParseErrorKind`] variant, which serialises
 //! (serde, tagged by `kind`) into the context of a translated template. `Display` is English, for logs only.
 
+use super::post::problem::{self, PostProblem};
 use serde::Serialize;
 use std::fmt;
-
-/// Longest user text (in characters) copied into an error; longer text is cut and ends with `…`.
-pub const MAX_ECHO_CHARS: usize = 80;
 
 /// A message that starts with the prefix but is not a valid command.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -33,9 +31,7 @@ impl ParseError {
     }
 }
 
-/// What is wrong, with everything the message needs. `expected` in [`ParseErrorKind::PostBadValue`] is one
-/// of `url`, `lang`, `network`, `intent`, `kind`, `date`, `datetime`, `text`; `field: "expires"` with
-/// `expected: "kind"` means `expires` was given for an evergreen item.
+/// What is wrong, with everything the message needs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ParseErrorKind {
@@ -81,23 +77,12 @@ pub enum ParseErrorKind {
     InvalidHost {
         text: String,
     },
-    PostUnknownField {
-        line: usize,
-        field: String,
-        suggestion: Option<&'static str>,
-    },
-    PostMissingField {
-        field: &'static str,
-    },
-    PostDuplicateField {
-        line: usize,
-        field: String,
-    },
-    PostBadValue {
-        line: usize,
-        field: String,
-        value: String,
-        expected: &'static str,
+    /// Every problem in the fields of a `post add` (at most
+    /// [`MAX_POST_PROBLEMS`](super::post::problem::MAX_POST_PROBLEMS)), in line order, then the
+    /// missing fields; `more` counts those left out.
+    PostInvalid {
+        problems: Vec<PostProblem>,
+        more: usize,
     },
 }
 
@@ -118,10 +103,7 @@ impl ParseErrorKind {
             ParseErrorKind::InvalidWeek { .. } => "invalid_week",
             ParseErrorKind::InvalidChoice { .. } => "invalid_choice",
             ParseErrorKind::InvalidHost { .. } => "invalid_host",
-            ParseErrorKind::PostUnknownField { .. } => "post_unknown_field",
-            ParseErrorKind::PostMissingField { .. } => "post_missing_field",
-            ParseErrorKind::PostDuplicateField { .. } => "post_duplicate_field",
-            ParseErrorKind::PostBadValue { .. } => "post_bad_value",
+            ParseErrorKind::PostInvalid { .. } => "post_invalid",
         }
     }
 }
@@ -150,7 +132,9 @@ impl fmt::Display for ParseErrorKind {
             K::UnexpectedArgument { extra } => write!(f, "unexpected argument `{extra}`"),
             K::InvalidUrl { text } => write!(f, "`{text}` is not a web link (http or https)"),
             K::InvalidItem { text } => write!(f, "`{text}` is not an item id (like c12)"),
-            K::UnsupportedLang { text } => write!(f, "`{text}` is not a supported language (en, fr, es, ca, pt)"),
+            K::UnsupportedLang { text } => {
+                write!(f, "`{text}` is not a supported language (en, fr, es, ca, pt-PT, pt-BR)")
+            }
             K::UnknownTimeZone { text, suggestion } => {
                 write!(f, "unknown time zone `{text}`{}", DidYouMean(suggestion.as_deref()))
             }
@@ -159,54 +143,21 @@ impl fmt::Display for ParseErrorKind {
             K::InvalidWeek { text } => write!(f, "`{text}` is not a week (like 2026-W47)"),
             K::InvalidChoice { text, choices } => write!(f, "`{text}` is not one of {choices}"),
             K::InvalidHost { text } => write!(f, "`{text}` is not a server name (like mastodon.social)"),
-            K::PostUnknownField {
-                line,
-                field,
-                suggestion,
-            } => {
-                write!(f, "line {line}: unknown field `{field}`{}", DidYouMean(*suggestion))
-            }
-            K::PostMissingField { field } => write!(f, "missing field `{field}`"),
-            K::PostDuplicateField { line, field } => write!(f, "line {line}: field `{field}` given twice"),
-            K::PostBadValue {
-                line,
-                field,
-                expected: "kind",
-                ..
-            } if field == "expires" => {
-                write!(
-                    f,
-                    "line {line}: `expires` needs `kind: hot` (evergreen items do not expire)"
-                )
-            }
-            K::PostBadValue {
-                line,
-                field,
-                value,
-                expected,
-            } => {
-                write!(f, "line {line}: `{value}` is not a valid {field} (expected {expected})")
-            }
+            K::PostInvalid { problems, more } => write!(f, "post add: {}", problem::list(problems, *more)),
         }
     }
 }
 
-/// Copies user text into an error, cut to [`MAX_ECHO_CHARS`] characters so a huge message is not echoed back.
+/// Copies user text into an error, cut to [`MAX_ECHO_CHARS`](crate::prompts::escape::MAX_ECHO_CHARS)
+/// characters so a huge message is not kept, logged or echoed back ([`shorten`](crate::prompts::escape::shorten), the one rule for it).
 pub(super) fn echo(text: &str) -> String {
-    match text.char_indices().nth(MAX_ECHO_CHARS) {
-        None => text.to_string(),
-        Some((cut, _)) => {
-            let mut short = String::with_capacity(cut + 3);
-            short.push_str(text.get(..cut).unwrap_or_default());
-            short.push('…');
-            short
-        }
-    }
+    crate::prompts::escape::shorten(text).into_owned()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::prompts::escape::MAX_ECHO_CHARS;
 
     fn every_kind() -> Vec<ParseErrorKind> {
         use ParseErrorKind as K;
@@ -234,18 +185,9 @@ mod tests {
                 choices: "a|b",
             },
             K::InvalidHost { text: s() },
-            K::PostUnknownField {
-                line: 2,
-                field: s(),
-                suggestion: None,
-            },
-            K::PostMissingField { field: "title" },
-            K::PostDuplicateField { line: 3, field: s() },
-            K::PostBadValue {
-                line: 4,
-                field: s(),
-                value: s(),
-                expected: "url",
+            K::PostInvalid {
+                problems: vec![PostProblem::MissingField { field: "title" }],
+                more: 0,
             },
         ]
     }
@@ -265,16 +207,17 @@ mod tests {
 
     #[test]
     fn variants_serialise_their_values_for_templates() {
-        let kind = ParseErrorKind::PostBadValue {
+        let problems = vec![PostProblem::BadValue {
             line: 4,
             field: "link".into(),
             value: "nope".into(),
             expected: "url",
-        };
+        }];
+        let kind = ParseErrorKind::PostInvalid { problems, more: 0 };
         let json = serde_json::to_string(&kind).unwrap_or_default();
         assert_eq!(
             json,
-            r#"{"kind":"post_bad_value","line":4,"field":"link","value":"nope","expected":"url"}"#
+            r#"{"kind":"post_invalid","problems":[{"kind":"bad_value","line":4,"field":"link","value":"nope","expected":"url"}],"more":0}"#
         );
     }
 
@@ -297,13 +240,14 @@ mod tests {
             ),
             (ParseErrorKind::MissingArgument { what: "URL" }, "missing argument URL"),
             (
-                ParseErrorKind::PostBadValue {
-                    line: 9,
-                    field: "expires".into(),
-                    value: "2026-11-30".into(),
-                    expected: "kind",
+                ParseErrorKind::PostInvalid {
+                    problems: vec![
+                        PostProblem::ExpiresEvergreen { line: 9 },
+                        PostProblem::MissingField { field: "link" },
+                    ],
+                    more: 2,
                 },
-                "line 9: `expires` needs `kind: hot` (evergreen items do not expire)",
+                "post add: line 9: `expires` needs `kind: hot` (evergreen items do not expire); missing field `link`; and 2 more",
             ),
         ];
         for (kind, want) in rows {

@@ -17,6 +17,7 @@ mod values;
 mod zone;
 
 pub use error::{ParseError, ParseErrorKind};
+pub use post::problem::{PostProblem, MAX_POST_PROBLEMS};
 pub use post::{NewKind, NewPost};
 pub(crate) use suggest::distance as edit_distance;
 
@@ -186,7 +187,7 @@ pub const COMMANDS: &[CommandSpec] = &[
     },
     CommandSpec {
         name: "lang",
-        args: "en|fr|es|ca|pt",
+        args: "en|fr|es|ca|pt-PT|pt-BR",
         coordinator_only: false,
     },
     CommandSpec {
@@ -307,8 +308,8 @@ pub fn opens_multiline(line: &str, prefix: &str) -> bool {
         && matches!(
             parse(line, prefix),
             Some(Err(ParseError {
-                kind: ParseErrorKind::PostMissingField { .. },
+                kind: ParseErrorKind::PostInvalid { problems, .. },
                 ..
-            }))
+            })) if problems.iter().all(|p| matches!(p, PostProblem::MissingField { .. }))
         )
 }

@@ -24,10 +24,15 @@
 //! `https://` never starts a key. A line that starts with whitespace always continues the previous value,
 //! so a text line like `  Note: bring gloves` is not read as a field. Continuation lines are trimmed and
 //! joined with `\n`; blank lines are ignored. `hashtags` are split on spaces and commas, `#` optional.
-//! `expires: YYYY-MM-DD` alone means the end of that day (23:59:59). Errors give the line number in the
-//! message (the `post add` line is line 1), in line order; then the first missing field of `title`,
-//! `link`, `text`; then `expires` with `kind: evergreen` (a `PostBadValue` on the `expires` line with
-//! `expected: "kind"`).
+//! `expires: YYYY-MM-DD` alone means the end of that day (23:59:59). A line whose start reads like a
+//! key (one or two words, any letters, then `:`) is a field, so that a misspelt `légende:` or
+//! `text en:` is reported instead of silently joining the value above it.
+//!
+//! Every problem is reported at once ([`PostProblem`], at most [`MAX_POST_PROBLEMS`]), each with its
+//! line in the message (the `post add` line is line 1), in line order (`expires` with
+//! `kind: evergreen` on the `expires` line); then each missing field of `title`, `link`, `text`.
+
+pub(super) mod problem;
 
 use super::error::{echo, ParseError, ParseErrorKind};
 use super::suggest::{closest, distance};
@@ -35,6 +40,7 @@ use super::tokens::is_blank;
 use super::values::{date, time_of_day, web_url};
 use crate::domain::{Caption, Intent, Lang, Network};
 use chrono::{NaiveDate, NaiveDateTime};
+use problem::{PostProblem, MAX_POST_PROBLEMS};
 use std::collections::BTreeMap;
 
 /// A new item as typed by a coordinator, before the core assigns an id and resolves dates.
@@ -103,20 +109,27 @@ struct RawField<'a> {
     value: String,
 }
 
-/// Parses the lines after `post add` (line 2 onwards of the message).
+/// Parses the lines after `post add` (line 2 onwards of the message), reporting every problem.
 pub(super) fn post_add(lines: &str) -> Result<NewPost, ParseError> {
-    let err = |kind| ParseError::new("post add", kind);
-    let fields = collect_fields(lines).map_err(err)?;
+    let mut problems = Vec::new();
+    let fields = collect_fields(lines, &mut problems);
     let mut draft = Draft::default();
     for field in &fields {
-        draft.apply(field).map_err(err)?;
+        if let Err(problem) = draft.apply(field) {
+            problems.push(problem);
+        }
     }
-    draft.finish().map_err(err)
+    draft.finish(problems).map_err(|mut problems| {
+        let more = problems.len().saturating_sub(MAX_POST_PROBLEMS);
+        problems.truncate(MAX_POST_PROBLEMS);
+        ParseError::new("post add", ParseErrorKind::PostInvalid { problems, more })
+    })
 }
 
 /// Groups the lines into fields: a line `key: value` starts a field (spaces before `:` allowed, `://` is
-/// not a key), any other line, and any indented line, continues the previous value.
-fn collect_fields(lines: &str) -> Result<Vec<RawField<'_>>, ParseErrorKind> {
+/// not a key), any other line, and any indented line, continues the previous value. Text before the
+/// first field is a problem.
+fn collect_fields<'a>(lines: &'a str, problems: &mut Vec<PostProblem>) -> Vec<RawField<'a>> {
     let mut fields: Vec<RawField<'_>> = Vec::new();
     for (index, line) in lines.split('\n').enumerate() {
         let line_no = index + 2;
@@ -141,24 +154,26 @@ fn collect_fields(lines: &str) -> Result<Vec<RawField<'_>>, ParseErrorKind> {
                 }
                 previous.value.push_str(text);
             }
-            (None, None) => {
-                return Err(ParseErrorKind::PostUnknownField {
-                    line: line_no,
-                    field: echo(text),
-                    suggestion: None,
-                });
-            }
+            (None, None) => problems.push(PostProblem::UnknownField {
+                line: line_no,
+                field: echo(text),
+                suggestion: None,
+            }),
         }
     }
-    Ok(fields)
+    fields
 }
 
-/// `(key, value)` when the line starts with a key (a letter, then letters, digits, `.`, `_`, `-`) and `:`.
+/// `(key, value)` when the line starts with a key and `:`: one or two words of letters, digits, `.`,
+/// `_` or `-`, the first starting with a letter, and no `//` right after the colon (a URL).
 fn split_key(line: &str) -> Option<(&str, &str)> {
-    let end = line.find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))?;
-    let (key, after) = line.split_at(end);
-    let value = after.trim_start_matches(is_blank).strip_prefix(':')?;
-    let is_key = key.starts_with(|c: char| c.is_ascii_alphabetic()) && !value.starts_with("//");
+    let (key, value) = line.split_once(':')?;
+    let key = key.trim_end_matches(is_blank);
+    let words = key.split(is_blank).filter(|w| !w.is_empty()).count();
+    let key_chars = key
+        .chars()
+        .all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-') || is_blank(c));
+    let is_key = key.starts_with(char::is_alphabetic) && key_chars && words <= 2 && !value.starts_with("//");
     is_key.then_some((key, value))
 }
 
@@ -174,15 +189,15 @@ struct Draft {
     campaign: Option<String>,
     intent: Option<Intent>,
     evergreen: bool,
-    /// Line, value as typed, and the parsed local date-time.
-    expires: Option<(usize, String, NaiveDateTime)>,
+    /// Line and the parsed local date-time.
+    expires: Option<(usize, NaiveDateTime)>,
     publish: Option<NaiveDate>,
 }
 
 impl Draft {
-    fn apply(&mut self, raw: &RawField<'_>) -> Result<(), ParseErrorKind> {
-        let key = raw.key.to_ascii_lowercase();
-        let bad = |expected: &'static str, value: &str| ParseErrorKind::PostBadValue {
+    fn apply(&mut self, raw: &RawField<'_>) -> Result<(), PostProblem> {
+        let key = raw.key.to_lowercase();
+        let bad = |expected: &'static str, value: &str| PostProblem::BadValue {
             line: raw.line,
             field: key.clone(),
             value: echo(value),
@@ -190,7 +205,7 @@ impl Draft {
         };
         let field = field_of(&key, raw.line, &bad)?;
         if self.seen.contains(&field) {
-            return Err(ParseErrorKind::PostDuplicateField {
+            return Err(PostProblem::DuplicateField {
                 line: raw.line,
                 field: key,
             });
@@ -221,34 +236,39 @@ impl Draft {
             Field::Kind => self.evergreen = evergreen(value).ok_or_else(|| bad("kind", value))?,
             Field::Expires => {
                 let at = date_time(value).ok_or_else(|| bad("datetime", value))?;
-                self.expires = Some((raw.line, value.to_string(), at));
+                self.expires = Some((raw.line, at));
             }
             Field::Publish => self.publish = Some(date(value).ok_or_else(|| bad("date", value))?),
         }
         Ok(())
     }
 
-    fn finish(self) -> Result<NewPost, ParseErrorKind> {
-        let missing = |field| ParseErrorKind::PostMissingField { field };
-        let title = self.title.ok_or_else(|| missing("title"))?;
-        let link = self.link.ok_or_else(|| missing("link"))?;
-        if self.texts.is_empty() {
-            return Err(missing("text"));
+    /// The post, or every problem: those on a line (the ones found so far and `expires` on an
+    /// evergreen post) in line order, then each missing field.
+    fn finish(self, mut problems: Vec<PostProblem>) -> Result<NewPost, Vec<PostProblem>> {
+        if let (true, Some((line, _))) = (self.evergreen, self.expires) {
+            problems.push(PostProblem::ExpiresEvergreen { line });
         }
-        let kind = match (self.evergreen, self.expires) {
-            (false, expires) => NewKind::Hot {
-                expires: expires.map(|(_, _, at)| at),
-            },
-            (true, None) => NewKind::Evergreen,
-            (true, Some((line, value, _))) => {
-                let field = "expires".to_string();
-                return Err(ParseErrorKind::PostBadValue {
-                    line,
-                    field,
-                    value: echo(&value),
-                    expected: "kind",
-                });
+        problems.sort_by_key(|p| p.line().unwrap_or(usize::MAX));
+        let missing = |field| PostProblem::MissingField { field };
+        if self.title.is_none() && !self.seen.contains(&Field::Title) {
+            problems.push(missing("title"));
+        }
+        if self.link.is_none() && !self.seen.contains(&Field::Link) {
+            problems.push(missing("link"));
+        }
+        if self.texts.is_empty() && !self.seen.iter().any(|f| matches!(f, Field::Text(_))) {
+            problems.push(missing("text"));
+        }
+        let kind = if self.evergreen {
+            NewKind::Evergreen
+        } else {
+            NewKind::Hot {
+                expires: self.expires.map(|(_, at)| at),
             }
+        };
+        let (Some(title), Some(link), true) = (self.title, self.link, problems.is_empty()) else {
+            return Err(problems);
         };
         Ok(NewPost {
             title,
@@ -265,15 +285,11 @@ impl Draft {
 }
 
 /// Which field a lower-cased key names; `bad` builds the error for a bad language or network part.
-fn field_of(
-    key: &str,
-    line: usize,
-    bad: &dyn Fn(&'static str, &str) -> ParseErrorKind,
-) -> Result<Field, ParseErrorKind> {
-    let unknown = |suggestion| ParseErrorKind::PostUnknownField {
+fn field_of(key: &str, line: usize, bad: &dyn Fn(&'static str, &str) -> PostProblem) -> Result<Field, PostProblem> {
+    let unknown = |suggestion: Option<&str>| PostProblem::UnknownField {
         line,
         field: echo(key),
-        suggestion,
+        suggestion: suggestion.map(str::to_string),
     };
     let lang_of = |code: &str| code.parse::<Lang>().map_err(|_| bad("lang", code));
     let (head, tail) = key.split_once('.').unwrap_or((key, ""));
@@ -294,6 +310,16 @@ fn field_of(
             let network = network.parse::<Network>().map_err(|_| bad("network", network))?;
             let lang = if lang.is_empty() { None } else { Some(lang_of(lang)?) };
             Ok(Field::Caption(network, lang))
+        }
+        _ if key.contains(is_blank) => {
+            // `text en` for `text.en`: suggest the dotted key when that one is valid.
+            let dotted = key
+                .split(is_blank)
+                .filter(|w| !w.is_empty())
+                .collect::<Vec<_>>()
+                .join(".");
+            let valid = field_of(&dotted, line, bad).is_ok();
+            Err(unknown(valid.then_some(dotted.as_str())))
         }
         _ => Err(unknown(key_suggestion(head, !tail.is_empty()))),
     }

@@ -10,9 +10,11 @@ use crate::domain::Lang;
 /// `lang CODE`: any spelling `Lang::from_str` accepts (`fr`, `pt-BR`, `français`).
 pub(super) fn lang(mut args: Words<'_>) -> Result<Command, ParseError> {
     let err = |kind| ParseError::new("lang", kind);
-    let code = args
-        .next()
-        .ok_or_else(|| err(ParseErrorKind::MissingArgument { what: "en|fr|es|ca|pt" }))?;
+    let code = args.next().ok_or_else(|| {
+        err(ParseErrorKind::MissingArgument {
+            what: "en|fr|es|ca|pt-PT|pt-BR",
+        })
+    })?;
     expect_end("lang", args)?;
     let lang = code
         .parse::<Lang>()
@@ -144,10 +146,15 @@ mod tests {
             lang,
             &[
                 ("fr", Ok(Command::Lang { lang: Lang::Fr })),
-                ("PT-br", Ok(Command::Lang { lang: Lang::Pt })),
+                ("PT-br", Ok(Command::Lang { lang: Lang::PtBr })),
                 ("català", Ok(Command::Lang { lang: Lang::Ca })),
                 ("de", Err(K::UnsupportedLang { text: text("de") })),
-                ("", Err(K::MissingArgument { what: "en|fr|es|ca|pt" })),
+                (
+                    "",
+                    Err(K::MissingArgument {
+                        what: "en|fr|es|ca|pt-PT|pt-BR",
+                    }),
+                ),
                 ("fr en", Err(K::UnexpectedArgument { extra: text("en") })),
             ],
         );

@@ -334,9 +334,9 @@ fn huge_and_weird_inputs_are_handled() {
     assert!(matches!(
         parse(&many_lines, "!"),
         Some(Err(ParseError {
-            kind: K::PostDuplicateField { line: 3, .. },
+            kind: K::PostInvalid { more, .. },
             ..
-        }))
+        })) if more > 9_000
     ));
     let long_word = format!("!{}", "é".repeat(100_000));
     let Some(Err(ParseError {
@@ -349,5 +349,5 @@ fn huge_and_weird_inputs_are_handled() {
     else {
         panic!("a long word is an unknown command");
     };
-    assert_eq!(typed.chars().count(), error::MAX_ECHO_CHARS + 1);
+    assert_eq!(typed.chars().count(), crate::prompts::escape::MAX_ECHO_CHARS + 1);
 }

@@ -120,22 +120,23 @@ pub struct Item {
 }
 
 impl Item {
-    /// The text in `lang`, else in `fallback`, else in English, else any text.
+    /// The text in `lang`, else in its sibling (pt-PT, pt-BR), else in `fallback`, else in
+    /// English, else any text.
     pub fn text_for(&self, lang: Lang, fallback: Lang) -> &str {
-        [lang, fallback, Lang::En]
-            .iter()
-            .find_map(|l| self.texts.get(l))
+        lang.preferences(fallback)
+            .find_map(|l| self.texts.get(&l))
             .or_else(|| self.texts.values().next())
             .map(String::as_str)
             .unwrap_or("")
     }
 
-    /// The caption for `network` in `lang`: a language-specific caption, else a caption for any
-    /// language, else `None` (callers then use `text_for`).
+    /// The caption for `network` in `lang`: a caption for that language, else for its sibling
+    /// (pt-PT, pt-BR), else a caption for any language, else `None` (callers then use `text_for`).
     pub fn caption_for(&self, network: Network, lang: Lang) -> Option<&str> {
         let of_network = || self.captions.iter().filter(move |c| c.network == network);
         of_network()
             .find(|c| c.lang == Some(lang))
+            .or_else(|| of_network().find(|c| c.lang.is_some() && c.lang == lang.sibling()))
             .or_else(|| of_network().find(|c| c.lang.is_none()))
             .map(|c| c.text.as_str())
     }

@@ -97,7 +97,8 @@ pub struct ShareLink {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ShareKit {
     pub item: ItemId,
-    /// The language of `text`: the ambassador's, else the fallback, else English, else the item's first.
+    /// The language of `text`: the ambassador's, else its sibling (pt-PT, pt-BR), else the fallback,
+    /// else English, else the item's first.
     pub lang: Lang,
     /// The text in the ambassador's language, hashtags included, for copying by hand.
     pub text: String,
@@ -196,8 +197,7 @@ fn target_text(target: ShareTarget, item: &Item, lang: Lang, fallback: Lang) -> 
 
 /// The language `Item::text_for` picks.
 fn text_lang(item: &Item, lang: Lang, fallback: Lang) -> Lang {
-    [lang, fallback, Lang::En]
-        .into_iter()
+    lang.preferences(fallback)
         .find(|l| item.texts.contains_key(l))
         .or_else(|| item.texts.keys().next().copied())
         .unwrap_or(lang)

@@ -129,6 +129,10 @@ impl<'a> Console<'a> {
                 Ok(by) => self.advance(by, out)?,
                 Err(e) => writeln!(out, "{e}. Usage: /advance 90m, /advance 2h, /advance 1d")?,
             },
+            ("react", "") => writeln!(
+                out,
+                "Which item? /react needs the item whose push you react ✅ to, e.g. /react c1 (/push shows today's items)."
+            )?,
             ("react", item) => match item.parse::<ItemId>() {
                 Ok(id) => {
                     let effects = self.app.claim_by_reaction(&self.message(""), id, self.ticker.now());

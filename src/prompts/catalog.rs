@@ -16,7 +16,7 @@ pub struct Entry {
 pub const CATALOG: &[Entry] = &[
     Entry {
         key: "welcome",
-        sample: r##"{"name": "Alice", "org": "Living Rivers", "prefix": "!"}"##,
+        sample: r##"{"name": "Alice", "org": "Living Rivers", "prefix": "!", "coordinator": false}"##,
     },
     Entry {
         key: "error.internal",
@@ -41,6 +41,14 @@ pub const CATALOG: &[Entry] = &[
     Entry {
         key: "help.command",
         sample: r##"{"name": "shared", "args": "URL [ITEM]", "usage": "!shared URL [ITEM]", "coordinator_only": false, "description": "claim a reshare"}"##,
+    },
+    Entry {
+        key: "help.group",
+        sample: r##"{"group": "post", "prefix": "!", "coordinators_only": true, "commands": [{"name": "post add", "args": "", "usage": "!post add", "coordinator_only": true, "description": "add a post"}, {"name": "post show", "args": "ITEM", "usage": "!post show ITEM", "coordinator_only": true, "description": "show a post"}]}"##,
+    },
+    Entry {
+        key: "help.post_fields",
+        sample: r##"{"prefix": "!", "langs": "en, fr, es", "networks": "x, linkedin, mastodon", "intents": "awareness, appreciation, action, advocacy", "hot_days": 1}"##,
     },
     Entry {
         key: "help.unknown_topic",
@@ -684,7 +692,7 @@ pub const CATALOG: &[Entry] = &[
     },
     Entry {
         key: "parse.unsupported_lang",
-        sample: r##"{"text": "de", "prefix": "!", "usage": "!lang en|fr|es|ca|pt"}"##,
+        sample: r##"{"text": "de", "prefix": "!", "usage": "!lang en|fr|es|ca|pt-PT|pt-BR", "language_names": "English (en), français (fr)"}"##,
     },
     Entry {
         key: "parse.unknown_time_zone",
@@ -724,7 +732,15 @@ pub const CATALOG: &[Entry] = &[
     },
     Entry {
         key: "parse.post_bad_value",
-        sample: r##"{"line": 5, "field": "intent", "value": "sell", "expected": "intent", "prefix": "!", "usage": null}"##,
+        sample: r##"{"line": 5, "field": "intent", "value": "sell", "expected": "intent", "prefix": "!", "usage": null, "langs": "en, fr, es", "networks": "x, linkedin, mastodon", "intents": "awareness, appreciation, action, advocacy", "language_names": "English (en), français (fr)"}"##,
+    },
+    Entry {
+        key: "parse.post_expires_evergreen",
+        sample: r##"{"line": 6, "prefix": "!", "usage": null}"##,
+    },
+    Entry {
+        key: "parse.post_invalid",
+        sample: r##"{"problems": ["Line 3: I don't know the field `titel`.", "The post needs a `link:` line."], "more": 2, "prefix": "!"}"##,
     },
     Entry {
         key: "me.summary",
@@ -904,7 +920,7 @@ pub const CATALOG: &[Entry] = &[
     },
     Entry {
         key: "privacy.my_data",
-        sample: r##"{"name": "Alice", "code": "k3v9x2m7qa", "identities": ["matrix:@alice:example.org"], "lang": "fr", "tz": "Europe/Paris", "role": "ambassador", "joined": "2026-11-01 10:00", "prefs": {"nudges": {"mode": "on"}, "hidden": false}, "points": 25, "streak": 1, "best_streak": 2, "wrong_link_codes": ["2026-11-23 09:12"], "reshares": [{"at": "2026-11-20 09:30", "item": "c1", "network": "X", "url": "https://x.com/alice/status/1", "points": 15, "source": "command"}], "prefix": "!"}"##,
+        sample: r##"{"name": "Alice", "code": "k3v9x2m7qa", "identities": ["matrix:@alice:example.org"], "lang": "fr", "tz": "Europe/Paris", "role": "ambassador", "joined": "2026-11-01 10:00", "prefs": {"nudges": "at", "nudge_time": "18:30", "away_until": "2026-12-24", "hidden": false, "mastodon": "mastodon.social", "urgent_muted": false}, "points": 25, "streak": 1, "best_streak": 2, "wrong_link_codes": ["2026-11-23 09:12"], "reshares": [{"at": "2026-11-20 09:30", "item": "c1", "network": "X", "url": "https://x.com/alice/status/1", "points": 15, "source": "command"}], "prefix": "!"}"##,
     },
     Entry {
         key: "privacy.forget_confirm",
@@ -916,7 +932,7 @@ pub const CATALOG: &[Entry] = &[
     },
     Entry {
         key: "post.added",
-        sample: r##"{"id": "c5", "title": "River clean-up", "publish": "2026-11-24", "prefix": "!"}"##,
+        sample: r##"{"id": "c5", "title": "River clean-up", "publish": "2026-11-24", "prefix": "!", "in_past": true, "today": "2026-11-25", "expired": false}"##,
     },
     Entry {
         key: "post.list",

@@ -21,9 +21,10 @@ pub(crate) struct Built {
 
 /// A fresh environment: Jinja defaults, with every printed value escaped as Markdown text (texts
 /// are Markdown, and values come from people) unless the core marked it as markup; the `code`
-/// filter prints a value as a whole code span and `link(label, url)` makes a link. There is no
+/// filter prints a value as a whole code span, `link(label, url)` makes a link and
+/// `plural(n, one, other)` picks the word that fits the count `n` by `lang`'s rules. There is no
 /// `safe` filter: a template cannot turn the escaping off.
-pub(crate) fn new_environment() -> Environment<'static> {
+pub(crate) fn new_environment(lang: Lang) -> Environment<'static> {
     let mut env = Environment::new();
     env.set_auto_escape_callback(|_| AutoEscape::Custom("markdown"));
     env.set_formatter(format_value);
@@ -37,6 +38,16 @@ pub(crate) fn new_environment() -> Environment<'static> {
     env.add_function("link", |label: String, url: String| {
         Value::from_safe_string(escape::link(&label, &url))
     });
+    env.add_function(
+        "plural",
+        move |n: i64, one: Value, other: Value| {
+            if lang.is_singular(n) {
+                one
+            } else {
+                other
+            }
+        },
+    );
     env
 }
 
@@ -67,7 +78,7 @@ pub(crate) fn build(dir: &Path, mut read: ReadFolder) -> Built {
         let folder = dir.join(lang.code());
         let raw = read.locales.remove(&lang);
         let has_folder = raw.is_some();
-        let (mut locale, unreadable) = compile(raw.unwrap_or_default(), &mut built.errors);
+        let (mut locale, unreadable) = compile(lang, raw.unwrap_or_default(), &mut built.errors);
         if !read.broken.contains(&lang) {
             let written = |key: &str| locale.own.contains_key(key) || unreadable.contains(key);
             check_coverage(lang, &folder, has_folder, written, &mut built);
@@ -101,9 +112,10 @@ fn catalog_problem(key: &str, what: String) -> PromptProblem {
 
 /// Adds each template to a new environment; a template syntax error is reported at its file line.
 /// Also returns the keys whose template has such an error: written, so not missing.
-fn compile(raw: Vec<RawTemplate>, errors: &mut Vec<PromptProblem>) -> (Locale, HashSet<String>) {
+fn compile(lang: Lang, raw: Vec<RawTemplate>, errors: &mut Vec<PromptProblem>) -> (Locale, HashSet<String>) {
     let mut locale = Locale {
-        env: new_environment(),
+        lang,
+        env: new_environment(lang),
         own: HashMap::new(),
     };
     let mut unreadable = HashSet::new();

@@ -79,11 +79,24 @@ fn push_line(out: &mut String, line: &str) {
     }
 }
 
-/// `value` as a whole code span, backticks included: fenced with one more backtick than its longest
+/// Longest value (in characters) a code span shows: what people typed is echoed back in one, and a
+/// 3,000-character link pasted by mistake must not come back in full.
+pub const MAX_ECHO_CHARS: usize = 80;
+
+/// `text` cut to [`MAX_ECHO_CHARS`] characters (on a character boundary), ending with `…` when cut:
+/// the one place where echoed values are shortened.
+pub fn shorten(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(MAX_ECHO_CHARS) {
+        None => std::borrow::Cow::Borrowed(text),
+        Some((cut, _)) => std::borrow::Cow::Owned(format!("{}…", text.get(..cut).unwrap_or_default())),
+    }
+}
+
+/// `value` as a whole code span (shortened by [`shorten`]), backticks included: fenced with one more backtick than its longest
 /// backtick run (and padded with spaces where CommonMark needs it), so nothing in it can close the
 /// span. An empty value is an empty-looking span (one space).
 pub fn code(value: &str) -> String {
-    let chars: Vec<char> = one_line(value).chars().collect();
+    let chars: Vec<char> = shorten(&one_line(value)).chars().collect();
     if chars.is_empty() {
         return "` `".to_string();
     }

@@ -46,7 +46,15 @@ pub(crate) fn read_folder(dir: &Path) -> Result<ReadFolder, PromptProblem> {
             None => read.errors.push(PromptProblem::new(
                 &path,
                 0,
-                format!("`{name}` is not a supported language code (en, fr, es, ca, pt)"),
+                format!(
+                    "`{name}` is not a supported language code ({}){}",
+                    Lang::codes(", "),
+                    if name == "pt" {
+                        ": Portuguese is now pt-PT (European) and pt-BR (Brazilian, what `pt` held)"
+                    } else {
+                        ""
+                    }
+                ),
             )),
         }
     }

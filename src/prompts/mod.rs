@@ -1,6 +1,6 @@
 //! Prompts: every text the bot says, per language, from `prompts/`.
 //!
-//! `prompts/<code>/<anything>.toml` (code: en, fr, es, ca, pt) holds minijinja templates under dotted
+//! `prompts/<code>/<anything>.toml` (code: en, fr, es, ca, pt-PT, pt-BR) holds minijinja templates under dotted
 //! keys (`[shared]` + `recorded = "…"` is `shared.recorded`); a language may spread its keys over several
 //! files. [`Prompts::load`] reads and checks everything once at start, listing every problem with its
 //! file and line; [`Prompts::render`] is then pure and falls back to English. The keys the code renders
@@ -12,6 +12,8 @@ mod check;
 pub mod escape;
 mod lines;
 mod load;
+#[cfg(test)]
+mod plural_tests;
 mod render;
 
 use crate::domain::Lang;
@@ -91,6 +93,7 @@ impl Origin {
 /// One language: its environment (its own templates plus English copies of those it lacks) and where
 /// each of its own templates came from.
 pub(crate) struct Locale {
+    pub lang: Lang,
     pub env: Environment<'static>,
     pub own: HashMap<String, Origin>,
 }
@@ -105,9 +108,13 @@ impl Locale {
             .templates()
             .map(|(name, template)| (name.to_string(), template.source().to_string()))
             .collect();
-        let mut env = check::new_environment();
+        let mut env = check::new_environment(self.lang);
         env.set_loader(move |name| Ok(sources.get(name).cloned()));
-        Locale { env, own: self.own }
+        Locale {
+            lang: self.lang,
+            env,
+            own: self.own,
+        }
     }
 }
 

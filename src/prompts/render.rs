@@ -79,7 +79,8 @@ mod tests {
         let mut locales: HashMap<Lang, Locale> = HashMap::new();
         for (lang, key, text) in rows {
             let locale = locales.entry(*lang).or_insert_with(|| Locale {
-                env: new_environment(),
+                lang: *lang,
+                env: new_environment(*lang),
                 own: HashMap::new(),
             });
             let added = locale.env.add_template_owned(key.to_string(), text.to_string());
@@ -115,7 +116,7 @@ mod tests {
             (Lang::Fr, "count", json!({}), "[count]"),
             (Lang::En, "loop", json!({"items": 5}), "[loop]"),
             (Lang::En, "loop", json!({"items": [{"name": "a"}, {}]}), "a"),
-            (Lang::Pt, "missing", json!({}), "[missing]"),
+            (Lang::PtBr, "missing", json!({}), "[missing]"),
             (Lang::En, "greet", json!([1, 2]), "Hello !"),
             (Lang::En, "greet", json!(null), "Hello !"),
             (Lang::En, "greet", json!("text"), "Hello !"),
@@ -175,6 +176,30 @@ mod tests {
         ];
         for (key, ctx, want) in rows {
             assert_eq!(prompts.render(Lang::En, key, ctx), *want, "{key} {ctx}");
+        }
+    }
+
+    /// Issue 17: `plural(n, one, other)` follows the rules of the template's own language, and an
+    /// English fallback keeps English rules.
+    #[test]
+    fn issue17_plural_follows_each_language() {
+        let template = "{{ n }} {{ plural(n, 'x', 'xs') }}";
+        let prompts = prompts(&[
+            (Lang::En, "n", template),
+            (Lang::Fr, "n", template),
+            (Lang::En, "en_only", template),
+        ]);
+        let rows = [
+            (Lang::En, "n", 0, "0 xs"),
+            (Lang::En, "n", 1, "1 x"),
+            (Lang::En, "n", 2, "2 xs"),
+            (Lang::Fr, "n", 0, "0 x"),
+            (Lang::Fr, "n", 1, "1 x"),
+            (Lang::Fr, "n", 2, "2 xs"),
+            (Lang::Fr, "en_only", 0, "0 xs"),
+        ];
+        for (lang, key, n, want) in rows {
+            assert_eq!(prompts.render(lang, key, &json!({ "n": n })), want, "{lang} {key} {n}");
         }
     }
 

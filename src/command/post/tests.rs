@@ -5,6 +5,7 @@ use crate::command::{parse, Command};
 use crate::domain::Network;
 use chrono::NaiveTime;
 use ParseErrorKind as K;
+use PostProblem as P;
 
 fn post_add_of(fields: &str) -> Result<NewPost, ParseError> {
     match parse(&format!("!post add\n{fields}"), "!") {
@@ -118,7 +119,7 @@ fn post_add_defaults_and_variants() {
             with(|p| {
                 p.captions = vec![Caption {
                     network: Network::X,
-                    lang: Some(Lang::Pt),
+                    lang: Some(Lang::PtBr),
                     text: "Olá".into(),
                 }]
             }),
@@ -147,74 +148,59 @@ fn post_add_defaults_and_variants() {
 #[test]
 fn post_add_reports_each_error_with_its_line() {
     let t = |s: &str| s.to_string();
-    let bad = |line, field: &str, value: &str, expected| K::PostBadValue {
+    let bad = |line, field: &str, value: &str, expected| P::BadValue {
         line,
         field: t(field),
         value: t(value),
         expected,
     };
-    let rows: Vec<(String, ParseErrorKind)> = vec![
-        (t(""), K::PostMissingField { field: "title" }),
-        (t("title: A\ntext.en: B"), K::PostMissingField { field: "link" }),
-        (
-            t("title: A\nlink: https://a.org"),
-            K::PostMissingField { field: "text" },
-        ),
-        (
-            t("link: https://a.org\ntext.en: B"),
-            K::PostMissingField { field: "title" },
-        ),
-        (
-            t("Just some text"),
-            K::PostUnknownField {
-                line: 2,
-                field: t("Just some text"),
-                suggestion: None,
-            },
-        ),
+    let rows: Vec<(String, PostProblem)> = vec![
+        (t("title: A\ntext.en: B"), P::MissingField { field: "link" }),
+        (t("title: A\nlink: https://a.org"), P::MissingField { field: "text" }),
+        (t("link: https://a.org\ntext.en: B"), P::MissingField { field: "title" }),
         (
             minimal("titel: B"),
-            K::PostUnknownField {
+            P::UnknownField {
                 line: 5,
                 field: t("titel"),
-                suggestion: Some("title"),
+                suggestion: Some(t("title")),
             },
         ),
         (
             minimal("url: https://b.org"),
-            K::PostUnknownField {
+            P::UnknownField {
                 line: 5,
                 field: t("url"),
-                suggestion: Some("link"),
+                suggestion: Some(t("link")),
             },
         ),
         (
             minimal("txt.fr: Bonjour"),
-            K::PostUnknownField {
+            P::UnknownField {
                 line: 5,
                 field: t("txt.fr"),
-                suggestion: Some("text.LANG"),
+                suggestion: Some(t("text.LANG")),
             },
         ),
         (
             minimal("text: Hello"),
-            K::PostUnknownField {
+            P::UnknownField {
                 line: 5,
                 field: t("text"),
-                suggestion: Some("text.LANG"),
+                suggestion: Some(t("text.LANG")),
             },
         ),
         (
             minimal("caption: Hi"),
-            K::PostUnknownField {
+            P::UnknownField {
                 line: 5,
                 field: t("caption"),
-                suggestion: Some("caption.NETWORK"),
+                suggestion: Some(t("caption.NETWORK")),
             },
         ),
         (
             minimal("Weather: fine"),
-            K::PostUnknownField {
+            P::UnknownField {
                 line: 5,
                 field: t("weather"),
                 suggestion: None,
@@ -222,21 +208,21 @@ fn post_add_reports_each_error_with_its_line() {
         ),
         (
             minimal("\n\ntitle: Again"),
-            K::PostDuplicateField {
+            P::DuplicateField {
                 line: 7,
                 field: t("title"),
             },
         ),
         (
             minimal("text.EN: Again"),
-            K::PostDuplicateField {
+            P::DuplicateField {
                 line: 5,
                 field: t("text.en"),
             },
         ),
         (
             minimal("caption.x: a\ncaption.twitter: b"),
-            K::PostDuplicateField {
+            P::DuplicateField {
                 line: 6,
                 field: t("caption.twitter"),
             },
@@ -273,14 +259,107 @@ fn post_add_reports_each_error_with_its_line() {
         (minimal("publish: 2026-02-30"), bad(5, "publish", "2026-02-30", "date")),
         (
             minimal("expires: 2026-11-30\nkind: evergreen"),
-            bad(5, "expires", "2026-11-30", "kind"),
+            P::ExpiresEvergreen { line: 5 },
         ),
-        (t("kind: lukewarm\ntitle: A"), bad(2, "kind", "lukewarm", "kind")),
+        (
+            minimal("légende: Hi"),
+            P::UnknownField {
+                line: 5,
+                field: t("légende"),
+                suggestion: None,
+            },
+        ),
+        (
+            minimal("text fr: Salut"),
+            P::UnknownField {
+                line: 5,
+                field: t("text fr"),
+                suggestion: Some(t("text.fr")),
+            },
+        ),
     ];
     for (fields, want) in rows {
         let got = post_add_of(&fields);
+        let want = K::PostInvalid {
+            problems: vec![want],
+            more: 0,
+        };
         assert_eq!(got, Err(ParseError::new("post add", want)), "{fields:?}");
     }
+}
+
+/// Issue 17: every problem of a post is reported at once, in line order, then the missing fields.
+#[test]
+fn issue17_post_add_reports_every_problem_at_once() {
+    let t = |s: &str| s.to_string();
+    let missing = |field| P::MissingField { field };
+    let rows: Vec<(&str, Vec<PostProblem>)> = vec![
+        ("", vec![missing("title"), missing("link"), missing("text")]),
+        (
+            "Just some text",
+            vec![
+                P::UnknownField {
+                    line: 2,
+                    field: t("Just some text"),
+                    suggestion: None,
+                },
+                missing("title"),
+                missing("link"),
+                missing("text"),
+            ],
+        ),
+        (
+            "title: A\nkind: evergreen\nexpires: 2026-12-30 10:00\ntext.de: Hallo\nurl: https://a.org\nintent: sell",
+            vec![
+                P::ExpiresEvergreen { line: 4 },
+                P::BadValue {
+                    line: 5,
+                    field: t("text.de"),
+                    value: t("de"),
+                    expected: "lang",
+                },
+                P::UnknownField {
+                    line: 6,
+                    field: t("url"),
+                    suggestion: Some(t("link")),
+                },
+                P::BadValue {
+                    line: 7,
+                    field: t("intent"),
+                    value: t("sell"),
+                    expected: "intent",
+                },
+                missing("link"),
+                missing("text"),
+            ],
+        ),
+    ];
+    for (fields, want) in rows {
+        let want = K::PostInvalid {
+            problems: want,
+            more: 0,
+        };
+        assert_eq!(
+            post_add_of(fields),
+            Err(ParseError::new("post add", want)),
+            "{fields:?}"
+        );
+    }
+}
+
+/// A message of thousands of bad lines lists the first problems and counts the others.
+#[test]
+fn issue17_post_add_lists_at_most_a_few_problems() {
+    let fields = "titel: x\n".repeat(25);
+    let Err(ParseError {
+        kind: K::PostInvalid { problems, more },
+        ..
+    }) = post_add_of(&fields)
+    else {
+        panic!("25 unknown fields are an error");
+    };
+    assert_eq!(problems.len(), MAX_POST_PROBLEMS);
+    assert_eq!(more, 25 + 3 - MAX_POST_PROBLEMS, "25 unknown fields and 3 missing ones");
 }
 
 #[test]
@@ -291,6 +370,9 @@ fn keys_need_a_letter_first_and_no_url_after_the_colon() {
         ("link:https://a.org", Some(("link", "https://a.org"))),
         ("https://a.org/x", None),
         ("10:30 meet at the bridge", None),
+        ("légende : A", Some(("légende", " A"))),
+        ("text en: A", Some(("text en", " A"))),
+        ("Saturday at noon: meet", None),
         ("no colon here", None),
         ("title", None),
         ("", None),

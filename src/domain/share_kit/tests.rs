@@ -183,8 +183,17 @@ fn captions_take_precedence_over_texts_in_order() {
         texts(&[(L::Fr, "fr"), (L::En, "en")]),
         texts(&[(L::En, "en"), (L::Es, "es")]),
     );
-    let (en_pt, pt) = (texts(&[(L::En, "en"), (L::Pt, "pt")]), texts(&[(L::Pt, "pt")]));
-    let rows: [CaptionRow; 9] = [
+    let (en_pt, pt) = (texts(&[(L::En, "en"), (L::PtBr, "pt")]), texts(&[(L::PtBr, "pt")]));
+    // Issue 17: a pt-PT reader gets the pt-BR text or caption before the organisation's language.
+    let pt_br_fr = texts(&[(L::PtBr, "pt-br"), (L::Fr, "fr")]);
+    let x_br = [
+        caption(Network::X, Some(L::PtBr), "x-br"),
+        caption(Network::X, None, "x-any"),
+    ];
+    let rows: [CaptionRow; 12] = [
+        (&[], &pt_br_fr, L::PtPt, L::Fr, T::Bluesky, "pt-br"),
+        (&x_br, &pt_br_fr, L::PtPt, L::Fr, T::X, "x-br"),
+        (&x_br, &pt_br_fr, L::Es, L::Fr, T::X, "x-any"),
         (&x_any_and_fr, &fr_en, L::Fr, L::En, T::X, "x-fr"),
         (&x_any_and_fr, &fr_en, L::Es, L::En, T::X, "x-any"),
         (&x_any_and_fr, &fr_en, L::Fr, L::En, T::Bluesky, "fr"),
@@ -218,7 +227,7 @@ fn share_kit_language_is_the_language_of_its_text() {
     let rows = [
         (Lang::Fr, Lang::En, Lang::Fr),
         (Lang::Es, Lang::Fr, Lang::Fr),
-        (Lang::Es, Lang::Pt, Lang::En),
+        (Lang::Es, Lang::PtBr, Lang::En),
     ];
     for (lang, fallback, want) in rows {
         let kit = share_kit(

@@ -33,7 +33,7 @@ pub const LOCALES: [(&str, Lang); 6] = [
     ("es-ES", Lang::Es),
     ("es-419", Lang::Es),
     ("fr", Lang::Fr),
-    ("pt-BR", Lang::Pt),
+    ("pt-BR", Lang::PtBr),
 ];
 
 /// Longest description or choice name Discord takes, in characters.
@@ -164,8 +164,10 @@ impl Builder<'_> {
         for spec in specs {
             if spec.per_language {
                 for lang in Lang::ALL {
-                    let vars = json!({"lang": lang.code(), "language": lang.native_name()});
-                    options.push(self.option(spec, &format!("{}-{}", spec.key, lang.code()), &vars));
+                    // Discord names are lower case: `text-pt-br`.
+                    let code = lang.code().to_lowercase();
+                    let vars = json!({"lang": code, "language": lang.native_name()});
+                    options.push(self.option(spec, &format!("{}-{code}", spec.key), &vars));
                 }
             } else {
                 options.push(self.option(spec, spec.key, &json!({})));

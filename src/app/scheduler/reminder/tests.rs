@@ -82,7 +82,7 @@ fn people() -> Vec<Ambassador> {
         ),
         person(5, "Dan", "q-r.t", Lang::Fr, "Australia/Sydney", Some("mastodon.social")),
         person(6, "Eve", "has_underscore", Lang::En, "Europe/Paris", None),
-        person(7, "Fay", "", Lang::Pt, "America/Sao_Paulo", None),
+        person(7, "Fay", "", Lang::PtBr, "America/Sao_Paulo", None),
         person(8, "\u{E000}n\u{E001}", "k3v9x2m7qb", Lang::En, "Europe/Paris", None),
         person(9, "\u{E000}n*\u{E001}", "k3v9x2m7qc", Lang::En, "Europe/Paris", None),
         person(
