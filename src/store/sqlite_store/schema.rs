@@ -98,9 +98,31 @@ pub fn open(dir: &Path, options: &DiskOptions) -> Result<Connection, StoreError>
             "PRAGMA synchronous = {synchronous}; PRAGMA cache_size = -{cache_kib}; PRAGMA secure_delete = ON;"
         ))
         .map_err(io)?;
+    quick_check(dir, &connection)?;
     upgrade(&connection)?;
     connection.execute_batch(ADDED_TABLES).map_err(io)?;
     Ok(connection)
+}
+
+/// Refuses a damaged database: SQLite's `quick_check` (its integrity check without comparing
+/// indexes with their tables, linear in the file's size) must answer `ok`. A file that is not a
+/// database at all fails before, with SQLite's own error.
+fn quick_check(dir: &Path, connection: &Connection) -> Result<(), StoreError> {
+    let damaged = |found: String| StoreError::Damaged {
+        path: dir.display().to_string(),
+        found,
+    };
+    let mut statement = connection
+        .prepare("PRAGMA quick_check(5)")
+        .map_err(|e| damaged(format!("SQLite cannot read it: {e}")))?;
+    let problems: Vec<String> = statement
+        .query_map([], |row| row.get::<_, String>(0))
+        .and_then(|rows| rows.collect())
+        .map_err(|e| damaged(format!("SQLite cannot read it: {e}")))?;
+    match problems.as_slice() {
+        [ok] if ok == "ok" => Ok(()),
+        _ => Err(damaged(format!("SQLite's integrity check: {}", problems.join("; ")))),
+    }
 }
 
 /// A directory holding a sled database is not silently given a second, empty one.
