@@ -59,6 +59,14 @@ pub fn io(error: rusqlite::Error) -> StoreError {
     StoreError::Io(error.to_string())
 }
 
+/// A file that is damaged or not a database at all.
+fn is_damage(error: &rusqlite::Error) -> bool {
+    matches!(
+        error.sqlite_error_code(),
+        Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase)
+    )
+}
+
 fn is_busy(error: &rusqlite::Error) -> bool {
     matches!(
         error.sqlite_error_code(),
@@ -77,6 +85,11 @@ pub fn open(dir: &Path, options: &DiskOptions) -> Result<Connection, StoreError>
         if is_busy(&error) {
             StoreError::Locked {
                 path: dir.display().to_string(),
+            }
+        } else if is_damage(&error) {
+            StoreError::Damaged {
+                path: dir.display().to_string(),
+                found: format!("SQLite cannot read it: {error}"),
             }
         } else {
             io(error)
