@@ -2,6 +2,7 @@
 //! default; SQLite on disk, the lighter one; memory, their twin for tests), held to one
 //! conformance suite.
 
+pub mod backup;
 pub mod conformance;
 pub mod memory;
 pub mod migrations;
