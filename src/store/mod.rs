@@ -32,7 +32,7 @@ pub enum StoreError {
     TooNew { found: u32, supported: u32 },
     #[error("migrating the database from schema {from} to {to} failed: {reason}")]
     Migration { from: u32, to: u32, reason: String },
-    #[error("the store at {path} is damaged or has lost data ({found}); Relais will not run on it, so that nothing is silently lost or counted again. Stop Relais, move {path} aside and restore the last backup in its place (README, \"Backup and restore\"). To accept the store as it is, delete {path}/relais-store.json")]
+    #[error("the store at {path} is damaged or has lost data ({found}); Relais will not run on it, so that nothing is silently lost or counted again. Stop Relais, move {path} aside and restore the last backup in its place (`relais restore`; README, \"Operations\"). To accept the store as it is, delete {path}/relais-store.json")]
     Damaged { path: String, found: String },
     #[error("{path} is not empty: a backup goes into a new or empty folder")]
     BackupTarget { path: String },

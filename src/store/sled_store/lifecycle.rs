@@ -9,7 +9,7 @@ use crate::store::watermark::Watermark;
 use crate::store::{migrations, DiskOptions, Durability, StoreError};
 use std::path::Path;
 use std::sync::{Arc, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// sled's configuration for the database in `path`.
 fn config(path: &Path, options: DiskOptions) -> sled::Config {
@@ -24,14 +24,23 @@ fn config(path: &Path, options: DiskOptions) -> sled::Config {
         .flush_every_ms(background_flush)
 }
 
+/// The configuration of a copy (a rewrite, a backup): durable at the end only, and a cache large
+/// enough that building it does not evict its own pages (the mode is not kept in the files).
+fn copy_config(path: &Path, options: DiskOptions) -> sled::Config {
+    let options = DiskOptions {
+        durability: Durability::Flush,
+        cache_bytes: options.cache_bytes.max(COPY_CACHE_BYTES),
+    };
+    config(path, options).mode(sled::Mode::HighThroughput)
+}
+
+/// The smallest cache a copy is made with.
+const COPY_CACHE_BYTES: u64 = 64 << 20;
+
 /// Opens the database in `path`, refuses it if it has lost data (see [`Watermark`]), migrates it
 /// and writes its mark.
 pub(super) fn open_checked(path: &Path, options: DiskOptions) -> Result<Trees, StoreError> {
-    let db = config(path, options)
-        .open()
-        .map_err(|error| lock::map_open_error(path, error))?;
-    let trees = Trees::open(db)?;
-    Watermark::check(path, &trees.watermark()?)?;
+    let trees = open_marked(path, options)?;
     if let Some(found) = trees.lost_records() {
         return Err(StoreError::Damaged {
             path: path.display().to_string(),
@@ -44,6 +53,16 @@ pub(super) fn open_checked(path: &Path, options: DiskOptions) -> Result<Trees, S
     Ok(trees)
 }
 
+/// Opens the database in `path` and checks it against its mark.
+fn open_marked(path: &Path, options: DiskOptions) -> Result<Trees, StoreError> {
+    let db = config(path, options)
+        .open()
+        .map_err(|error| lock::map_open_error(path, error))?;
+    let trees = Trees::open(db)?;
+    Watermark::check(path, &trees.watermark()?)?;
+    Ok(trees)
+}
+
 impl SledStore {
     /// Rewrites the database into a fresh one holding only the live records, and swaps it in
     /// (see [`compact`]). Writers wait meanwhile; readers wait during the swap.
@@ -53,12 +72,10 @@ impl SledStore {
         if !staging.exists() {
             compact::begin(&self.path)?;
         }
-        let options = DiskOptions {
-            durability: Durability::Flush,
-            ..self.options
-        };
-        compact::copy_into(&self.trees()?.db, config(&staging, options))?;
+        let started = Instant::now();
+        compact::copy_into(&self.trees()?.db, copy_config(&staging, self.options))?;
         compact::ready(&self.path)?;
+        let copied = started.elapsed();
         let mut slot = self.trees.write().unwrap_or_else(PoisonError::into_inner);
         if let Some(mut old) = slot.take() {
             // No new reader can take the database now; wait for those that hold it.
@@ -74,7 +91,13 @@ impl SledStore {
             return Err(StoreError::Io(format!("sled still holds {}", self.path.display())));
         }
         compact::finish(&self.path)?;
-        *slot = Some(Arc::new(open_checked(&self.path, self.options)?));
+        // Just written from a checked database: only the mark is checked again.
+        *slot = Some(Arc::new(open_marked(&self.path, self.options)?));
+        tracing::info!(
+            copy_ms = copied.as_millis() as u64,
+            total_ms = started.elapsed().as_millis() as u64,
+            "database rewritten so that no old version of erased records remains"
+        );
         Ok(())
     }
 
@@ -86,11 +109,7 @@ impl SledStore {
         let _writer = self.lock_writer();
         let trees = self.trees()?;
         trees.flush()?;
-        let options = DiskOptions {
-            durability: Durability::Flush,
-            ..self.options
-        };
-        compact::copy_into(&trees.db, config(dir, options))?;
+        compact::copy_into(&trees.db, copy_config(dir, self.options))?;
         if !lock::wait_until_released(&dir.join("db"), Duration::from_secs(10)) {
             return Err(StoreError::Io(format!("sled still holds {}", dir.display())));
         }

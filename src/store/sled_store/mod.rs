@@ -238,7 +238,10 @@ impl Store for SledStore {
     /// file (see [`compact`]).
     fn forget_ambassador(&self, id: AmbassadorId) -> Result<(), StoreError> {
         compact::begin(&self.path)?;
-        self.write_totals(|trees| writes::forget_ambassador(trees, id))?;
+        if let Err(error) = self.write_totals(|trees| writes::forget_ambassador(trees, id)) {
+            compact::abandon(&self.path);
+            return Err(error);
+        }
         self.compact()
     }
 
