@@ -188,8 +188,11 @@ fn noise(seed: u64) -> impl Iterator<Item = u64> {
     .map(|x| x >> 17)
 }
 
+/// A change to a database file's bytes.
+type Damage = fn(&mut Vec<u8>);
+
 /// The damages of the issue, each as a change to the database file's bytes.
-pub fn damages() -> Vec<(&'static str, fn(&mut Vec<u8>))> {
+pub fn damages() -> Vec<(&'static str, Damage)> {
     vec![
         ("truncated to half", |bytes| bytes.truncate(bytes.len() / 2)),
         ("64 KiB of zeros in the middle", |bytes| {
