@@ -9,8 +9,8 @@
 
 use chrono::{Duration, TimeZone, Utc};
 use criterion::{BatchSize, Criterion};
-use relais::domain::{AmbassadorId, ItemId, Network, Reshare, ReshareSource, WeekKey};
-use relais::store::conformance::{ambassador, matrix};
+use relais::domain::{AmbassadorId, Reshare};
+use relais::store::conformance::{ambassador, matrix, url_reshare};
 use relais::store::{DiskOptions, Durability, SledStore, SqliteStore, Store};
 use std::path::Path;
 use std::time::Instant;
@@ -21,19 +21,7 @@ const PER_AMBASSADOR: u64 = 100;
 fn reshare(who: u64, n: u64) -> Reshare {
     let at = Utc.with_ymd_and_hms(2026, 9, 7, 6, 0, 0).single().unwrap_or_default() + Duration::minutes(n as i64);
     let url = format!("https://www.linkedin.com/feed/update/urn:li:activity:7{who:06}{n:08}");
-    Reshare {
-        id: 0,
-        ambassador: AmbassadorId(who),
-        item: Some(ItemId(1)),
-        network: Network::LinkedIn,
-        url: Some(url.clone()),
-        dedup_key: url,
-        keys: Vec::new(),
-        source: ReshareSource::Command,
-        at,
-        points: 10,
-        week: WeekKey::of(at, chrono_tz::Europe::Paris),
-    }
+    url_reshare(AmbassadorId(who), 1, &url, at, 10)
 }
 
 /// Adds an ambassador with `count` reshares; returns its id.

@@ -299,6 +299,16 @@ fn at(hours: i64) -> DateTime<Utc> {
     relais::store::conformance::monday_plus(hours)
 }
 
+/// Opens the store at `path`: the rewrite is done (the URL is nowhere, no rewrite folder is
+/// left) and Bob's 20 reshares are all there.
+fn opens_rewritten(path: &Path, url: &str) {
+    let store = open(path).unwrap();
+    assert_eq!(disk_trust::files_holding(path, url), Vec::<std::path::PathBuf>::new());
+    assert!(!path.join("compacting").exists());
+    let bob = store.ambassadors().unwrap()[0].id;
+    assert_eq!(store.reshares_of(bob).unwrap().len(), 20);
+}
+
 #[test]
 fn issue14_a_rewrite_interrupted_before_its_copy_is_made_again_on_open() {
     let dir = TempDir::new().unwrap();
@@ -306,14 +316,7 @@ fn issue14_a_rewrite_interrupted_before_its_copy_is_made_again_on_open() {
     // A crash after the forget's commit, before the copy was complete: an unfinished folder.
     std::fs::create_dir(dir.path().join("compacting")).unwrap();
     std::fs::write(dir.path().join("compacting").join("db"), b"half a copy").unwrap();
-    let store = open(dir.path()).unwrap();
-    assert_eq!(
-        disk_trust::files_holding(dir.path(), &url),
-        Vec::<std::path::PathBuf>::new()
-    );
-    assert!(!dir.path().join("compacting").exists());
-    let bob = store.ambassadors().unwrap()[0].id;
-    assert_eq!(store.reshares_of(bob).unwrap().len(), 20);
+    opens_rewritten(dir.path(), &url);
 }
 
 #[test]
@@ -325,12 +328,5 @@ fn issue14_a_rewrite_interrupted_after_its_copy_is_swapped_in_on_open() {
     store.backup(&dir.path().join("compacting")).unwrap();
     drop(store);
     std::fs::write(dir.path().join("compacting").join("READY"), b"").unwrap();
-    let store = open(dir.path()).unwrap();
-    assert_eq!(
-        disk_trust::files_holding(dir.path(), &url),
-        Vec::<std::path::PathBuf>::new()
-    );
-    assert!(!dir.path().join("compacting").exists());
-    let bob = store.ambassadors().unwrap()[0].id;
-    assert_eq!(store.reshares_of(bob).unwrap().len(), 20);
+    opens_rewritten(dir.path(), &url);
 }
