@@ -5,13 +5,40 @@ use crate::{load_config, open_store_at};
 use anyhow::{bail, Context, Result};
 use relais::platform::control::{request_backup, Control};
 use relais::store::{Store, StoreError};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// `relais backup`'s arguments.
+#[derive(clap::Args)]
+pub struct Backup {
+    /// The configuration file.
+    #[arg(short, long, default_value = "bot-config/relais.toml")]
+    config: PathBuf,
+    /// The folder to write the backup into.
+    dir: PathBuf,
+    /// Use this store folder instead of the configured one.
+    #[arg(long)]
+    store: Option<PathBuf>,
+}
+
+/// `relais restore`'s arguments.
+#[derive(clap::Args)]
+pub struct Restore {
+    /// The configuration file.
+    #[arg(short, long, default_value = "bot-config/relais.toml")]
+    config: PathBuf,
+    /// The backup folder (written by `relais backup`).
+    backup: PathBuf,
+    /// Use this store folder instead of the configured one.
+    #[arg(long)]
+    store: Option<PathBuf>,
+}
 
 /// `relais backup DIR`: the store is opened and copied; while a bot holds it, the bot is asked to
 /// write the copy.
-pub fn backup(config_path: &Path, store_dir: Option<&Path>, dir: &Path) -> Result<()> {
-    let config = load_config(config_path)?;
-    let path = store_dir.map_or_else(|| config.store.path.clone(), Path::to_path_buf);
+pub fn backup(args: &Backup) -> Result<()> {
+    let config = load_config(&args.config)?;
+    let path = args.store.clone().unwrap_or_else(|| config.store.path.clone());
+    let dir = &args.dir;
     if !path.exists() {
         bail!(
             "there is no store at {} (set `store.path` or pass --store)",
@@ -30,9 +57,10 @@ pub fn backup(config_path: &Path, store_dir: Option<&Path>, dir: &Path) -> Resul
 
 /// `relais restore BACKUP`: refused while a bot holds the store; the backup is checked by opening
 /// a copy of it before it takes the store's place.
-pub fn restore(config_path: &Path, store_dir: Option<&Path>, backup: &Path) -> Result<()> {
-    let config = load_config(config_path)?;
-    let path = store_dir.map_or_else(|| config.store.path.clone(), Path::to_path_buf);
+pub fn restore(args: &Restore) -> Result<()> {
+    let config = load_config(&args.config)?;
+    let path = args.store.clone().unwrap_or_else(|| config.store.path.clone());
+    let backup = &args.backup;
     if !backup.is_dir() {
         bail!("{} is not a backup folder", backup.display());
     }

@@ -64,28 +64,10 @@ enum Cmd {
     },
     /// Write a consistent copy of the store into DIR (a new or empty folder). While the bot runs it
     /// writes the copy itself (asked through `relais-control.sock` in the store folder).
-    Backup {
-        /// The configuration file.
-        #[arg(short, long, default_value = "bot-config/relais.toml")]
-        config: PathBuf,
-        /// The folder to write the backup into.
-        dir: PathBuf,
-        /// Use this store folder instead of the configured one.
-        #[arg(long)]
-        store: Option<PathBuf>,
-    },
+    Backup(backups::Backup),
     /// Put a backup in place of the store (stop the bot first); the store found there is renamed
     /// aside (`<store>.before-restore-<seconds>`), not deleted.
-    Restore {
-        /// The configuration file.
-        #[arg(short, long, default_value = "bot-config/relais.toml")]
-        config: PathBuf,
-        /// The backup folder (written by `relais backup`).
-        backup: PathBuf,
-        /// Use this store folder instead of the configured one.
-        #[arg(long)]
-        store: Option<PathBuf>,
-    },
+    Restore(backups::Restore),
     /// Print the coordinator report of a week (in the organisation's language) and write its CSV and chart.
     Report {
         /// The configuration file.
@@ -137,8 +119,8 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Cmd::CheckConfig { file } => return check_config(&file),
         Cmd::Run { config } => run(&config),
-        Cmd::Backup { config, dir, store } => backups::backup(&config, store.as_deref(), &dir),
-        Cmd::Restore { config, backup, store } => backups::restore(&config, store.as_deref(), &backup),
+        Cmd::Backup(args) => backups::backup(&args),
+        Cmd::Restore(args) => backups::restore(&args),
         Cmd::Demo {
             config,
             store,

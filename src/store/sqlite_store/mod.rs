@@ -379,19 +379,8 @@ impl Store for SqliteStore {
         })
     }
 
-    /// `VACUUM INTO` a new file of `dir`: a consistent copy, written through this connection
-    /// (the database is locked exclusively), then its high-water mark.
     fn backup(&self, dir: &Path) -> Result<(), StoreError> {
-        crate::store::empty_folder_for_backup(dir)?;
-        let target = dir.join(schema::FILE_NAME);
-        let connection = self.connection();
-        connection
-            .execute("VACUUM INTO ?1", [target.to_string_lossy()])
-            .map_err(io)?;
-        std::fs::File::open(&target)
-            .and_then(|file| file.sync_all())
-            .map_err(|e| StoreError::Io(format!("syncing {}: {e}", target.display())))?;
-        rows::watermark(&connection)?.write(dir)
+        schema::backup(&self.connection(), dir)
     }
 
     fn write_count(&self) -> u64 {

@@ -138,6 +138,20 @@ fn quick_check(dir: &Path, connection: &Connection) -> Result<(), StoreError> {
     }
 }
 
+/// `VACUUM INTO` a new file of `dir`: a consistent copy, written through the store's connection
+/// (the database is locked exclusively), then its high-water mark.
+pub fn backup(connection: &Connection, dir: &Path) -> Result<(), StoreError> {
+    crate::store::empty_folder_for_backup(dir)?;
+    let target = dir.join(FILE_NAME);
+    connection
+        .execute("VACUUM INTO ?1", [target.to_string_lossy()])
+        .map_err(io)?;
+    std::fs::File::open(&target)
+        .and_then(|file| file.sync_all())
+        .map_err(|e| StoreError::Io(format!("syncing {}: {e}", target.display())))?;
+    super::rows::watermark(connection)?.write(dir)
+}
+
 /// A directory holding a sled database is not silently given a second, empty one.
 fn refuse_sled_directory(dir: &Path) -> Result<(), StoreError> {
     if dir.join("conf").exists() && dir.join("db").exists() {
