@@ -97,6 +97,7 @@ impl Adapter<'_> {
         // one sync leave nothing either.
         for user in forgotten {
             self.state.forget_sender(&user);
+            self.awaiting.forget_sender(&user);
         }
         all_sent
     }
