@@ -12,7 +12,7 @@ use relais::platform::console::{print_effects, Clock, Console};
 use relais::platform::matrix::{Credentials, MatrixOptions, StorePassphrase};
 use relais::platform::ticker::Ticker;
 use relais::prompts::Prompts;
-use relais::store::{DiskOptions, SledStore, SqliteStore, Store};
+use relais::store::{DiskOptions, SledStore, SqliteStore, Store, StoreError};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -63,6 +63,12 @@ enum Cmd {
         #[arg(long, default_value = "team")]
         room: String,
     },
+    /// Write a consistent copy of the store into DIR (a new or empty folder). While the bot runs it
+    /// writes the copy itself (asked through `relais-control.sock` in the store folder).
+    Backup(backups::Backup),
+    /// Put a backup in place of the store (stop the bot first); the store found there is renamed
+    /// aside (`<store>.before-restore-<seconds>`), not deleted.
+    Restore(backups::Restore),
     /// Print the coordinator report of a week (in the organisation's language) and write its CSV and chart.
     Report {
         /// The configuration file.
@@ -114,6 +120,8 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Cmd::CheckConfig { file } => return check_config(&file),
         Cmd::Run { config } => run(&config),
+        Cmd::Backup(args) => backups::backup(&args),
+        Cmd::Restore(args) => backups::restore(&args),
         Cmd::Demo {
             config,
             store,
@@ -206,11 +214,16 @@ fn check_config(file: &Path) -> ExitCode {
     }
 }
 
-fn load_all(config_path: &Path, default_logs: &str) -> Result<(Config, Prompts)> {
-    let config = config::load(config_path).map_err(|problems| {
+/// Loads a configuration file, every problem listed in the error.
+fn load_config(config_path: &Path) -> Result<Config> {
+    config::load(config_path).map_err(|problems| {
         let list: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
         anyhow::anyhow!("invalid configuration:\n{}", list.join("\n"))
-    })?;
+    })
+}
+
+fn load_all(config_path: &Path, default_logs: &str) -> Result<(Config, Prompts)> {
+    let config = load_config(config_path)?;
     init_logging(config.bot.log_format, default_logs);
     let loaded = Prompts::load(&config.bot.prompts_dir).map_err(|problems| {
         let list: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
@@ -223,16 +236,22 @@ fn load_all(config_path: &Path, default_logs: &str) -> Result<(Config, Prompts)>
 }
 
 fn open_store(config: &Config, path: &Path) -> Result<Box<dyn Store>> {
+    open_store_at(config, path).with_context(|| format!("opening the store at {}", path.display()))
+}
+
+/// Opens the configured kind of store in `path`.
+fn open_store_at(config: &Config, path: &Path) -> Result<Box<dyn Store>, StoreError> {
     let options = DiskOptions {
         cache_bytes: config.store.cache_mb * 1024 * 1024,
         ..DiskOptions::default()
     };
-    let opened: Result<Box<dyn Store>, _> = match config.store.backend {
+    match config.store.backend {
         StoreBackend::Sled => SledStore::open(path, options).map(|store| Box::new(store) as Box<dyn Store>),
         StoreBackend::Sqlite => SqliteStore::open(path, options).map(|store| Box::new(store) as Box<dyn Store>),
-    };
-    opened.with_context(|| format!("opening the store at {}", path.display()))
+    }
 }
+
+mod backups;
 
 fn run(config_path: &Path) -> Result<()> {
     let (config, prompts) = load_all(config_path, BOT_LOGS)?;
@@ -243,8 +262,13 @@ fn run(config_path: &Path) -> Result<()> {
         bail!("this build of Relais has no Discord adapter yet; remove the [discord] section");
     }
     let store = open_store(&config, &config.store.path)?;
+    backups::serving_backups(&config.store.path, &*store, || run_on(&config, &prompts, &*store))
+}
+
+/// Runs the bot on an open store.
+fn run_on(config: &Config, prompts: &Prompts, store: &dyn Store) -> Result<()> {
     let settings = config.settings();
-    let app = App::new(&settings, &prompts, &*store);
+    let app = App::new(&settings, prompts, store);
     if let Some(matrix) = &config.matrix {
         return run_matrix(&app, matrix);
     }

@@ -302,7 +302,16 @@ fn my_data_is_sent_privately_and_forget_me_erases_everything_after_confirmation(
         1,
         "nothing erased before confirmation"
     );
-    bot.say("alice", "!forget-me confirm", at(23, 9, 3));
+    let forgot = bot.say("alice", "!forget-me confirm", at(23, 9, 3));
+    assert!(
+        forgot.contains(&Effect::Forgotten {
+            identities: vec![relais::domain::Identity::new(
+                relais::domain::Platform::Console,
+                "alice"
+            )]
+        }),
+        "the adapters are told to drop what they keep of the person: {forgot:?}"
+    );
     assert!(bot.store.ambassadors().unwrap().is_empty());
     assert!(bot
         .store

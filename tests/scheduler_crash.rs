@@ -17,13 +17,13 @@ use tempfile::TempDir;
 
 /// The database, kept across "process" restarts.
 enum Db {
-    Memory(MemoryStore),
+    Memory(Box<MemoryStore>),
     Sled { dir: TempDir, store: Option<SledStore> },
 }
 
 impl Db {
     fn memory() -> Db {
-        Db::Memory(MemoryStore::new())
+        Db::Memory(Box::new(MemoryStore::new()))
     }
 
     fn sled() -> Db {
@@ -37,7 +37,7 @@ impl Db {
 
     fn store(&self) -> &dyn Store {
         match self {
-            Db::Memory(store) => store,
+            Db::Memory(store) => &**store,
             Db::Sled { store: Some(store), .. } => store,
             Db::Sled { store: None, .. } => panic!("the database is closed"),
         }

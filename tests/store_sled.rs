@@ -19,6 +19,29 @@ mod disk_store;
 
 disk_store!(SledStore);
 
+#[path = "support/disk_trust.rs"]
+mod disk_trust;
+
+#[test]
+fn issue14_forget_me_leaves_no_byte_on_disk() {
+    disk_trust::issue14_forget_me_leaves_no_byte_on_disk::<SledStore>();
+}
+
+#[test]
+fn issue14_a_damaged_database_is_refused() {
+    disk_trust::issue14_a_damaged_database_is_refused::<SledStore>("db");
+}
+
+#[test]
+fn issue14_a_mark_behind_the_database_is_accepted_and_ahead_refused() {
+    disk_trust::issue14_a_mark_behind_the_database_is_accepted_and_ahead_refused::<SledStore>();
+}
+
+#[test]
+fn issue14_a_backup_taken_while_open_restores_the_same_data() {
+    disk_trust::issue14_a_backup_taken_while_open_restores_the_same_data::<SledStore>();
+}
+
 fn open(path: &Path) -> Result<SledStore, StoreError> {
     SledStore::open(path, DiskOptions::default())
 }
@@ -283,4 +306,56 @@ pub fn total(points: u64, reshares: u64, reached_at: Option<DateTime<Utc>>) -> W
 /// `base` plus hours.
 pub fn plus_hours(base: DateTime<Utc>, hours: i64) -> DateTime<Utc> {
     base + Duration::hours(hours)
+}
+
+/// A store whose log still holds a withdrawn reshare's URL (a withdrawal does not rewrite the
+/// database), with Bob's 20 reshares; returns the URL.
+fn store_with_a_withdrawn_url(path: &Path) -> String {
+    let store = open(path).unwrap();
+    let bob = relais::store::conformance::add_ambassador(&store, "Bob");
+    for n in 0..20 {
+        record(&store, url_reshare(bob.id, 1, &linkedin(n), at(n as i64), 10));
+    }
+    let url = "https://q7x-withdrawn.example/post/1".to_string();
+    let gone = record(&store, url_reshare(bob.id, 1, &url, at(30), 10));
+    store.withdraw_reshare(gone.id).unwrap();
+    drop(store);
+    assert!(!disk_trust::files_holding(path, &url).is_empty(), "sled's log keeps it");
+    url
+}
+
+fn at(hours: i64) -> DateTime<Utc> {
+    relais::store::conformance::monday_plus(hours)
+}
+
+/// Opens the store at `path`: the rewrite is done (the URL is nowhere, no rewrite folder is
+/// left) and Bob's 20 reshares are all there.
+fn opens_rewritten(path: &Path, url: &str) {
+    let store = open(path).unwrap();
+    assert_eq!(disk_trust::files_holding(path, url), Vec::<std::path::PathBuf>::new());
+    assert!(!path.join("compacting").exists());
+    let bob = store.ambassadors().unwrap()[0].id;
+    assert_eq!(store.reshares_of(bob).unwrap().len(), 20);
+}
+
+#[test]
+fn issue14_a_rewrite_interrupted_before_its_copy_is_made_again_on_open() {
+    let dir = TempDir::new().unwrap();
+    let url = store_with_a_withdrawn_url(dir.path());
+    // A crash after the forget's commit, before the copy was complete: an unfinished folder.
+    std::fs::create_dir(dir.path().join("compacting")).unwrap();
+    std::fs::write(dir.path().join("compacting").join("db"), b"half a copy").unwrap();
+    opens_rewritten(dir.path(), &url);
+}
+
+#[test]
+fn issue14_a_rewrite_interrupted_after_its_copy_is_swapped_in_on_open() {
+    let dir = TempDir::new().unwrap();
+    let url = store_with_a_withdrawn_url(dir.path());
+    // A crash after the copy was complete (`READY`), before the swap.
+    let store = open(dir.path()).unwrap();
+    store.backup(&dir.path().join("compacting")).unwrap();
+    drop(store);
+    std::fs::write(dir.path().join("compacting").join("READY"), b"").unwrap();
+    opens_rewritten(dir.path(), &url);
 }

@@ -14,6 +14,29 @@ mod disk_store;
 
 disk_store!(SqliteStore);
 
+#[path = "support/disk_trust.rs"]
+mod disk_trust;
+
+#[test]
+fn issue14_forget_me_leaves_no_byte_on_disk() {
+    disk_trust::issue14_forget_me_leaves_no_byte_on_disk::<SqliteStore>();
+}
+
+#[test]
+fn issue14_a_damaged_database_is_refused() {
+    disk_trust::issue14_a_damaged_database_is_refused::<SqliteStore>(relais::store::sqlite_store::schema::FILE_NAME);
+}
+
+#[test]
+fn issue14_a_mark_behind_the_database_is_accepted_and_ahead_refused() {
+    disk_trust::issue14_a_mark_behind_the_database_is_accepted_and_ahead_refused::<SqliteStore>();
+}
+
+#[test]
+fn issue14_a_backup_taken_while_open_restores_the_same_data() {
+    disk_trust::issue14_a_backup_taken_while_open_restores_the_same_data::<SqliteStore>();
+}
+
 fn open(path: &Path) -> Result<SqliteStore, StoreError> {
     SqliteStore::open(path, DiskOptions::default())
 }

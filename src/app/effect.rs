@@ -1,6 +1,6 @@
 //! Effects: what the core asks an adapter to do. The core never performs I/O itself.
 
-use crate::domain::{AmbassadorId, ItemId, RoomRef};
+use crate::domain::{AmbassadorId, Identity, ItemId, RoomRef};
 
 /// One thing for the adapter to carry out, in order.
 ///
@@ -37,6 +37,10 @@ pub enum Effect {
         bytes: Vec<u8>,
         key: String,
     },
+    /// These accounts' person was erased (`forget-me confirm`): the adapter drops whatever it
+    /// keeps of them in its own files (on Matrix, the reaction claims in `relais-posts.json`).
+    /// Nothing is sent.
+    Forgotten { identities: Vec<Identity> },
 }
 
 impl Effect {
@@ -45,7 +49,7 @@ impl Effect {
         match self {
             Effect::Dm { key, .. } => key.as_deref(),
             Effect::Post { key, .. } | Effect::Upload { key, .. } => Some(key),
-            Effect::Reply { .. } | Effect::React { .. } => None,
+            Effect::Reply { .. } | Effect::React { .. } | Effect::Forgotten { .. } => None,
         }
     }
 
@@ -54,7 +58,7 @@ impl Effect {
         match &mut self {
             Effect::Dm { key, .. } => *key = Some(new_key),
             Effect::Post { key, .. } | Effect::Upload { key, .. } => *key = new_key,
-            Effect::Reply { .. } | Effect::React { .. } => {}
+            Effect::Reply { .. } | Effect::React { .. } | Effect::Forgotten { .. } => {}
         }
         self
     }

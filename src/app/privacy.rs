@@ -89,5 +89,10 @@ pub fn forget_me(ctx: &mut Ctx, confirmed: bool) -> Result<Vec<Effect>, Failure>
     }
     ctx.app.store.forget_ambassador(ctx.who.id)?;
     tracing::info!(ambassador = %ctx.who.id, "ambassador forgotten on request");
-    Ok(vec![ctx.reply("privacy.forgotten", json!({}))])
+    Ok(vec![
+        Effect::Forgotten {
+            identities: ctx.who.identities.clone(),
+        },
+        ctx.reply("privacy.forgotten", json!({})),
+    ])
 }

@@ -221,6 +221,8 @@ pub fn print_effects(app: &App, effects: &[Effect], out: &mut impl Write) -> std
                 room.room,
                 bytes.len()
             )?,
+            // The console keeps nothing of anyone outside the store.
+            Effect::Forgotten { .. } => {}
         }
     }
     Ok(())

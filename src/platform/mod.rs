@@ -2,6 +2,8 @@
 //! No business rules live here.
 
 pub mod console;
+#[cfg(unix)]
+pub mod control;
 #[cfg(feature = "discord")]
 pub mod discord;
 pub mod duration;

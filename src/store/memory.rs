@@ -431,6 +431,10 @@ impl Store for MemoryStore {
         Ok(old.len())
     }
 
+    fn backup(&self, _dir: &std::path::Path) -> Result<(), StoreError> {
+        Err(StoreError::NothingToBackUp)
+    }
+
     fn write_count(&self) -> u64 {
         self.writes.load(Ordering::Relaxed)
     }

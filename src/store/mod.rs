@@ -2,11 +2,13 @@
 //! default; SQLite on disk, the lighter one; memory, their twin for tests), held to one
 //! conformance suite.
 
+pub mod backup;
 pub mod conformance;
 pub mod memory;
 pub mod migrations;
 pub mod sled_store;
 pub mod sqlite_store;
+pub mod watermark;
 mod week_cache;
 
 pub use memory::MemoryStore;
@@ -30,6 +32,12 @@ pub enum StoreError {
     TooNew { found: u32, supported: u32 },
     #[error("migrating the database from schema {from} to {to} failed: {reason}")]
     Migration { from: u32, to: u32, reason: String },
+    #[error("the store at {path} is damaged or has lost data ({found}); Relais will not run on it, so that nothing is silently lost or counted again. Stop Relais, move {path} aside and restore the last backup in its place (`relais restore`; README, \"Operations\"). To accept the store as it is, delete {path}/relais-store.json")]
+    Damaged { path: String, found: String },
+    #[error("{path} is not empty: a backup goes into a new or empty folder")]
+    BackupTarget { path: String },
+    #[error("this store keeps nothing on disk: there is nothing to back up")]
+    NothingToBackUp,
     #[error("corrupt record in `{tree}`: {reason}")]
     Corrupt { tree: &'static str, reason: String },
     #[error("the folder {path} holds a {found} database: set `store.backend = \"{found}\"`, or choose another `store.path` for a new {wanted} database")]
@@ -67,6 +75,24 @@ pub(crate) fn refuse_a_file(path: &std::path::Path) -> Result<(), StoreError> {
             path: existing.display().to_string(),
         })
     }
+}
+
+/// Makes `dir` ready to receive a backup: created (private) when missing, refused unless empty.
+pub(crate) fn empty_folder_for_backup(dir: &std::path::Path) -> Result<(), StoreError> {
+    let failed = |e: std::io::Error| StoreError::Io(format!("preparing {}: {e}", dir.display()));
+    if dir.exists() {
+        if std::fs::read_dir(dir).map_err(failed)?.next().is_some() {
+            return Err(StoreError::BackupTarget {
+                path: dir.display().to_string(),
+            });
+        }
+        return Ok(());
+    }
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir).map_err(failed)
 }
 
 /// When a persistent store's writes reach the disk.
@@ -234,7 +260,9 @@ pub trait Store: Send + Sync {
     /// All ambassadors, by id.
     fn ambassadors(&self) -> Result<Vec<Ambassador>, StoreError>;
     /// Erases an ambassador completely (forget-me): the record, identity index, reshares (and
-    /// their dedup keys), stats, week totals, link codes and wrong link codes. Atomic.
+    /// their dedup keys), stats, week totals, link codes and wrong link codes. Atomic. When it
+    /// returns, no byte of the erased records is left in any file of an on-disk store (old
+    /// versions, logs, free pages included): each backend rewrites or overwrites what it must.
     /// Forgetting an unknown id is not an error (there is nothing left to erase).
     fn forget_ambassador(&self, id: AmbassadorId) -> Result<(), StoreError>;
     /// Moves everything of `from` (identities, reshares, stats, week totals) into `into` and
@@ -317,6 +345,12 @@ pub trait Store: Send + Sync {
     /// Forgets every action record due before `before` (old records only guard against repeats
     /// within days); returns how many were removed.
     fn prune_actions(&self, before: DateTime<Utc>) -> Result<usize, StoreError>;
+
+    // --- backup ---
+    /// Writes a consistent copy of the whole store into `dir` (a new or empty folder) while it
+    /// stays in use (writers wait meanwhile): a folder that opens as this store did now, with its
+    /// high-water mark. `NothingToBackUp` for a store that keeps nothing on disk.
+    fn backup(&self, dir: &std::path::Path) -> Result<(), StoreError>;
 
     // --- writes ---
     /// How many writes were made since the store was opened (every write method counts, a refused

@@ -117,6 +117,9 @@ impl Store for FlakyStore {
     fn prune_actions(&self, before: DateTime<Utc>) -> Result<usize, StoreError> {
         self.inner.prune_actions(before)
     }
+    fn backup(&self, dir: &std::path::Path) -> Result<(), StoreError> {
+        self.inner.backup(dir)
+    }
     fn write_count(&self) -> u64 {
         self.inner.write_count()
     }

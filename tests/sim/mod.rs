@@ -161,7 +161,7 @@ impl FakePlatform {
 pub fn text(effect: &Effect) -> &str {
     match effect {
         Effect::Reply { text, .. } | Effect::Dm { text, .. } | Effect::Post { text, .. } => text,
-        Effect::React { .. } | Effect::Upload { .. } => "",
+        Effect::React { .. } | Effect::Upload { .. } | Effect::Forgotten { .. } => "",
     }
 }
 

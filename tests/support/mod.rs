@@ -91,7 +91,7 @@ impl Bot {
             .iter()
             .filter_map(|e| match e {
                 Effect::Reply { text, .. } | Effect::Dm { text, .. } | Effect::Post { text, .. } => Some(text.as_str()),
-                Effect::React { .. } | Effect::Upload { .. } => None,
+                Effect::React { .. } | Effect::Upload { .. } | Effect::Forgotten { .. } => None,
             })
             .collect::<Vec<_>>()
             .join("\n")

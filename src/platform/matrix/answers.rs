@@ -6,6 +6,8 @@ use super::effects::Retry;
 use super::events::{classify, RoomEvent};
 use super::handlers::Planned;
 use super::sync::Adapter;
+use crate::app::Effect;
+use crate::domain::Platform;
 use futures_util::StreamExt;
 use matrix_sdk::Room;
 use serde_json::Value;
@@ -52,6 +54,7 @@ impl Adapter<'_> {
         if planned.is_empty() {
             return true;
         }
+        let forgotten = forgotten_users(&planned);
         let mut queues: Vec<Vec<Planned>> = Vec::new();
         for answer in planned {
             let same = |q: &&mut Vec<Planned>| {
@@ -90,6 +93,27 @@ impl Adapter<'_> {
                 self.state.mark_handled(&answer.event_id);
             }
         }
+        // After the claims of this batch were recorded: a reaction and a `forget-me confirm` in
+        // one sync leave nothing either.
+        for user in forgotten {
+            self.state.forget_sender(&user);
+            self.awaiting.forget_sender(&user);
+        }
         all_sent
     }
+}
+
+/// The Matrix accounts of the people forgotten by these answers (`Effect::Forgotten`).
+fn forgotten_users(planned: &[Planned]) -> Vec<String> {
+    planned
+        .iter()
+        .flat_map(|answer| &answer.effects)
+        .filter_map(|effect| match effect {
+            Effect::Forgotten { identities } => Some(identities),
+            _ => None,
+        })
+        .flatten()
+        .filter(|identity| identity.platform == Platform::Matrix)
+        .map(|identity| identity.user.clone())
+        .collect()
 }

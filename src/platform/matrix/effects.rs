@@ -168,6 +168,8 @@ impl Adapter<'_> {
                     &room,
                     &mut missed,
                 )?),
+                // Carried out on the adapter's state once the answers are sent (`carry_out`).
+                Effect::Forgotten { .. } => {}
             }
         }
         if !missed.is_empty() {

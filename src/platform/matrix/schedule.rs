@@ -203,7 +203,7 @@ impl Adapter<'_> {
                 let key = key.as_deref().unwrap_or(action);
                 Ok(self.direct_message(to, &text, transaction_id(key), Some(key)).await?)
             }
-            Effect::Reply { .. } | Effect::React { .. } => {
+            Effect::Reply { .. } | Effect::React { .. } | Effect::Forgotten { .. } => {
                 tracing::warn!(
                     key = action,
                     "a scheduled reply or reaction has nothing to answer: dropped"
@@ -218,6 +218,6 @@ impl Adapter<'_> {
 fn room_of(effect: &Effect) -> Option<&RoomRef> {
     match effect {
         Effect::Post { room, .. } | Effect::Upload { room, .. } => Some(room),
-        Effect::Dm { .. } | Effect::Reply { .. } | Effect::React { .. } => None,
+        Effect::Dm { .. } | Effect::Reply { .. } | Effect::React { .. } | Effect::Forgotten { .. } => None,
     }
 }

@@ -119,6 +119,23 @@ impl AwaitingKeys {
     pub fn is_empty(&self) -> bool {
         self.waiting.is_empty()
     }
+
+    /// Drops the events `sender` sent (their person was forgotten: what they wrote is not
+    /// answered, nor kept on disk); how many.
+    pub fn forget_sender(&mut self, sender: &str) -> usize {
+        let before = self.waiting.len();
+        self.waiting
+            .retain(|w| sender_of(&w.event.json).as_deref() != Some(sender));
+        let dropped = before - self.waiting.len();
+        self.dirty |= dropped > 0;
+        dropped
+    }
+}
+
+/// The `sender` of an event as received.
+fn sender_of(json: &str) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_str(json).ok()?;
+    value.get("sender")?.as_str().map(String::from)
 }
 
 /// `time` in ms since the epoch.
@@ -180,6 +197,24 @@ mod tests {
             json: "{}".to_string(),
             origin_ts: None,
         }
+    }
+
+    #[test]
+    fn issue14_a_forgotten_senders_waiting_events_leave_the_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let room: OwnedRoomId = "!r:h".try_into().expect("room id");
+        let mut awaiting = AwaitingKeys::load(dir.path()).expect("load");
+        for (id, sender) in [("$q", "@quirinus-q7x:h"), ("$b", "@bob:h")] {
+            let json = format!(r#"{{"type":"m.room.encrypted","event_id":"{id}","sender":"{sender}","content":{{}}}}"#);
+            awaiting.keep(room.clone(), Undecrypted { json, ..event(id) }, Instant::now());
+        }
+        awaiting.save().expect("save");
+        let file = dir.path().join(WAITING_FILE);
+        let holds = |needle: &str| std::fs::read_to_string(&file).expect("read").contains(needle);
+        assert!(holds("quirinus-q7x"), "the event is on disk");
+        assert_eq!(awaiting.forget_sender("@quirinus-q7x:h"), 1);
+        awaiting.save().expect("save");
+        assert!(!holds("quirinus-q7x") && holds("@bob:h"));
     }
 
     #[test]

@@ -35,6 +35,8 @@ pub mod meta {
     pub const LAST_AMBASSADOR_ID: &str = "last_ambassador_id";
     pub const LAST_ITEM_ID: &str = "last_item_id";
     pub const LAST_RESHARE_ID: &str = "last_reshare_id";
+    /// Raised by every write transaction, big-endian `u64` (see [`crate::store::watermark`]).
+    pub const GENERATION: &str = "generation";
 }
 
 /// Length of an encoded [`WeekTotal`].

@@ -5,6 +5,8 @@
 
 mod actions;
 pub mod codec;
+pub mod compact;
+mod lifecycle;
 pub mod lock;
 pub(crate) mod tx;
 mod writes;
@@ -13,13 +15,13 @@ use self::codec::{meta, tree};
 use self::tx::{io, Trees};
 use super::week_cache::WeekCache;
 use super::NewStats;
-use super::{migrations, ActionRecord, DiskOptions, Durability, LinkCode, RecordOutcome, Store, StoreError};
+use super::{ActionRecord, DiskOptions, Durability, LinkCode, RecordOutcome, Store, StoreError};
 use crate::domain::reshare::{AmbassadorStats, WeekTotal};
 use crate::domain::{Ambassador, AmbassadorId, Identity, Item, ItemId, Network, Reshare, WeekKey};
 use chrono::{DateTime, Utc};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
 
 /// What [`SledStore::import`] did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -49,7 +51,12 @@ impl ImportReport {
 /// The sled-backed [`Store`]. One per database directory: a second open, in this process or
 /// another, fails with `StoreError::Locked`.
 pub struct SledStore {
-    trees: Trees,
+    /// The store folder.
+    path: PathBuf,
+    options: DiskOptions,
+    /// The open database; swapped for a rewritten one after a forget (see [`compact`]), `None`
+    /// only if reopening it then failed.
+    trees: RwLock<Option<Arc<Trees>>>,
     /// Serialises writers: transactions never conflict, reads made before a transaction stay
     /// true, and the blocking flush happens from the writer (never `flush_async`).
     writer: Mutex<()>,
@@ -64,6 +71,9 @@ pub struct SledStore {
 
 impl SledStore {
     /// Opens (creating if needed) the database in directory `path`, migrating an older schema.
+    /// A database that has lost data since it was last written is refused with
+    /// `StoreError::Damaged` (see [`crate::store::watermark`]); a rewrite interrupted by a crash
+    /// is finished first (see [`compact`]).
     pub fn open(path: &Path, options: DiskOptions) -> Result<SledStore, StoreError> {
         crate::store::refuse_a_file(path)?;
         let sqlite = path.join(crate::store::sqlite_store::schema::FILE_NAME);
@@ -74,27 +84,26 @@ impl SledStore {
                 wanted: "sled",
             });
         }
-        let background_flush = match options.durability {
-            Durability::Flush => None,
-            Durability::Deferred => Some(500),
+        let leftover = if path.exists() {
+            compact::finish(path)?
+        } else {
+            compact::Leftover::Done
         };
-        let config = sled::Config::new()
-            .path(path)
-            .cache_capacity(options.cache_bytes)
-            .mode(sled::Mode::LowSpace)
-            .flush_every_ms(background_flush);
-        let db = config.open().map_err(|error| lock::map_open_error(path, error))?;
-        let trees = Trees::open(db)?;
-        migrations::upgrade(&trees)?;
-        trees.flush()?;
-        Ok(SledStore {
-            trees,
+        let trees = lifecycle::open_checked(path, options)?;
+        let store = SledStore {
+            path: path.to_path_buf(),
+            options,
+            trees: RwLock::new(Some(Arc::new(trees))),
             writer: Mutex::new(()),
             durability: options.durability,
             week_cache: WeekCache::default(),
             writes: AtomicU64::new(0),
             _release: lock::ReleaseWait::new(path),
-        })
+        };
+        if leftover == compact::Leftover::Redo {
+            store.compact()?;
+        }
+        Ok(store)
     }
 
     /// Records many reshares in one transaction (all or nothing), each like `record_reshare`
@@ -108,14 +117,28 @@ impl SledStore {
     }
 
     /// Runs a write under the writer lock, then flushes unless durability is deferred.
+    /// Under `Durability::Flush` the high-water mark follows each flushed write.
     fn write<A>(&self, op: impl FnOnce(&Trees) -> Result<A, StoreError>) -> Result<A, StoreError> {
         let _writer = self.lock_writer();
-        let result = op(&self.trees)?;
+        let trees = self.trees()?;
+        let result = op(&trees)?;
         self.writes.fetch_add(1, Ordering::Relaxed);
         if self.durability == Durability::Flush {
-            self.trees.flush()?;
+            trees.flush()?;
+            trees.watermark()?.write(&self.path)?;
         }
         Ok(result)
+    }
+
+    /// The open database.
+    fn trees(&self) -> Result<Arc<Trees>, StoreError> {
+        let slot = self.trees.read().unwrap_or_else(PoisonError::into_inner);
+        slot.clone().ok_or_else(|| {
+            StoreError::Io(format!(
+                "the database at {} could not be reopened after it was rewritten",
+                self.path.display()
+            ))
+        })
     }
 
     /// The writer lock; also taken by reads that follow an index into another tree, so that no
@@ -136,7 +159,7 @@ impl SledStore {
     /// One week of the `week_totals` tree, by ambassador id.
     fn scan_week_totals(&self, week: WeekKey) -> Result<Vec<(AmbassadorId, WeekTotal)>, StoreError> {
         let mut totals = Vec::new();
-        for entry in self.trees.week_totals.scan_prefix(week.to_bytes()) {
+        for entry in self.trees()?.week_totals.scan_prefix(week.to_bytes()) {
             let (key, value) = entry.map_err(io)?;
             let ambassador = AmbassadorId(codec::trailing_id(tree::WEEK_TOTALS, &key)?);
             totals.push((ambassador, codec::decode_total(&value)?));
@@ -149,12 +172,12 @@ impl SledStore {
     }
 
     /// Reshares found through keys of `reshares_by_time` (or another index ending in the id).
-    fn load_indexed(&self, index: &'static str, keys: sled::Iter) -> Result<Vec<Reshare>, StoreError> {
+    fn load_indexed(trees: &Trees, index: &'static str, keys: sled::Iter) -> Result<Vec<Reshare>, StoreError> {
         let mut found = Vec::new();
         for entry in keys {
             let (key, _) = entry.map_err(io)?;
             let id = codec::trailing_id(index, &key)?;
-            found.push(self.trees.reshare(id)?.ok_or_else(|| tx::dangling(index, id))?);
+            found.push(trees.reshare(id)?.ok_or_else(|| tx::dangling(index, id))?);
         }
         Ok(found)
     }
@@ -168,7 +191,8 @@ impl SledStore {
 
 impl Drop for SledStore {
     fn drop(&mut self) {
-        if let Err(error) = self.trees.flush() {
+        let Ok(trees) = self.trees() else { return };
+        if let Err(error) = trees.flush().and_then(|()| trees.watermark()?.write(&self.path)) {
             tracing::error!(%error, "flushing the database on close failed");
         }
     }
@@ -181,7 +205,7 @@ fn oldest_first(reshares: &mut [Reshare]) {
 
 impl Store for SledStore {
     fn schema_version(&self) -> Result<u32, StoreError> {
-        self.trees
+        self.trees()?
             .schema_version()?
             .ok_or_else(|| codec::corrupt(tree::META, "no schema_version"))
     }
@@ -195,24 +219,30 @@ impl Store for SledStore {
     }
 
     fn ambassador(&self, id: AmbassadorId) -> Result<Option<Ambassador>, StoreError> {
-        self.trees.ambassador(id)
+        self.trees()?.ambassador(id)
     }
 
     fn ambassador_by_identity(&self, identity: &Identity) -> Result<Option<Ambassador>, StoreError> {
-        match self.trees.identities.get(codec::identity_key(identity)).map_err(io)? {
-            Some(id) => self
-                .trees
-                .ambassador(AmbassadorId(codec::decode_u64(tree::IDENTITIES, &id)?)),
+        let trees = self.trees()?;
+        match trees.identities.get(codec::identity_key(identity)).map_err(io)? {
+            Some(id) => trees.ambassador(AmbassadorId(codec::decode_u64(tree::IDENTITIES, &id)?)),
             None => Ok(None),
         }
     }
 
     fn ambassadors(&self) -> Result<Vec<Ambassador>, StoreError> {
-        Self::all_json(&self.trees.ambassadors, tree::AMBASSADORS)
+        Self::all_json(&self.trees()?.ambassadors, tree::AMBASSADORS)
     }
 
+    /// Then rewrites the database, so that no old version of the erased records stays in its
+    /// file (see [`compact`]).
     fn forget_ambassador(&self, id: AmbassadorId) -> Result<(), StoreError> {
-        self.write_totals(|trees| writes::forget_ambassador(trees, id))
+        compact::begin(&self.path)?;
+        if let Err(error) = self.write_totals(|trees| writes::forget_ambassador(trees, id)) {
+            compact::abandon(&self.path);
+            return Err(error);
+        }
+        self.compact()
     }
 
     fn merge_ambassadors(&self, from: AmbassadorId, into: AmbassadorId) -> Result<(), StoreError> {
@@ -231,11 +261,12 @@ impl Store for SledStore {
     }
 
     fn item(&self, id: ItemId) -> Result<Option<Item>, StoreError> {
-        self.trees.get_json(&self.trees.items, tree::ITEMS, codec::item_key(id))
+        let trees = self.trees()?;
+        trees.get_json(&trees.items, tree::ITEMS, codec::item_key(id))
     }
 
     fn items(&self) -> Result<Vec<Item>, StoreError> {
-        Self::all_json(&self.trees.items, tree::ITEMS)
+        Self::all_json(&self.trees()?.items, tree::ITEMS)
     }
 
     fn record_reshare(&self, reshare: Reshare, new_stats: &AmbassadorStats) -> Result<RecordOutcome, StoreError> {
@@ -263,15 +294,16 @@ impl Store for SledStore {
     }
 
     fn reshare_by_key(&self, dedup_key: &str) -> Result<Option<Reshare>, StoreError> {
-        match self.trees.reshare_keys.get(dedup_key).map_err(io)? {
-            Some(id) => self.trees.reshare(codec::decode_u64(tree::RESHARE_KEYS, &id)?),
+        let trees = self.trees()?;
+        match trees.reshare_keys.get(dedup_key).map_err(io)? {
+            Some(id) => trees.reshare(codec::decode_u64(tree::RESHARE_KEYS, &id)?),
             None => Ok(None),
         }
     }
 
     fn reshares_of(&self, ambassador: AmbassadorId) -> Result<Vec<Reshare>, StoreError> {
         let _writer = self.lock_writer();
-        let mut found = self.trees.reshares_of(ambassador)?;
+        let mut found = self.trees()?.reshares_of(ambassador)?;
         oldest_first(&mut found);
         Ok(found)
     }
@@ -285,17 +317,17 @@ impl Store for SledStore {
             .saturating_add(1)
             .to_be_bytes();
         let _writer = self.lock_writer();
-        let keys = self.trees.reshares_by_time.range(codec::millis_key(from)..end);
-        let mut found = self.load_indexed(tree::RESHARES_BY_TIME, keys)?;
+        let trees = self.trees()?;
+        let keys = trees.reshares_by_time.range(codec::millis_key(from)..end);
+        let mut found = Self::load_indexed(&trees, tree::RESHARES_BY_TIME, keys)?;
         found.retain(|r| from <= r.at && r.at < to);
         oldest_first(&mut found);
         Ok(found)
     }
 
     fn stats(&self, ambassador: AmbassadorId) -> Result<AmbassadorStats, StoreError> {
-        let stats = self
-            .trees
-            .get_json(&self.trees.stats, tree::STATS, codec::ambassador_key(ambassador))?;
+        let trees = self.trees()?;
+        let stats = trees.get_json(&trees.stats, tree::STATS, codec::ambassador_key(ambassador))?;
         Ok(stats.unwrap_or_default())
     }
 
@@ -326,11 +358,11 @@ impl Store for SledStore {
     }
 
     fn link_failures(&self, who: AmbassadorId, since: DateTime<Utc>) -> Result<Vec<DateTime<Utc>>, StoreError> {
-        writes::link_failures(&self.trees, who, since)
+        writes::link_failures(&*self.trees()?, who, since)
     }
 
     fn action_state(&self, key: &str) -> Result<Option<ActionRecord>, StoreError> {
-        actions::get(&self.trees, key)
+        actions::get(&*self.trees()?, key)
     }
 
     fn set_action_state(&self, key: &str, record: &ActionRecord) -> Result<(), StoreError> {
@@ -353,11 +385,15 @@ impl Store for SledStore {
             return Ok(Vec::new());
         }
         let _writer = self.lock_writer();
-        actions::skipped(&self.trees, from, to)
+        actions::skipped(&*self.trees()?, from, to)
     }
 
     fn prune_actions(&self, before: DateTime<Utc>) -> Result<usize, StoreError> {
         self.write(|trees| actions::prune(trees, before))
+    }
+
+    fn backup(&self, dir: &Path) -> Result<(), StoreError> {
+        self.backup_into(dir)
     }
 
     fn write_count(&self) -> u64 {

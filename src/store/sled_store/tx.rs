@@ -4,6 +4,7 @@
 use super::codec::{self, meta, tree};
 use crate::domain::reshare::{AmbassadorStats, WeekTotal};
 use crate::domain::{Ambassador, AmbassadorId, Reshare, WeekKey};
+use crate::store::watermark::Watermark;
 use crate::store::StoreError;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -113,7 +114,7 @@ impl Trees {
                 codes,
                 failures,
             )| {
-                body(&Tx {
+                let tx = Tx {
                     meta,
                     ambassadors,
                     identities,
@@ -126,7 +127,12 @@ impl Trees {
                     week_totals: totals,
                     link_codes: codes,
                     link_failures: failures,
-                })
+                };
+                let out = body(&tx)?;
+                let generation = tx.counter(meta::GENERATION)?;
+                tx.meta
+                    .insert(meta::GENERATION, &codec::id_key(generation.saturating_add(1)))?;
+                Ok(out)
             },
         );
         result.map_err(|e| match e {
@@ -138,6 +144,36 @@ impl Trees {
     /// Blocks until everything written so far is on disk.
     pub fn flush(&self) -> Result<(), StoreError> {
         self.db.flush().map(|_| ()).map_err(io)
+    }
+
+    /// How far the database has got (see [`Watermark`]).
+    pub fn watermark(&self) -> Result<Watermark, StoreError> {
+        let counter = |name: &str| match self.meta.get(name).map_err(io)? {
+            Some(bytes) => codec::decode_u64(tree::META, &bytes),
+            None => Ok(0),
+        };
+        Ok(Watermark {
+            generation: counter(meta::GENERATION)?,
+            last_ambassador_id: counter(meta::LAST_AMBASSADOR_ID)?,
+            last_item_id: counter(meta::LAST_ITEM_ID)?,
+            last_reshare_id: counter(meta::LAST_RESHARE_ID)?,
+        })
+    }
+
+    /// Finds records lost from one tree but not from the others: every reshare is listed once
+    /// in each of its two indexes and has at least one key.
+    pub fn lost_records(&self) -> Option<String> {
+        let (reshares, by_time, by_ambassador, keys) = (
+            self.reshares.len(),
+            self.reshares_by_time.len(),
+            self.reshares_by_ambassador.len(),
+            self.reshare_keys.len(),
+        );
+        (reshares != by_time || reshares != by_ambassador || keys < reshares).then(|| {
+            format!(
+                "{reshares} reshares but {by_time} in the time index, {by_ambassador} in the ambassador index and {keys} keys"
+            )
+        })
     }
 
     pub fn schema_version(&self) -> Result<Option<u32>, StoreError> {

@@ -15,20 +15,25 @@ use self::schema::io;
 use super::week_cache::WeekCache;
 use super::NewStats;
 use super::{
-    recent_failures, ActionRecord, ActionState, DiskOptions, ImportReport, LinkCode, RecordOutcome, Store, StoreError,
+    recent_failures, ActionRecord, ActionState, DiskOptions, Durability, ImportReport, LinkCode, RecordOutcome, Store,
+    StoreError,
 };
 use crate::domain::reshare::{AmbassadorStats, WeekTotal};
 use crate::domain::{Ambassador, AmbassadorId, Identity, Item, ItemId, Network, Reshare, WeekKey};
 use crate::store::sled_store::codec::meta;
+use crate::store::watermark::Watermark;
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 /// The SQLite-backed [`Store`]. One per database directory: a second open, in this process or
 /// another, fails with `StoreError::Locked`.
 pub struct SqliteStore {
+    /// The store folder.
+    path: PathBuf,
+    durability: Durability,
     connection: Mutex<Connection>,
     /// Recent weeks of week totals (changed only under the connection's lock, after commit).
     week_cache: WeekCache,
@@ -37,10 +42,16 @@ pub struct SqliteStore {
 }
 
 impl SqliteStore {
-    /// Opens (creating if needed) the database in directory `path`.
+    /// Opens (creating if needed) the database in directory `path`. A damaged database (SQLite's
+    /// `quick_check`) or one that has lost data since it was last written (see
+    /// [`crate::store::watermark`]) is refused with `StoreError::Damaged`.
     pub fn open(path: &Path, options: DiskOptions) -> Result<SqliteStore, StoreError> {
         let connection = schema::open(path, &options)?;
+        Watermark::check(path, &rows::watermark(&connection)?)?;
+        rows::watermark(&connection)?.write(path)?;
         Ok(SqliteStore {
+            path: path.to_path_buf(),
+            durability: options.durability,
             connection: Mutex::new(connection),
             week_cache: WeekCache::default(),
             writes: AtomicU64::new(0),
@@ -67,8 +78,12 @@ impl SqliteStore {
         let mut connection = self.connection();
         let tx = connection.transaction().map_err(io)?;
         let result = op(&tx)?;
+        rows::next_id(&tx, meta::GENERATION)?;
         tx.commit().map_err(io)?;
         self.writes.fetch_add(1, Ordering::Relaxed);
+        if self.durability == Durability::Flush {
+            rows::watermark(&connection)?.write(&self.path)?;
+        }
         committed(&result, &self.week_cache);
         Ok(result)
     }
@@ -362,6 +377,10 @@ impl Store for SqliteStore {
             }
             Ok(removed)
         })
+    }
+
+    fn backup(&self, dir: &Path) -> Result<(), StoreError> {
+        schema::backup(&self.connection(), dir)
     }
 
     fn write_count(&self) -> u64 {

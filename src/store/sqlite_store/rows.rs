@@ -286,6 +286,17 @@ pub fn counter(conn: &Connection, name: &str) -> Result<u64, StoreError> {
     Ok(value.unwrap_or(0) as u64)
 }
 
+/// How far the database has got (see [`crate::store::watermark`]).
+pub fn watermark(conn: &Connection) -> Result<crate::store::watermark::Watermark, StoreError> {
+    use crate::store::sled_store::codec::meta;
+    Ok(crate::store::watermark::Watermark {
+        generation: counter(conn, meta::GENERATION)?,
+        last_ambassador_id: counter(conn, meta::LAST_AMBASSADOR_ID)?,
+        last_item_id: counter(conn, meta::LAST_ITEM_ID)?,
+        last_reshare_id: counter(conn, meta::LAST_RESHARE_ID)?,
+    })
+}
+
 /// Moves a counter up to `at_least` (never down).
 pub fn bump_counter(conn: &Connection, name: &str, at_least: u64) -> Result<(), StoreError> {
     if counter(conn, name)? < at_least {

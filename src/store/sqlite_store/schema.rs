@@ -59,6 +59,14 @@ pub fn io(error: rusqlite::Error) -> StoreError {
     StoreError::Io(error.to_string())
 }
 
+/// A file that is damaged or not a database at all.
+fn is_damage(error: &rusqlite::Error) -> bool {
+    matches!(
+        error.sqlite_error_code(),
+        Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase)
+    )
+}
+
 fn is_busy(error: &rusqlite::Error) -> bool {
     matches!(
         error.sqlite_error_code(),
@@ -77,6 +85,11 @@ pub fn open(dir: &Path, options: &DiskOptions) -> Result<Connection, StoreError>
         if is_busy(&error) {
             StoreError::Locked {
                 path: dir.display().to_string(),
+            }
+        } else if is_damage(&error) {
+            StoreError::Damaged {
+                path: dir.display().to_string(),
+                found: format!("SQLite cannot read it: {error}"),
             }
         } else {
             io(error)
@@ -98,9 +111,45 @@ pub fn open(dir: &Path, options: &DiskOptions) -> Result<Connection, StoreError>
             "PRAGMA synchronous = {synchronous}; PRAGMA cache_size = -{cache_kib}; PRAGMA secure_delete = ON;"
         ))
         .map_err(io)?;
+    quick_check(dir, &connection)?;
     upgrade(&connection)?;
     connection.execute_batch(ADDED_TABLES).map_err(io)?;
     Ok(connection)
+}
+
+/// Refuses a damaged database: SQLite's `quick_check` (its integrity check without comparing
+/// indexes with their tables, linear in the file's size) must answer `ok`. A file that is not a
+/// database at all fails before, with SQLite's own error.
+fn quick_check(dir: &Path, connection: &Connection) -> Result<(), StoreError> {
+    let damaged = |found: String| StoreError::Damaged {
+        path: dir.display().to_string(),
+        found,
+    };
+    let mut statement = connection
+        .prepare("PRAGMA quick_check(5)")
+        .map_err(|e| damaged(format!("SQLite cannot read it: {e}")))?;
+    let problems: Vec<String> = statement
+        .query_map([], |row| row.get::<_, String>(0))
+        .and_then(|rows| rows.collect())
+        .map_err(|e| damaged(format!("SQLite cannot read it: {e}")))?;
+    match problems.as_slice() {
+        [ok] if ok == "ok" => Ok(()),
+        _ => Err(damaged(format!("SQLite's integrity check: {}", problems.join("; ")))),
+    }
+}
+
+/// `VACUUM INTO` a new file of `dir`: a consistent copy, written through the store's connection
+/// (the database is locked exclusively), then its high-water mark.
+pub fn backup(connection: &Connection, dir: &Path) -> Result<(), StoreError> {
+    crate::store::empty_folder_for_backup(dir)?;
+    let target = dir.join(FILE_NAME);
+    connection
+        .execute("VACUUM INTO ?1", [target.to_string_lossy()])
+        .map_err(io)?;
+    std::fs::File::open(&target)
+        .and_then(|file| file.sync_all())
+        .map_err(|e| StoreError::Io(format!("syncing {}: {e}", target.display())))?;
+    super::rows::watermark(connection)?.write(dir)
 }
 
 /// A directory holding a sled database is not silently given a second, empty one.
