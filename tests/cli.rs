@@ -378,3 +378,14 @@ fn issue14_log_lines_are_coloured_only_on_a_terminal_and_without_no_color() {
     let empty = demo_logs_on_a_terminal(dir.path(), Some(""));
     assert!(empty.contains(ESCAPE), "an empty NO_COLOR is not set: {empty:?}");
 }
+
+/// Issue 17: WARN lines (a refused coordinator command) interleaved with the demo's transcript.
+#[test]
+fn r17_the_demo_transcript_has_no_log_lines_by_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = "/as alice\n!lang en\n!post list\n";
+    let (out, err, ok) = demo(&dir.path().join("store"), script);
+    assert!(ok, "{err}");
+    assert!(out.contains("Only coordinators can use `post list`"), "{out}");
+    assert!(!err.contains("WARN") && !out.contains("WARN"), "stderr: {err}");
+}

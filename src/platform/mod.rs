@@ -5,6 +5,7 @@ pub mod console;
 pub mod discord;
 pub mod duration;
 pub mod heap;
+pub mod log_filter;
 pub mod matrix;
 pub mod private_files;
 pub mod ticker;
