@@ -6,6 +6,7 @@
 mod actions;
 pub mod codec;
 pub mod lock;
+mod rooms;
 pub(crate) mod tx;
 mod writes;
 
@@ -13,9 +14,11 @@ use self::codec::{meta, tree};
 use self::tx::{io, Trees};
 use super::week_cache::WeekCache;
 use super::NewStats;
-use super::{migrations, ActionRecord, DiskOptions, Durability, LinkCode, RecordOutcome, Store, StoreError};
+use super::{
+    migrations, ActionRecord, DiskOptions, Durability, LinkCode, RecordOutcome, RoomRecord, Store, StoreError,
+};
 use crate::domain::reshare::{AmbassadorStats, WeekTotal};
-use crate::domain::{Ambassador, AmbassadorId, Identity, Item, ItemId, Network, Reshare, WeekKey};
+use crate::domain::{Ambassador, AmbassadorId, Identity, Item, ItemId, Network, Reshare, RoomRef, WeekKey};
 use chrono::{DateTime, Utc};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -358,6 +361,18 @@ impl Store for SledStore {
 
     fn prune_actions(&self, before: DateTime<Utc>) -> Result<usize, StoreError> {
         self.write(|trees| actions::prune(trees, before))
+    }
+
+    fn rooms(&self) -> Result<Vec<RoomRecord>, StoreError> {
+        rooms::all(&self.trees)
+    }
+
+    fn room(&self, room: &RoomRef) -> Result<Option<RoomRecord>, StoreError> {
+        rooms::get(&self.trees, room)
+    }
+
+    fn put_room(&self, record: &RoomRecord) -> Result<(), StoreError> {
+        self.write(|trees| rooms::put(trees, record))
     }
 
     fn write_count(&self) -> u64 {

@@ -6,6 +6,7 @@
 //! is locked exclusively while open. Deleted records are overwritten (`secure_delete`), and
 //! forgetting an ambassador also empties the write-ahead log. Layout: see [`schema`].
 
+mod rooms;
 mod rows;
 pub mod schema;
 mod writes;
@@ -15,10 +16,11 @@ use self::schema::io;
 use super::week_cache::WeekCache;
 use super::NewStats;
 use super::{
-    recent_failures, ActionRecord, ActionState, DiskOptions, ImportReport, LinkCode, RecordOutcome, Store, StoreError,
+    recent_failures, ActionRecord, ActionState, DiskOptions, ImportReport, LinkCode, RecordOutcome, RoomRecord, Store,
+    StoreError,
 };
 use crate::domain::reshare::{AmbassadorStats, WeekTotal};
-use crate::domain::{Ambassador, AmbassadorId, Identity, Item, ItemId, Network, Reshare, WeekKey};
+use crate::domain::{Ambassador, AmbassadorId, Identity, Item, ItemId, Network, Reshare, RoomRef, WeekKey};
 use crate::store::sled_store::codec::meta;
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection};
@@ -362,6 +364,18 @@ impl Store for SqliteStore {
             }
             Ok(removed)
         })
+    }
+
+    fn rooms(&self) -> Result<Vec<RoomRecord>, StoreError> {
+        self.read(rooms::all)
+    }
+
+    fn room(&self, room: &RoomRef) -> Result<Option<RoomRecord>, StoreError> {
+        self.read(|conn| rooms::get(conn, room))
+    }
+
+    fn put_room(&self, record: &RoomRecord) -> Result<(), StoreError> {
+        self.write(|tx| rooms::put(tx, record))
     }
 
     fn write_count(&self) -> u64 {
