@@ -90,9 +90,9 @@ fn purpose(word: &str) -> Option<RoomPurpose> {
 }
 
 /// The optional `LANG` and `HH:MM`, in either order, each once.
-fn lang_and_time(mut args: Words<'_>) -> Result<(Option<Lang>, Option<NaiveTime>), ParseError> {
+fn lang_and_time(args: Words<'_>) -> Result<(Option<Lang>, Option<NaiveTime>), ParseError> {
     let (mut lang, mut push_time) = (None, None);
-    while let Some(word) = args.next() {
+    for word in args {
         let unexpected = || err(ParseErrorKind::UnexpectedArgument { extra: echo(word) });
         if word.starts_with(|c: char| c.is_ascii_digit()) {
             let at = time_of_day(word).ok_or_else(|| err(ParseErrorKind::InvalidTime { text: echo(word) }))?;
