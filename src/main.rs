@@ -8,7 +8,6 @@ use relais::app::App;
 use relais::config::{self, Config, LogFormat, StoreBackend};
 use relais::domain::WeekKey;
 use relais::platform::console::{print_effects, Clock, Console};
-use relais::platform::log_filter::BenignEvents;
 use relais::platform::matrix::{Credentials, MatrixOptions, StorePassphrase};
 use relais::platform::ticker::Ticker;
 use relais::prompts::Prompts;
@@ -16,6 +15,10 @@ use relais::store::{DiskOptions, SledStore, SqliteStore, Store};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+mod cli_output;
+
+use cli_output::{init_logging, is_broken_pipe, print_line, BOT_LOGS, DEMO_LOGS, QUIET_LOGS};
 
 #[derive(Parser)]
 #[command(
@@ -147,53 +150,6 @@ fn main() -> ExitCode {
         }
     }
 }
-
-/// Whether `error` comes from writing to a pipe whose reader has gone.
-fn is_broken_pipe(error: &anyhow::Error) -> bool {
-    error
-        .chain()
-        .filter_map(|cause| cause.downcast_ref::<std::io::Error>())
-        .any(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-}
-
-/// Writes `text` and a newline to standard output; an error (a closed pipe) is returned, where
-/// `println!` would panic.
-fn print_line(text: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut out = std::io::stdout().lock();
-    writeln!(out, "{text}")?;
-    out.flush()
-}
-
-/// Logs go to standard error as text or JSON lines; `RUST_LOG` sets the level (default: `default_filter`).
-/// Known-benign library events are left out ([`BenignEvents`]): an ERROR line means something is wrong.
-fn init_logging(format: LogFormat, default_filter: &str) {
-    use tracing_subscriber::layer::SubscriberExt;
-    use tracing_subscriber::util::SubscriberInitExt;
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| default_filter.into());
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_ansi(log_colours())
-        .with_writer(std::io::stderr);
-    let _ = match format {
-        LogFormat::Text => builder.finish().with(BenignEvents::default()).try_init(),
-        LogFormat::Json => builder.json().finish().with(BenignEvents::default()).try_init(),
-    };
-}
-
-/// Colours in log lines only for someone reading a terminal: never in a file or the journal, nor
-/// when `NO_COLOR` is set to anything but the empty string (<https://no-color.org>).
-fn log_colours() -> bool {
-    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
-}
-
-/// Default log filter of the report and `check-config`: warnings only.
-const QUIET_LOGS: &str = "warn";
-/// Default log filter of the demo: errors only, so that its transcript on the same terminal stays
-/// readable (`RUST_LOG=warn` shows the warnings too).
-const DEMO_LOGS: &str = "error";
-/// Default log filter of the bot: what Relais does (logins, joins, retries), warnings of libraries.
-const BOT_LOGS: &str = "warn,relais=info";
 
 fn check_config(file: &Path) -> ExitCode {
     init_logging(LogFormat::Text, QUIET_LOGS);
