@@ -1,9 +1,10 @@
 //! The application core: turns incoming messages into effects, using the domain rules and a store.
 //!
-//! `App::handle` is the one entry point for chat messages from every platform. It parses, checks
-//! permissions, runs the command against the [`Store`](crate::store::Store) and returns
-//! [`Effect`]s for the adapter to carry out. Time is a parameter; nothing here does I/O besides
-//! calling the store.
+//! `App::receive` is the one entry point for chat messages from every platform. In a room Relais
+//! does not serve it runs a coordinator's `room` command only (see [`rooms`]); elsewhere
+//! `App::handle` parses, checks permissions, runs the command against the
+//! [`Store`](crate::store::Store) and returns [`Effect`]s for the adapter to carry out. Time is a
+//! parameter; nothing here does I/O besides calling the store.
 
 mod accounts;
 mod admin;
