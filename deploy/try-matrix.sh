@@ -257,11 +257,17 @@ Accounts (passwords are also in $data/passwords.env):
 1. Log in with any Matrix client, e.g. Element desktop: "Sign in", next to the homeserver choose "Edit",
    enter $(base_url), then user name carla (or alice, bob) and the password above.
 2. As carla, create a room and invite @relais:$SERVER_NAME (Element: room info, "Invite", or type
-   /invite @relais:$SERVER_NAME in the room). Relais accepts invitations from anyone on $SERVER_NAME.
+   /invite @relais:$SERVER_NAME in the room). Relais accepts invitations from anyone on $SERVER_NAME
+   (it joins once it runs, step 3).
 3. Start the bot from the repository ($repo_root):
      RELAIS_MATRIX_PASSWORD='$RELAIS_PASSWORD' cargo run --release -- run --config $data/relais.toml
    or: set -a; . $data/relais.env; set +a; cargo run --release -- run --config $data/relais.toml
-4. Say !help in the room.
+4. As carla, make it a team room: type in the room
+     !room here team en 09:00
+   (the daily push in English at 09:00 UTC, and the weekly leaderboard). Relais answers, and from then on
+   everyone in the room can use it: invite alice and bob, and try !help, !today, !me. A second room with
+   !room here coordinators receives the weekly reports. In a room not set up yet, Relais answers the
+   first command once with how to set it up, then stays quiet there.
 
 Stop the homeserver: $0 --stop $data
 Forget everything:   $0 --stop $data && rm -rf $data

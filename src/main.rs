@@ -17,6 +17,10 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod cli_output;
+
+use cli_output::{init_logging, is_broken_pipe, print_line, BOT_LOGS, DEMO_LOGS, QUIET_LOGS};
+
 #[derive(Parser)]
 #[command(
     name = "relais",
@@ -147,36 +151,14 @@ fn main() -> ExitCode {
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
+        // The reader went away (`relais report | head`): nothing more to say, and no one to say it to.
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("relais: {e:#}");
             ExitCode::from(2)
         }
     }
 }
-
-/// Logs go to standard error as text or JSON lines; `RUST_LOG` sets the level (default: `default_filter`).
-fn init_logging(format: LogFormat, default_filter: &str) {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| default_filter.into());
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_ansi(log_colours())
-        .with_writer(std::io::stderr);
-    let _ = match format {
-        LogFormat::Text => builder.try_init(),
-        LogFormat::Json => builder.json().try_init(),
-    };
-}
-
-/// Colours in log lines only for someone reading a terminal: never in a file or the journal, nor
-/// when `NO_COLOR` is set to anything but the empty string (<https://no-color.org>).
-fn log_colours() -> bool {
-    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
-}
-
-/// Default log filter of the console, the report and `check-config`: warnings only.
-const QUIET_LOGS: &str = "warn";
-/// Default log filter of the bot: what Relais does (logins, joins, retries), warnings of libraries.
-const BOT_LOGS: &str = "warn,relais=info";
 
 fn check_config(file: &Path) -> ExitCode {
     init_logging(LogFormat::Text, QUIET_LOGS);
@@ -202,13 +184,18 @@ fn check_config(file: &Path) -> ExitCode {
             for advice in config.warnings(today) {
                 eprintln!("warning: {advice}");
             }
-            println!("{}: OK", file.display());
+            // A closed standard output changes nothing: the exit code says it all.
+            let _ = print_line(&format!("{}: OK", file.display()));
             ExitCode::SUCCESS
         }
         Err(problems) => {
             for p in &problems {
                 eprintln!("{p}");
             }
+            if let Some(hint) = prompts_dir_hint(&config) {
+                eprintln!("hint: {hint}");
+            }
+            eprintln!("{}: {} problem(s)", file.display(), problems.len());
             ExitCode::FAILURE
         }
     }
@@ -226,13 +213,20 @@ fn load_all(config_path: &Path, default_logs: &str) -> Result<(Config, Prompts)>
     let config = load_config(config_path)?;
     init_logging(config.bot.log_format, default_logs);
     let loaded = Prompts::load(&config.bot.prompts_dir).map_err(|problems| {
-        let list: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+        let mut list: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+        list.extend(prompts_dir_hint(&config).map(|hint| format!("hint: {hint}")));
         anyhow::anyhow!("invalid prompts:\n{}", list.join("\n"))
     })?;
     for w in &loaded.warnings {
         tracing::warn!("{w}");
     }
     Ok((config, loaded.prompts))
+}
+
+/// The hint for a prompts folder missing because Relais runs from another folder.
+fn prompts_dir_hint(config: &Config) -> Option<String> {
+    let cwd = std::env::current_dir().ok()?;
+    config::relative_path_hint("bot.prompts-dir", &config.bot.prompts_dir, &cwd)
 }
 
 fn open_store(config: &Config, path: &Path) -> Result<Box<dyn Store>> {
@@ -358,7 +352,7 @@ fn demo(
     person: &str,
     room: &str,
 ) -> Result<()> {
-    let (config, prompts) = load_all(config_path, QUIET_LOGS)?;
+    let (config, prompts) = load_all(config_path, DEMO_LOGS)?;
     let path = store_dir
         .map(Path::to_path_buf)
         .unwrap_or_else(|| config.store.path.clone());
@@ -419,7 +413,7 @@ fn report(
         .into_iter()
         .map(|(key, _)| key)
         .collect();
-    println!("{}", data.text(&app, lang, &skipped));
+    print_line(&data.text(&app, lang, &skipped))?;
     if let Some(file) = &files.csv {
         write_file(file, &data.csv())?;
     }

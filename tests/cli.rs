@@ -378,3 +378,32 @@ fn issue14_log_lines_are_coloured_only_on_a_terminal_and_without_no_color() {
     let empty = demo_logs_on_a_terminal(dir.path(), Some(""));
     assert!(empty.contains(ESCAPE), "an empty NO_COLOR is not set: {empty:?}");
 }
+
+/// Issue 17: WARN lines (a refused coordinator command) interleaved with the demo's transcript.
+#[test]
+fn r17_the_demo_transcript_has_no_log_lines_by_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = "/as alice\n!lang en\n!post list\n";
+    let (out, err, ok) = demo(&dir.path().join("store"), script);
+    assert!(ok, "{err}");
+    assert!(out.contains("Only coordinators can use `post list`"), "{out}");
+    assert!(!err.contains("WARN") && !out.contains("WARN"), "stderr: {err}");
+}
+
+/// Issue 17 §2: in a room it does not serve, the demo answers the first command once with how to
+/// set it up; a coordinator's `!room here team` serves it at once, the scheduler included.
+#[test]
+fn r17_a_room_not_served_says_so_once_and_a_coordinator_sets_it_up_from_chat() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = "/room lobby\n!help\n!me\n!room here team en 10:00\n/as alice\n!lang en\n/advance 4h\n";
+    let (out, err, code) = demo_at(&dir.path().join("store"), "2026-11-23T06:00:00Z", script);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(out.matches("I don't serve this room yet").count(), 1, "{out}");
+    for expected in [
+        "Done: this room is now a team room: the daily push comes at 10:00",
+        "I'll write to you in",
+        "relais (in lobby)>",
+    ] {
+        assert!(out.contains(expected), "missing {expected:?} in:\n{out}");
+    }
+}

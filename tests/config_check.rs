@@ -206,6 +206,9 @@ const BAD_SNIPPETS: &[(&str, usize, usize, &str)] = &[
     ("[organisation]\nname = \"X\"\n[nudges]\ndefault-time = \"22:00\"\n", 4, 16, "`nudges.default-time` 22:00 is inside the quiet hours (21:00-08:00)"),
     ("[organisation]\nname = \"X\"\n[schedule]\nquiet-hours = \"17:00-08:00\"\n", 4, 15, "`nudges.default-time` 18:00 (the default) is inside the quiet hours (17:00-08:00)"),
     ("[organisation]\nname = \"X\"\n[schedule]\nleaderboard-time = \"07:00\"\n[[rooms]]\nplatform = \"console\"\nid = \"a\"\n", 4, 20, "`schedule.leaderboard-time` 07:00 is inside the quiet hours"),
+    // Issue 17: a refused time is not also checked against the quiet hours as the default it fell back to.
+    ("[organisation]\nname = \"X\"\n[schedule]\nquiet-hours = \"21:00-09:30\"\nleaderboard-time = \"10:00\"\n[[rooms]]\nplatform = \"console\"\nid = \"a\"\npush-time = \"25:00\"\n", 9, 13, "`rooms.push-time`: `25:00` is not a time of day"),
+    ("[organisation]\nname = \"X\"\n[schedule]\nquiet-hours = \"17:00-08:00\"\n[nudges]\ndefault-time = \"25:00\"\n", 6, 16, "`nudges.default-time`: `25:00` is not a time of day"),
 ];
 
 #[test]

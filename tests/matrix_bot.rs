@@ -187,8 +187,11 @@ async fn awkward_messages_are_read_as_the_plain_text_the_user_meant() {
     running.stop().await.expect("orderly stop");
 }
 
+/// Issue 17 §2: a command in a room the bot was invited to but does not serve got no answer at
+/// all. Now the first one gets one short line on how to set the room up, later ones nothing, and
+/// a coordinator's `!room here team` serves the room at once.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn strangers_invitations_are_declined_and_unconfigured_rooms_ignored() {
+async fn strangers_invitations_are_declined_and_a_room_not_served_says_so_once_until_set_up() {
     let (bot, running, carla, alice, room) = team("strange").await;
     let stranger = User::register(Synapse::shared(), "strange_mallory");
     let theirs = stranger.create_room(&[&bot.user_id]);
@@ -197,17 +200,30 @@ async fn strangers_invitations_are_declined_and_unconfigured_rooms_ignored() {
     })
     .await;
 
-    // carla is an allowed inviter: the bot joins her group room, but it is not configured.
+    // carla is an allowed inviter: the bot joins her group room, which is not set up yet.
     let other = carla.create_room(&[&alice.id, &bot.user_id]);
     alice.join(&other);
     bot.joined(&carla, &other).await;
-    let ignored = alice.say(&other, "!help");
+    let first = alice.say(&other, "!help");
+    answer_containing(&alice, &other, &bot.user_id, &first, "I don't serve this room yet").await;
+    let second = alice.say(&other, "!me");
     sentinel(&bot, &alice, &room).await;
     tokio::time::sleep(Duration::from_secs(2)).await;
-    assert!(
-        answers_to(&carla.events(&other), &bot.user_id, &ignored).is_empty(),
-        "commands in unconfigured rooms are ignored"
+    let events = carla.events(&other);
+    assert!(answers_to(&events, &bot.user_id, &second).is_empty(), "told once only");
+    assert_eq!(
+        bot_messages_containing(&carla, &other, &bot.user_id, "I don't serve").len(),
+        1
     );
+
+    let setup = carla.say(&other, "!room here team en 09:00");
+    answer_containing(&carla, &other, &bot.user_id, &setup, "now a team room").await;
+    let me = alice.say(&other, "!me");
+    answer(&alice, &other, &bot.user_id, &me).await;
+    assert!(bot.app.serves(&relais::domain::RoomRef::new(
+        relais::domain::Platform::Matrix,
+        other.as_str()
+    )));
     running.stop().await.expect("orderly stop");
 }
 

@@ -131,6 +131,15 @@ async fn relais_run_serves_the_configured_matrix_room_and_stops_on_sigterm() {
     assert!(logs.contains("logged in to Matrix"), "{logs}");
     assert!(!logs.contains(BOT_PASSWORD), "the password never appears in the logs");
     assert!(dir.path().join("matrix/session.json").exists() && dir.path().join("store").exists());
+    // Issue 17 §3: a healthy start logged matrix-sdk's 404s as errors and the backup warning on
+    // every sync.
+    let errors: Vec<&str> = logs.lines().filter(|l| l.contains(" ERROR ")).collect();
+    assert!(
+        errors.is_empty(),
+        "no ERROR line on a healthy start:\n{}",
+        errors.join("\n")
+    );
+    assert!(logs.matches("no backup key was found").count() <= 1, "{logs}");
 }
 
 #[test]

@@ -227,3 +227,105 @@ fn check_config_warns_about_a_past_goal_date_and_refuses_one_before_the_start() 
         "{stderr}"
     );
 }
+
+/// Issue 17: `relais report … | true` panicked on the closed pipe (exit code 101).
+#[test]
+fn r17_report_into_a_closed_pipe_ends_quietly() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = seeded_store(dir.path());
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    drop(reader);
+    let out = std::process::Command::new(cli::BIN)
+        .current_dir(cli::ROOT)
+        .args(["report", "--config", "bot-config/demo.toml", "--store", &store])
+        .args(["--week", "2026-W48", "--now", "2026-11-23T12:00:00Z"])
+        .stdout(writer)
+        .output()
+        .expect("relais runs");
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+/// Issue 17: run from another folder, `check-config` on a valid file said only "prompts: cannot
+/// read the prompts folder", with no summary and no hint about relative paths.
+#[test]
+fn r17_check_config_from_another_folder_explains_the_relative_prompts_dir() {
+    let elsewhere = tempfile::tempdir().expect("temp dir");
+    let file = std::path::Path::new(cli::ROOT).join("bot-config/demo.toml");
+    let out = std::process::Command::new(cli::BIN)
+        .current_dir(elsewhere.path())
+        .arg("check-config")
+        .arg(&file)
+        .output()
+        .expect("relais runs");
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    for part in [
+        "cannot read the prompts folder",
+        "hint: `bot.prompts-dir` is `prompts`, a path relative to the current folder",
+        "or set `bot.prompts-dir` to an absolute path",
+        "demo.toml: 1 problem(s)",
+    ] {
+        assert!(stderr.contains(part), "missing {part:?} in:\n{stderr}");
+    }
+    let at_root = relais(&["check-config", "bot-config/demo.toml"], "");
+    assert!(at_root.status.success() && !text(&at_root.stderr).contains("hint:"));
+}
+
+/// One `cargo run --release -- …` line of the README: its arguments and its standard input (the
+/// `printf '…' |` before it, if any).
+fn readme_command(line: &str) -> Option<(Vec<String>, String)> {
+    let (before, args) = line.split_once("cargo run --release -- ")?;
+    let stdin = before
+        .trim()
+        .strip_prefix("printf '")
+        .and_then(|rest| rest.strip_suffix("' |"))
+        .map(|script| script.replace("\\n", "\n"))
+        .unwrap_or_default();
+    let args = args.trim_end_matches("< /dev/null").split_whitespace();
+    Some((args.map(str::to_string).collect(), stdin))
+}
+
+/// Issue 17: the README's examples showed an empty week on any day but the one they were written
+/// on, and wrote `week.csv` and `week.png` into the checkout. Runs every `cargo run` line of the
+/// README in order (on a store in a temporary folder instead of `demo-data/`).
+#[test]
+fn r17_the_readme_examples_give_a_full_report_on_any_day_and_write_only_under_demo_data() {
+    let readme = std::fs::read_to_string(Path::new(ROOT).join("README.md")).expect("README");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let tmp = dir.path().display().to_string();
+    let store = format!("{tmp}/store");
+    let commands: Vec<_> = readme.lines().filter_map(readme_command).collect();
+    assert!(commands.len() >= 3, "the README's run, demo and report examples");
+    let mut report = None;
+    for (mut args, stdin) in commands {
+        for arg in args.iter_mut().filter(|a| a.ends_with(".csv") || a.ends_with(".png")) {
+            assert!(arg.starts_with("demo-data/"), "{arg}: written outside demo-data/");
+            *arg = arg.replace("demo-data/", &format!("{tmp}/"));
+        }
+        args.extend(["--store".to_string(), store.clone()]);
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = relais(&refs, stdin);
+        assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+        assert!(!out.stdout.is_empty(), "{args:?}: prints something");
+        if args[0] == "report" {
+            report = Some(text(&out.stdout));
+        }
+    }
+    let report = report.expect("the README has a report example");
+    let count = report.split_once("Partages : ").and_then(|(_, rest)| {
+        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        digits.parse::<u32>().ok()
+    });
+    assert!(count.is_some_and(|n| n > 0), "reshares in the week:\n{report}");
+    assert!(
+        report.contains("Loire water plan") && !report.contains("manqué"),
+        "{report}"
+    );
+    let csv = std::fs::read_to_string(dir.path().join("week.csv")).expect("week.csv");
+    assert!(csv.lines().count() > 1, "{csv}");
+    assert!(std::fs::read(dir.path().join("week.png"))
+        .expect("week.png")
+        .starts_with(b"\x89PNG"));
+}

@@ -92,6 +92,11 @@ fn r14_the_link_guessing_limit_survives_a_restart() {
 }
 
 #[test]
+fn r17_rooms_set_up_from_chat_survive_a_restart() {
+    disk_store::rooms_set_up_from_chat_survive_a_restart::<SledStore>();
+}
+
+#[test]
 fn issue14_a_store_path_that_is_a_file_is_refused_clearly() {
     disk_store::issue14_a_store_path_that_is_a_file_is_refused_clearly::<SledStore>();
 }

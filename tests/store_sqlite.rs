@@ -75,8 +75,36 @@ fn r14_the_link_guessing_limit_survives_a_restart() {
 }
 
 #[test]
+fn r17_rooms_set_up_from_chat_survive_a_restart() {
+    disk_store::rooms_set_up_from_chat_survive_a_restart::<SqliteStore>();
+}
+
+#[test]
 fn issue14_a_store_path_that_is_a_file_is_refused_clearly() {
     disk_store::issue14_a_store_path_that_is_a_file_is_refused_clearly::<SqliteStore>();
+}
+
+/// A database from before rooms could be set up from chat (schema 2 without the `rooms` table)
+/// gets the table when opened: no room set up from chat yet.
+#[test]
+fn r17_a_database_from_before_rooms_gets_the_rooms_table() {
+    use relais::domain::{Platform, RoomRef};
+    use relais::store::RoomRecord;
+    let dir = TempDir::new().unwrap();
+    drop(open(dir.path()).unwrap());
+    let raw = rusqlite::Connection::open(dir.path().join(FILE_NAME)).unwrap();
+    raw.execute_batch("DROP TABLE rooms;").unwrap();
+    drop(raw);
+    let store = open(dir.path()).unwrap();
+    assert!(store.rooms().unwrap().is_empty());
+    let record = RoomRecord {
+        room: RoomRef::new(Platform::Matrix, "!team:example.org"),
+        from_chat: false,
+        setup: None,
+        told_unserved: true,
+    };
+    store.put_room(&record).unwrap();
+    assert_eq!(store.rooms().unwrap(), [record]);
 }
 
 #[test]

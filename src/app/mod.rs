@@ -1,9 +1,10 @@
 //! The application core: turns incoming messages into effects, using the domain rules and a store.
 //!
-//! `App::handle` is the one entry point for chat messages from every platform. It parses, checks
-//! permissions, runs the command against the [`Store`](crate::store::Store) and returns
-//! [`Effect`]s for the adapter to carry out. Time is a parameter; nothing here does I/O besides
-//! calling the store.
+//! `App::receive` is the one entry point for chat messages from every platform. In a room Relais
+//! does not serve it runs a coordinator's `room` command only (see [`rooms`]); elsewhere
+//! `App::handle` parses, checks permissions, runs the command against the
+//! [`Store`](crate::store::Store) and returns [`Effect`]s for the adapter to carry out. Time is a
+//! parameter; nothing here does I/O besides calling the store.
 
 mod accounts;
 mod admin;
@@ -16,6 +17,7 @@ mod privacy;
 mod profile;
 pub mod report;
 mod reshare;
+pub mod rooms;
 pub mod scheduler;
 pub mod settings;
 mod today;
@@ -24,6 +26,7 @@ mod urgent;
 pub use context::{Incoming, Reply};
 pub use effect::Effect;
 pub use people::pseudonym_code;
+pub use rooms::RoomBook;
 pub use settings::{CampaignGoal, RoomSettings, ScheduleSettings, Settings};
 pub use today::daily_push;
 
@@ -35,20 +38,58 @@ use chrono::{DateTime, Utc};
 use context::{Ctx, Failure};
 use serde_json::json;
 
-/// The core of one Relais instance: settings, prompts and a store.
+/// The core of one Relais instance: settings, prompts, a store and the rooms it serves.
 pub struct App<'a> {
     pub settings: &'a Settings,
     pub prompts: &'a Prompts,
     pub store: &'a dyn Store,
+    /// The rooms served: `settings.rooms` as changed from chat (see [`rooms`]).
+    pub rooms: RoomBook,
 }
 
 impl<'a> App<'a> {
+    /// The core over `store`, serving the configuration's rooms as changed from chat.
     pub fn new(settings: &'a Settings, prompts: &'a Prompts, store: &'a dyn Store) -> Self {
         App {
             settings,
             prompts,
             store,
+            rooms: RoomBook::load(settings, store),
         }
+    }
+
+    /// Whether Relais serves `room` (set up in the configuration or from chat, and not stopped).
+    pub fn serves(&self, room: &RoomRef) -> bool {
+        self.rooms.get(room).is_some()
+    }
+
+    /// A message as an adapter hands it over: [`App::handle`] in a direct chat or a room Relais
+    /// serves, else [`App::handle_unserved`].
+    pub fn receive(&self, msg: &Incoming, now: DateTime<Utc>) -> Vec<Effect> {
+        if msg.direct || self.serves(&msg.room) {
+            self.handle(msg, now)
+        } else {
+            self.handle_unserved(msg, now)
+        }
+    }
+
+    /// A message in a room Relais does not serve (neither set up nor a direct chat): a
+    /// coordinator's `room` command runs as usual (it sets the room up); any other command gets one line
+    /// saying the room is not served and how to set it up, the first time in that room only.
+    pub fn handle_unserved(&self, msg: &Incoming, now: DateTime<Utc>) -> Vec<Effect> {
+        match command::parse(&msg.text, &self.settings.prefix) {
+            None => Vec::new(),
+            Some(Ok(Command::Room(_))) if self.is_coordinator(&msg.from) => self.handle(msg, now),
+            Some(_) => rooms::tell_unserved_once(self, msg, self.guest_lang(msg)),
+        }
+    }
+
+    /// Whether `from` is a coordinator, by the configuration or by role (without making a profile).
+    fn is_coordinator(&self, from: &Identity) -> bool {
+        let named = |id: &Identity| self.settings.coordinators.contains(id);
+        named(from)
+            || matches!(self.store.ambassador_by_identity(from),
+                Ok(Some(who)) if who.is_coordinator() || who.identities.iter().any(named))
     }
 
     /// Handles one chat message: returns nothing when it is not addressed to Relais.
@@ -182,7 +223,7 @@ impl<'a> App<'a> {
         if let Ok(Some(a)) = self.store.ambassador_by_identity(from) {
             return a.lang;
         }
-        room.and_then(|room| self.settings.room(room))
+        room.and_then(|room| self.rooms.get(room))
             .map(|r| r.lang)
             .unwrap_or(self.settings.default_lang)
     }
@@ -229,5 +270,6 @@ fn dispatch(ctx: &mut Ctx, cmd: Command) -> Result<Vec<Effect>, Failure> {
         Command::Report { week } => report::report(ctx, week),
         Command::Ambassadors => admin::ambassadors(ctx),
         Command::Role { grant, user } => admin::role(ctx, grant, &user),
+        Command::Room(action) => rooms::room(ctx, action),
     }
 }

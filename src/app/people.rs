@@ -10,8 +10,9 @@ use serde_json::{json, Value};
 /// organisation's time zone, coordinator if the configuration names them.
 pub fn new_ambassador(app: &App, id: AmbassadorId, msg: &Incoming, now: DateTime<Utc>) -> Ambassador {
     let settings = app.settings;
-    let lang = settings
-        .room(&msg.room)
+    let lang = app
+        .rooms
+        .get(&msg.room)
         .map(|r| r.lang)
         .unwrap_or(settings.default_lang);
     let role = if settings.coordinators.contains(&msg.from) {

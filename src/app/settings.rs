@@ -21,6 +21,8 @@ pub struct Settings {
     pub points: PointsRules,
     /// Identities that are coordinators from the start (config), in addition to granted roles.
     pub coordinators: Vec<Identity>,
+    /// The rooms of the configuration (`[[rooms]]`). They seed the rooms served, which can change
+    /// from chat: the core reads those from [`App::rooms`](crate::app::App::rooms).
     pub rooms: Vec<RoomSettings>,
     /// Local time of personal nudges for ambassadors who did not choose one.
     pub default_nudge_time: NaiveTime,
@@ -110,7 +112,7 @@ impl Default for Settings {
 }
 
 impl Settings {
-    /// The settings of `room`, if Relais serves it.
+    /// The settings of `room`, if the configuration lists it.
     pub fn room(&self, room: &RoomRef) -> Option<&RoomSettings> {
         self.rooms.iter().find(|r| &r.room == room)
     }

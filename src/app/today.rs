@@ -55,11 +55,7 @@ fn expires_text(item: &Item, now: DateTime<Utc>, tz: chrono_tz::Tz) -> Option<St
 /// The daily push for `room` at `now`: one post with today's items in the room's language, or
 /// nothing when there is nothing to push. The key makes the post idempotent per room and day.
 pub fn daily_push(app: &App, room: &RoomRef, now: DateTime<Utc>) -> Result<Option<Effect>, crate::store::StoreError> {
-    let lang = app
-        .settings
-        .room(room)
-        .map(|r| r.lang)
-        .unwrap_or(app.settings.default_lang);
+    let lang = app.rooms.get(room).map(|r| r.lang).unwrap_or(app.settings.default_lang);
     let items = app.store.items()?;
     let todays = todays_items(&items, now, app.settings.org_tz);
     if todays.is_empty() {

@@ -69,8 +69,11 @@ pub fn post_push(ctx: &mut Ctx, id: ItemId) -> Result<Vec<Effect>, Failure> {
 /// One post per team room, in the room's language.
 fn room_posts(ctx: &Ctx, item: &Item, action: &ActionKey) -> Vec<Effect> {
     let app = ctx.app;
-    app.settings
-        .team_rooms()
+    app.rooms
+        .served()
+        .into_iter()
+        .map(|(_, room)| room)
+        .filter(|room| !room.coordinators_room)
         .map(|room| {
             let vars = json!({"org": app.settings.org_name, "prefix": app.settings.prefix, "item": room_card(app, item, room.lang, ctx.now)});
             Effect::Post {

@@ -6,7 +6,7 @@
 use super::error::{echo, ParseError, ParseErrorKind};
 use super::suggest::{command_suggestion, ALIASES};
 use super::tokens::{ascii_lower, first_line, strip_prefix, Addressed, Words};
-use super::{coordinator, reshare, settings, Command};
+use super::{coordinator, reshare, room, settings, Command};
 
 /// See [`super::parse`].
 pub fn parse(text: &str, prefix: &str) -> Option<Result<Command, ParseError>> {
@@ -47,6 +47,7 @@ fn dispatch(lower: &str, word: &str, args: Words<'_>, more_lines: &str) -> Resul
         "report" => coordinator::report(args),
         "ambassadors" => bare("ambassadors", args, Command::Ambassadors),
         "role" => coordinator::role(args),
+        "room" => room::room(args),
         _ => Err(unknown(word)),
     }
 }

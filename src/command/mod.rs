@@ -8,6 +8,7 @@ mod error;
 mod grammar;
 mod post;
 mod reshare;
+mod room;
 mod settings;
 mod suggest;
 #[cfg(test)]
@@ -19,6 +20,7 @@ mod zone;
 pub use error::{ParseError, ParseErrorKind};
 pub use post::problem::{PostProblem, MAX_POST_PROBLEMS};
 pub use post::{NewKind, NewPost};
+pub use room::{RoomAction, RoomPurpose};
 pub(crate) use suggest::distance as edit_distance;
 
 use crate::domain::{ItemId, Lang, WeekKey};
@@ -78,6 +80,9 @@ pub enum Command {
     Ambassadors,
     /// Coordinator: `role grant|revoke ACCOUNT` (the account as typed; checked by the app)
     Role { grant: bool, user: String },
+    /// Coordinator: `room`, `room here team|coordinators [LANG] [HH:MM]`, `room off`: how Relais
+    /// serves the room where it is typed.
+    Room(RoomAction),
 }
 
 /// Argument of `nudges`.
@@ -113,6 +118,7 @@ impl Command {
                 | Command::Report { .. }
                 | Command::Ambassadors
                 | Command::Role { .. }
+                | Command::Room(_)
         )
     }
 
@@ -144,6 +150,7 @@ impl Command {
             Command::Report { .. } => "report",
             Command::Ambassadors => "ambassadors",
             Command::Role { .. } => "role",
+            Command::Room(_) => "room",
         }
     }
 }
@@ -283,6 +290,11 @@ pub const COMMANDS: &[CommandSpec] = &[
     CommandSpec {
         name: "role",
         args: "grant|revoke ACCOUNT",
+        coordinator_only: true,
+    },
+    CommandSpec {
+        name: "room",
+        args: "here team|coordinators [LANG] [HH:MM] | off",
         coordinator_only: true,
     },
 ];

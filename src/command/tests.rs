@@ -245,6 +245,7 @@ fn sample(name: &str) -> Option<&'static str> {
         ("report", "report 2026-W01"),
         ("ambassadors", "ambassadors"),
         ("role", "role revoke alice"),
+        ("room", "room here team fr 09:00"),
     ];
     samples.into_iter().find(|(n, _)| *n == name).map(|(_, text)| text)
 }

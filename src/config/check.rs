@@ -175,7 +175,8 @@ fn check_campaigns(report: &mut Report, campaigns: Entries<Campaign>) -> Option<
 
 /// Times of messages to people that fall in the quiet hours: the nudges' default time, each room's
 /// push time and the leaderboard's time (when there is a team room). Reported at the time when it
-/// is written, else at `quiet-hours`.
+/// is written, else at `quiet-hours`. A time whose written value was refused (reported already) is
+/// not checked: what was read in its place is the default, which the user never wrote.
 fn check_quiet_hours(report: &mut Report, root: &Table, schedule: &Schedule, nudges: &Nudges, rooms: &Entries<Room>) {
     let quiet = schedule.quiet_hours;
     let quiet_at = root
@@ -187,8 +188,11 @@ fn check_quiet_hours(report: &mut Report, root: &Table, schedule: &Schedule, nud
         Some(_) => time.format("%H:%M").to_string(),
         None => format!("{} (the default)", time.format("%H:%M")),
     };
-    if quiet.contains(nudges.default_time) {
-        let written = root.get("nudges").and_then(|n| value_start(n, "default-time"));
+    let refused = |report: &Report, written: Option<usize>| {
+        written.is_some_and(|at| report.problems.iter().any(|(problem, _)| *problem == at))
+    };
+    let written = root.get("nudges").and_then(|n| value_start(n, "default-time"));
+    if quiet.contains(nudges.default_time) && !refused(report, written) {
         report.add(
             written.unwrap_or(quiet_at),
             format!(
@@ -202,6 +206,9 @@ fn check_quiet_hours(report: &mut Report, root: &Table, schedule: &Schedule, nud
             continue;
         };
         let written = value_start(item, "push-time");
+        if refused(report, written) {
+            continue;
+        }
         let at = written.or_else(|| start_of(item)).unwrap_or(quiet_at);
         report.add(
             at,

@@ -75,5 +75,21 @@ pub fn check_str(text: &str, file: &str) -> Result<Config, Vec<ConfigProblem>> {
     })
 }
 
+/// Why a relative folder of the configuration (`key`, such as `bot.prompts-dir`) may be missing:
+/// relative paths are read from the current folder `cwd`, not from the configuration file's.
+/// `None` when `path` is absolute or exists there.
+pub fn relative_path_hint(key: &str, path: &Path, cwd: &Path) -> Option<String> {
+    if path.is_absolute() || cwd.join(path).exists() {
+        return None;
+    }
+    Some(format!(
+        "`{key}` is `{}`, a path relative to the current folder ({}), which has no such folder: \
+         run Relais from the folder that holds it (the repository's root for the shipped files) \
+         or set `{key}` to an absolute path",
+        path.display(),
+        cwd.display()
+    ))
+}
+
 #[cfg(test)]
 mod tests;

@@ -111,7 +111,7 @@ impl<'a> Console<'a> {
             }
             None => {
                 let message = self.message(line);
-                let effects = self.app.handle(&message, self.ticker.now());
+                let effects = self.app.receive(&message, self.ticker.now());
                 self.show(&effects, out)?;
                 self.ticker.refresh(&message.from);
                 return Ok(true);

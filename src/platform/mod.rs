@@ -8,6 +8,7 @@ pub mod control;
 pub mod discord;
 pub mod duration;
 pub mod heap;
+pub mod log_filter;
 #[cfg(feature = "matrix")]
 pub mod matrix;
 pub mod private_files;

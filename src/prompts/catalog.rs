@@ -1002,6 +1002,74 @@ pub const CATALOG: &[Entry] = &[
         key: "admin.role_needs_account",
         sample: r##"{"user": "Dana", "platform": "matrix", "prefix": "!"}"##,
     },
+    Entry {
+        key: "cmd.room",
+        sample: "{}",
+    },
+    Entry {
+        key: "room.status",
+        sample: r##"{"served": true, "coordinators": false, "lang": "fr", "time": "09:00", "prefix": "!"}"##,
+    },
+    Entry {
+        key: "room.served",
+        sample: r##"{"served": true, "coordinators": false, "lang": "fr", "time": "09:00", "prefix": "!", "quiet": false}"##,
+    },
+    Entry {
+        key: "room.off",
+        sample: r##"{"was_served": true, "prefix": "!"}"##,
+    },
+    Entry {
+        key: "room.not_served",
+        sample: r##"{"prefix": "!"}"##,
+    },
+    Entry {
+        key: "slash.room.name",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.room.description",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.room.show.name",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.room.show.description",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.room.here.name",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.room.here.description",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.room.off.name",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.room.off.description",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.option.purpose.name",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.option.purpose.description",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.choice.purpose.team",
+        sample: "{}",
+    },
+    Entry {
+        key: "slash.choice.purpose.coordinators",
+        sample: "{}",
+    },
 ];
 
 /// The catalog entry for `key`, if the code renders it.

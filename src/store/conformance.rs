@@ -14,6 +14,7 @@ mod fixtures;
 mod keys;
 mod link_codes;
 mod reshares;
+mod rooms;
 mod writes;
 
 pub use actions::*;
@@ -22,6 +23,7 @@ pub use fixtures::*;
 pub use keys::*;
 pub use link_codes::*;
 pub use reshares::*;
+pub use rooms::*;
 pub use writes::*;
 
 use super::{MemoryStore, SledStore, SqliteStore, Store};
@@ -95,6 +97,7 @@ macro_rules! store_conformance_tests {
                 action_batches_are_written_together_and_the_last_state_wins,
                 skipped_actions_are_listed_by_due_time_in_a_half_open_range,
                 pruning_forgets_only_old_action_records,
+                room_records_are_stored_replaced_and_listed_by_room,
                 every_write_moves_the_write_count_and_no_read_does,
             );
         }

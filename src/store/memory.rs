@@ -5,11 +5,11 @@ use super::migrations::{
     add_to_total, latest_scoring_time, merge_stats, merge_totals, subtract_from_stats, subtract_from_total,
 };
 use super::{
-    keys_of, merged_keys, rename_key, replaced_keys, ActionRecord, ActionState, LinkCode, RecordOutcome, Store,
-    StoreError, SCHEMA_VERSION,
+    keys_of, merged_keys, rename_key, replaced_keys, ActionRecord, ActionState, LinkCode, RecordOutcome, RoomRecord,
+    Store, StoreError, SCHEMA_VERSION,
 };
 use crate::domain::reshare::{AmbassadorStats, WeekTotal};
-use crate::domain::{Ambassador, AmbassadorId, Identity, Item, ItemId, Network, Reshare, WeekKey};
+use crate::domain::{Ambassador, AmbassadorId, Identity, Item, ItemId, Network, Reshare, RoomRef, WeekKey};
 use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -34,6 +34,7 @@ struct Data {
     actions: HashMap<String, ActionRecord>,
     /// Every action key by due time.
     actions_by_due: BTreeSet<(DateTime<Utc>, String)>,
+    rooms: BTreeMap<RoomRef, RoomRecord>,
 }
 
 /// The in-memory [`Store`].
@@ -433,6 +434,19 @@ impl Store for MemoryStore {
 
     fn backup(&self, _dir: &std::path::Path) -> Result<(), StoreError> {
         Err(StoreError::NothingToBackUp)
+    }
+
+    fn rooms(&self) -> Result<Vec<RoomRecord>, StoreError> {
+        Ok(self.data().rooms.values().cloned().collect())
+    }
+
+    fn room(&self, room: &RoomRef) -> Result<Option<RoomRecord>, StoreError> {
+        Ok(self.data().rooms.get(room).cloned())
+    }
+
+    fn put_room(&self, record: &RoomRecord) -> Result<(), StoreError> {
+        self.data_to_write().rooms.insert(record.room.clone(), record.clone());
+        Ok(())
     }
 
     fn write_count(&self) -> u64 {

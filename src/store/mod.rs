@@ -16,8 +16,8 @@ pub use sled_store::{ImportReport, SledStore};
 pub use sqlite_store::SqliteStore;
 
 use crate::domain::reshare::{AmbassadorStats, WeekTotal};
-use crate::domain::{Ambassador, AmbassadorId, Identity, Item, ItemId, Reshare, WeekKey};
-use chrono::{DateTime, Utc};
+use crate::domain::{Ambassador, AmbassadorId, Identity, Item, ItemId, Lang, Reshare, RoomRef, WeekKey};
+use chrono::{DateTime, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// The current schema version. Opening an older database migrates it; a newer one is refused.
@@ -235,6 +235,31 @@ pub struct ActionRecord {
     pub reason: Option<String>,
 }
 
+/// How Relais serves a room: set up from chat (`room here …`), or as `[[rooms]]` seeds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoomSetup {
+    pub lang: Lang,
+    /// Local time (organisation zone) of the daily push.
+    pub push_time: NaiveTime,
+    /// The coordinators' room (reports), else a team room (pushes, leaderboard).
+    pub coordinators_room: bool,
+}
+
+/// What Relais keeps about one room, under its [`RoomRef`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoomRecord {
+    pub room: RoomRef,
+    /// Set up or stopped from chat (`room here …`, `room off`): then `setup` wins over the room's
+    /// `[[rooms]]` entry, if it has one.
+    #[serde(default)]
+    pub from_chat: bool,
+    /// How it is served from chat; `None` when it is not (stopped, or never set up).
+    pub setup: Option<RoomSetup>,
+    /// Someone was told, once, that Relais does not serve this room and how to set it up.
+    #[serde(default)]
+    pub told_unserved: bool,
+}
+
 /// Everything Relais keeps. Implementations are internally synchronised (`&self` everywhere) and
 /// every write is atomic: after an error nothing is half-written.
 ///
@@ -351,6 +376,13 @@ pub trait Store: Send + Sync {
     /// stays in use (writers wait meanwhile): a folder that opens as this store did now, with its
     /// high-water mark. `NothingToBackUp` for a store that keeps nothing on disk.
     fn backup(&self, dir: &std::path::Path) -> Result<(), StoreError>;
+
+    // --- rooms ---
+    /// Every room record, sorted by room (platform, then id).
+    fn rooms(&self) -> Result<Vec<RoomRecord>, StoreError>;
+    fn room(&self, room: &RoomRef) -> Result<Option<RoomRecord>, StoreError>;
+    /// Inserts or replaces the record of `record.room`; durable before it returns.
+    fn put_room(&self, record: &RoomRecord) -> Result<(), StoreError>;
 
     // --- writes ---
     /// How many writes were made since the store was opened (every write method counts, a refused

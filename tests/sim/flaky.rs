@@ -3,8 +3,8 @@
 
 use chrono::{DateTime, Utc};
 use relais::domain::reshare::{AmbassadorStats, WeekTotal};
-use relais::domain::{Ambassador, AmbassadorId, Identity, Item, ItemId, Network, Reshare, WeekKey};
-use relais::store::{ActionRecord, LinkCode, MemoryStore, RecordOutcome, Store, StoreError};
+use relais::domain::{Ambassador, AmbassadorId, Identity, Item, ItemId, Network, Reshare, RoomRef, WeekKey};
+use relais::store::{ActionRecord, LinkCode, MemoryStore, RecordOutcome, RoomRecord, Store, StoreError};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 #[derive(Default)]
@@ -119,6 +119,15 @@ impl Store for FlakyStore {
     }
     fn backup(&self, dir: &std::path::Path) -> Result<(), StoreError> {
         self.inner.backup(dir)
+    }
+    fn rooms(&self) -> Result<Vec<RoomRecord>, StoreError> {
+        self.inner.rooms()
+    }
+    fn room(&self, room: &RoomRef) -> Result<Option<RoomRecord>, StoreError> {
+        self.inner.room(room)
+    }
+    fn put_room(&self, record: &RoomRecord) -> Result<(), StoreError> {
+        self.inner.put_room(record)
     }
     fn write_count(&self) -> u64 {
         self.inner.write_count()

@@ -263,3 +263,47 @@ pub fn issue14_a_store_path_that_is_a_file_is_refused_clearly<S: DiskStore>() {
     }
     assert_eq!(std::fs::read(&file).unwrap(), b"not a store");
 }
+
+/// Issue 17 §2: a room set up from chat, and a room told once that it is not served, are kept
+/// across a restart.
+pub fn rooms_set_up_from_chat_survive_a_restart<S: DiskStore>() {
+    use relais::app::{App, Effect, Incoming, Settings};
+    use relais::domain::{Identity, Lang, Platform, RoomRef};
+    let prompts = relais::prompts::Prompts::load(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/prompts")))
+        .expect("prompts")
+        .prompts;
+    let carla = Identity::new(Platform::Console, "carla");
+    let settings = Settings {
+        coordinators: vec![carla.clone()],
+        ..Settings::default()
+    };
+    let say = |app: &App, room: &str, text: &str| -> usize {
+        let msg = Incoming {
+            from: carla.clone(),
+            display_name: "Carla".into(),
+            room: RoomRef::new(Platform::Console, room),
+            direct: false,
+            text: text.into(),
+        };
+        let effects = app.receive(&msg, monday_plus(1));
+        effects.iter().filter(|e| matches!(e, Effect::Reply { .. })).count()
+    };
+    let dir = TempDir::new().unwrap();
+    {
+        let store = S::open(dir.path()).unwrap();
+        let app = App::new(&settings, &prompts, &store);
+        assert_eq!(say(&app, "lobby", "!help"), 1, "told once");
+        assert!(say(&app, "team", "!room here team fr 10:00") > 0);
+    }
+    let store = S::open(dir.path()).unwrap();
+    let app = App::new(&settings, &prompts, &store);
+    let team = app
+        .rooms
+        .get(&RoomRef::new(Platform::Console, "team"))
+        .expect("still served");
+    assert_eq!(
+        (team.lang, team.push_time.to_string()),
+        (Lang::Fr, "10:00:00".to_string())
+    );
+    assert_eq!(say(&app, "lobby", "!help"), 0, "still told once only");
+}

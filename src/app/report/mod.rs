@@ -69,7 +69,7 @@ pub fn render_text(app: &App, lang: Lang, report: &WeekReport) -> String {
 /// logged and left out; the text and the CSV still go.
 pub fn report_effects(app: &App, week: WeekKey, room: &RoomRef, skipped: &[String]) -> Result<Vec<Effect>, StoreError> {
     let data = WeekData::load(app, week)?;
-    let lang = app.settings.room(room).map_or(app.settings.default_lang, |r| r.lang);
+    let lang = app.rooms.get(room).map_or(app.settings.default_lang, |r| r.lang);
     let key = format!("report:{room}:{week}");
     let text = data.text(app, lang, skipped);
     let mut effects = vec![Effect::Post {

@@ -29,6 +29,8 @@
 //!
 //! Adapters call [`Scheduler::refresh_identity`] (or [`Scheduler::refresh_ambassador`]) after each
 //! command they hand to the core: a new ambassador, a new zone or reminder time is queued at once.
+//! Rooms set up or stopped from chat are queued again the same way (see
+//! [`Scheduler::refresh_rooms`]).
 //! Queued reminders are also checked when they come up: a stale one (changed time or zone) is
 //! re-queued, one of a forgotten ambassador or with reminders off is dropped.
 
@@ -85,6 +87,8 @@ pub struct Scheduler {
     last_prune: Option<DateTime<Utc>>,
     /// Reminder texts of the day, by shape (see `reminder`).
     reminders: reminder::ReminderCache,
+    /// The app's rooms as queued ([`crate::app::RoomBook::generation`]).
+    rooms_generation: u64,
 }
 
 impl Scheduler {
@@ -93,7 +97,10 @@ impl Scheduler {
     pub fn start(app: &App, now: DateTime<Utc>) -> Result<Scheduler, StoreError> {
         let since = first_start(app, now)?;
         let from = (now - CATCH_UP).max(since);
-        let mut scheduler = Scheduler::default();
+        let mut scheduler = Scheduler {
+            rooms_generation: app.rooms.generation(),
+            ..Scheduler::default()
+        };
         for target in room_targets(app) {
             if let Some(slot) = room_slot_after(app, target, from) {
                 scheduler.queue_regular(target, slot);
@@ -262,11 +269,35 @@ impl Scheduler {
         Ok(())
     }
 
-    /// [`Scheduler::refresh_ambassador`] for the owner of a chat identity (after a command).
+    /// [`Scheduler::refresh_ambassador`] for the owner of a chat identity (after a command), and
+    /// [`Scheduler::refresh_rooms`].
     pub fn refresh_identity(&mut self, app: &App, identity: &Identity, now: DateTime<Utc>) -> Result<(), StoreError> {
+        self.refresh_rooms(app, now);
         match app.store.ambassador_by_identity(identity)? {
             Some(who) => self.refresh_ambassador(app, who.id, now),
             None => Ok(()),
+        }
+    }
+
+    /// Queues the rooms again if they changed from chat since (`room here …`, `room off`): a new
+    /// room's push and board or report come from `now` on, a stopped room's stop, a changed push
+    /// time moves.
+    pub fn refresh_rooms(&mut self, app: &App, now: DateTime<Utc>) {
+        let generation = app.rooms.generation();
+        if generation == self.rooms_generation {
+            return;
+        }
+        self.rooms_generation = generation;
+        let queued: Vec<Target> = self.regular.keys().copied().collect();
+        for target in queued.into_iter().filter(|t| !matches!(t, Target::Nudge(_))) {
+            if let Some(at) = self.regular.remove(&target) {
+                self.queue.remove(&(at, target));
+            }
+        }
+        for target in room_targets(app) {
+            if let Some(slot) = room_slot_after(app, target, now) {
+                self.queue_regular(target, slot);
+            }
         }
     }
 

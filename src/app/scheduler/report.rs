@@ -37,7 +37,7 @@ pub fn weekly_report_effects(
     room: &RoomRef,
     skipped: &[SkippedAction],
 ) -> Result<Vec<Effect>, StoreError> {
-    let lang = app.settings.room(room).map_or(app.settings.default_lang, |r| r.lang);
+    let lang = app.rooms.get(room).map_or(app.settings.default_lang, |r| r.lang);
     let mut effects = report_effects(app, week, room, &[])?;
     if let Some(listing) = skipped_text(app, lang, skipped) {
         if let Some(Effect::Post { text, .. }) = effects.first_mut() {
@@ -87,7 +87,7 @@ pub(super) fn scheduled_report(
     slot: Slot,
     pending: &[(String, ActionRecord)],
 ) -> Result<Decision, StoreError> {
-    let (Some(room), ActionKey::Report { week, .. }) = (app.settings.rooms.get(i), action) else {
+    let (Some(room), ActionKey::Report { week, .. }) = (app.rooms.at(i), action) else {
         return Ok(Decision::Nothing("the room is no longer configured"));
     };
     let from = last_report_due(app, &room.room, slot.due)?;

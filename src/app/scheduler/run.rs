@@ -144,7 +144,7 @@ fn room_post(
     i: usize,
     post: impl FnOnce(&crate::app::RoomSettings) -> Result<Result<Effect, &'static str>, StoreError>,
 ) -> Result<Decision, StoreError> {
-    let Some(room) = app.settings.rooms.get(i) else {
+    let Some(room) = app.rooms.at(i) else {
         return Ok(Decision::Nothing("the room is no longer configured"));
     };
     if app
@@ -155,7 +155,7 @@ fn room_post(
     {
         return Ok(Decision::Nothing("quiet hours"));
     }
-    Ok(match post(room)? {
+    Ok(match post(&room)? {
         Ok(effect) => Decision::Send(vec![effect]),
         Err(reason) => Decision::Nothing(reason),
     })

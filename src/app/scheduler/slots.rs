@@ -6,7 +6,7 @@ use crate::domain::schedule::{at_local, next_daily, next_weekly, ActionKey, Occu
 use crate::domain::{Ambassador, AmbassadorId, NudgePref, RoomRef, WeekKey};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 
-/// Who or where a scheduled action is for. Rooms are indexes into `Settings::rooms`.
+/// Who or where a scheduled action is for. Rooms are positions in the app's [`RoomBook`](crate::app::RoomBook).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(super) enum Target {
     /// The daily push to a room.
@@ -51,14 +51,16 @@ pub(super) fn room_slot_after(app: &App, target: Target, after: DateTime<Utc>) -
     let settings = app.settings;
     let tz = settings.org_tz;
     let occurrence = match target {
-        Target::Push(i) => next_daily(after, settings.rooms.get(i)?.push_time, tz),
-        Target::Board(i) => settings
+        Target::Push(i) => next_daily(after, app.rooms.at(i)?.push_time, tz),
+        Target::Board(i) => app
             .rooms
-            .get(i)
+            .at(i)
+            .filter(|r| !r.coordinators_room)
             .map(|_| next_weekly(after, settings.schedule.leaderboard, tz))?,
-        Target::Report(i) => settings
+        Target::Report(i) => app
             .rooms
-            .get(i)
+            .at(i)
+            .filter(|r| r.coordinators_room)
             .map(|_| next_weekly(after, settings.schedule.report, tz))?,
         Target::Nudge(_) => return None,
     };
@@ -79,7 +81,7 @@ pub(super) fn nudge_slot_is_current(app: &App, who: &Ambassador, slot: Slot) -> 
 /// The durable key of a target's occurrence (`None` for a room that is not configured). Weekly
 /// actions are keyed by the week they cover: the ISO week before the one they are posted in.
 pub(super) fn action_key(app: &App, target: Target, slot: Slot) -> Option<ActionKey> {
-    let room = |i: usize| -> Option<RoomRef> { app.settings.rooms.get(i).map(|r| r.room.clone()) };
+    let room = |i: usize| -> Option<RoomRef> { app.rooms.at(i).map(|r| r.room) };
     let week = WeekKey::of_date(slot.date).previous();
     Some(match target {
         Target::Push(i) => ActionKey::Push {
@@ -98,7 +100,7 @@ pub(super) fn action_key(app: &App, target: Target, slot: Slot) -> Option<Action
 /// Every room target the settings call for: a push per room, a board per team room, a report per
 /// coordinators' room.
 pub(super) fn room_targets(app: &App) -> Vec<Target> {
-    let rooms = app.settings.rooms.iter().enumerate();
+    let rooms = app.rooms.served().into_iter();
     rooms
         .flat_map(|(i, room)| {
             let weekly = if room.coordinators_room {

@@ -11,7 +11,7 @@ use crate::app::Effect;
 use crate::domain::{AmbassadorId, Identity, Platform, RoomRef};
 use matrix_sdk::room::MessagesOptions;
 use matrix_sdk::ruma::api::error::ErrorKind;
-use matrix_sdk::ruma::{OwnedTransactionId, UserId};
+use matrix_sdk::ruma::{OwnedTransactionId, RoomId, UserId};
 use matrix_sdk::{Room, RoomState};
 use serde_json::{json, Value};
 
@@ -317,10 +317,17 @@ impl Adapter<'_> {
         })
     }
 
-    /// The joined room the configuration calls `room` (`None` when the bot is not in it).
+    /// The joined room the configuration calls `room`, or the room of that id (set up from chat);
+    /// `None` when the bot is not in it.
     pub(super) fn configured_room(&self, room: &RoomRef) -> Option<Room> {
-        let (id, _) = self.rooms.iter().find(|(_, configured)| **configured == room.room)?;
-        self.client.get_room(id).filter(|r| r.state() == RoomState::Joined)
+        let configured = self.rooms.iter().find(|(_, configured)| **configured == room.room);
+        let found = match configured {
+            Some((id, _)) => self.client.get_room(id),
+            None => <&RoomId>::try_from(room.room.as_str())
+                .ok()
+                .and_then(|id| self.client.get_room(id)),
+        };
+        found.filter(|r| r.state() == RoomState::Joined)
     }
 
     pub(super) async fn post(

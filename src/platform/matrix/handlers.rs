@@ -43,14 +43,15 @@ impl Adapter<'_> {
         {
             return None;
         }
-        let Some((room_ref, direct)) = self.served_room(room).await else {
-            tracing::info!(room = %room.room_id(), sender = %message.sender, "command in a room Relais does not serve: ignored");
-            return None;
+        // In a room it does not serve, the core answers `room` commands and says once what to do.
+        let (room_ref, direct) = match self.served_room(room).await {
+            Some(served) => served,
+            None => (self.room_ref(room), false),
         };
         let incoming = self
             .incoming(room, &message.sender, room_ref, direct, message.text)
             .await;
-        let effects = blocking(|| self.app.handle(&incoming, event_time(message.origin_ts)));
+        let effects = blocking(|| self.app.receive(&incoming, event_time(message.origin_ts)));
         // A new ambassador, a new zone or reminder time: their reminder is queued again.
         self.schedule.refresh(self.app, &incoming.from);
         let origin = Origin {
@@ -151,11 +152,18 @@ impl Adapter<'_> {
         })
     }
 
+    /// The room as the core knows it: as the configuration names it (an alias, say), else by id.
+    fn room_ref(&self, room: &Room) -> RoomRef {
+        let id = self.rooms.get(room.room_id()).cloned();
+        RoomRef::new(Platform::Matrix, id.unwrap_or_else(|| room.room_id().to_string()))
+    }
+
     /// The room as the core knows it, and whether it is a direct chat; `None` for rooms Relais
-    /// does not serve (not configured and not a one-to-one chat).
+    /// does not serve (neither set up, in the configuration or from chat, nor a one-to-one chat).
     async fn served_room(&mut self, room: &Room) -> Option<(RoomRef, bool)> {
-        if let Some(configured) = self.rooms.get(room.room_id()) {
-            return Some((RoomRef::new(Platform::Matrix, configured.clone()), false));
+        let room_ref = self.room_ref(room);
+        if self.app.serves(&room_ref) {
+            return Some((room_ref, false));
         }
         let direct = match self.known.direct.get(room.room_id()) {
             Some(direct) => *direct,

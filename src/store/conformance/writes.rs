@@ -1,8 +1,8 @@
 //! Conformance case of the write count: every write moves it, no read does.
 
 use super::fixtures::*;
-use crate::domain::{ItemId, Network};
-use crate::store::{ActionRecord, ActionState, LinkCode, Store};
+use crate::domain::{ItemId, Network, Platform, RoomRef};
+use crate::store::{ActionRecord, ActionState, LinkCode, RoomRecord, Store};
 
 /// Every read of the trait, on whatever the store holds: none may move the write count.
 fn read_everything(store: &dyn Store) {
@@ -22,6 +22,8 @@ fn read_everything(store: &dyn Store) {
     store.action_state("push:console:team:2026-11-16").unwrap();
     store.skipped_actions(monday_plus(-24), monday_plus(48)).unwrap();
     store.schema_version().unwrap();
+    store.rooms().unwrap();
+    store.room(&RoomRef::new(Platform::Console, "team")).unwrap();
 }
 
 pub fn every_write_moves_the_write_count_and_no_read_does(store: &dyn Store) {
@@ -85,6 +87,19 @@ pub fn every_write_moves_the_write_count_and_no_read_does(store: &dyn Store) {
         (
             "prune actions",
             Box::new(|s| assert!(s.prune_actions(monday_plus(48)).unwrap() > 0)),
+        ),
+        (
+            "put a room",
+            Box::new(|s| {
+                let room = RoomRef::new(Platform::Console, "team");
+                let record = RoomRecord {
+                    room,
+                    from_chat: false,
+                    setup: None,
+                    told_unserved: true,
+                };
+                s.put_room(&record).unwrap()
+            }),
         ),
         (
             "merge ambassadors",

@@ -25,6 +25,8 @@ pub mod tree {
     pub const LINK_FAILURES: &str = "link_failures";
     pub const ACTIONS: &str = "actions";
     pub const ACTIONS_BY_DUE: &str = "actions_by_due";
+    /// `platform:id` → JSON room record (see `rooms`).
+    pub const ROOMS: &str = "rooms";
 }
 
 /// Keys of the `meta` tree.

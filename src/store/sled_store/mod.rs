@@ -8,6 +8,7 @@ pub mod codec;
 pub mod compact;
 mod lifecycle;
 pub mod lock;
+mod rooms;
 pub(crate) mod tx;
 mod writes;
 
@@ -15,9 +16,11 @@ use self::codec::{meta, tree};
 use self::tx::{io, Trees};
 use super::week_cache::WeekCache;
 use super::NewStats;
-use super::{ActionRecord, DiskOptions, Durability, LinkCode, RecordOutcome, Store, StoreError};
+use super::{
+    ActionRecord, DiskOptions, Durability, LinkCode, RecordOutcome, RoomRecord, Store, StoreError,
+};
 use crate::domain::reshare::{AmbassadorStats, WeekTotal};
-use crate::domain::{Ambassador, AmbassadorId, Identity, Item, ItemId, Network, Reshare, WeekKey};
+use crate::domain::{Ambassador, AmbassadorId, Identity, Item, ItemId, Network, Reshare, RoomRef, WeekKey};
 use chrono::{DateTime, Utc};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -394,6 +397,20 @@ impl Store for SledStore {
 
     fn backup(&self, dir: &Path) -> Result<(), StoreError> {
         self.backup_into(dir)
+    }
+
+    fn rooms(&self) -> Result<Vec<RoomRecord>, StoreError> {
+        let trees = self.trees()?;
+        rooms::all(&trees)
+    }
+
+    fn room(&self, room: &RoomRef) -> Result<Option<RoomRecord>, StoreError> {
+        let trees = self.trees()?;
+        rooms::get(&trees, room)
+    }
+
+    fn put_room(&self, record: &RoomRecord) -> Result<(), StoreError> {
+        self.write(|trees| rooms::put(trees, record))
     }
 
     fn write_count(&self) -> u64 {

@@ -41,6 +41,8 @@ pub struct Trees {
     /// Scheduled-action records (outside the multi-tree transaction; see `actions`).
     pub actions: Tree,
     pub actions_by_due: Tree,
+    /// Room records (outside the multi-tree transaction; see `rooms`).
+    pub rooms: Tree,
 }
 
 /// The transactional view of [`Trees`].
@@ -78,6 +80,7 @@ impl Trees {
             link_failures: open(tree::LINK_FAILURES)?,
             actions: open(tree::ACTIONS)?,
             actions_by_due: open(tree::ACTIONS_BY_DUE)?,
+            rooms: open(tree::ROOMS)?,
             db,
         })
     }

@@ -6,6 +6,7 @@
 //! is locked exclusively while open. Deleted records are overwritten (`secure_delete`), and
 //! forgetting an ambassador also empties the write-ahead log. Layout: see [`schema`].
 
+mod rooms;
 mod rows;
 pub mod schema;
 mod writes;
@@ -15,11 +16,12 @@ use self::schema::io;
 use super::week_cache::WeekCache;
 use super::NewStats;
 use super::{
-    recent_failures, ActionRecord, ActionState, DiskOptions, Durability, ImportReport, LinkCode, RecordOutcome, Store,
+    recent_failures, ActionRecord, ActionState, DiskOptions, Durability, ImportReport, LinkCode, RecordOutcome,
+    RoomRecord, Store,
     StoreError,
 };
 use crate::domain::reshare::{AmbassadorStats, WeekTotal};
-use crate::domain::{Ambassador, AmbassadorId, Identity, Item, ItemId, Network, Reshare, WeekKey};
+use crate::domain::{Ambassador, AmbassadorId, Identity, Item, ItemId, Network, Reshare, RoomRef, WeekKey};
 use crate::store::sled_store::codec::meta;
 use crate::store::watermark::Watermark;
 use chrono::{DateTime, Utc};
@@ -381,6 +383,18 @@ impl Store for SqliteStore {
 
     fn backup(&self, dir: &Path) -> Result<(), StoreError> {
         schema::backup(&self.connection(), dir)
+    }
+
+    fn rooms(&self) -> Result<Vec<RoomRecord>, StoreError> {
+        self.read(rooms::all)
+    }
+
+    fn room(&self, room: &RoomRef) -> Result<Option<RoomRecord>, StoreError> {
+        self.read(|conn| rooms::get(conn, room))
+    }
+
+    fn put_room(&self, record: &RoomRecord) -> Result<(), StoreError> {
+        self.write(|tx| rooms::put(tx, record))
     }
 
     fn write_count(&self) -> u64 {

@@ -46,9 +46,11 @@ CREATE INDEX actions_by_due ON actions (due_ms, key);
 
 /// Tables added since schema 2 without changing it (a Relais that does not know them leaves them
 /// alone): created when missing, on every open. `link_failures`: an ambassador's wrong `link`
-/// codes, a JSON list of times.
+/// codes, a JSON list of times. `rooms`: rooms set up from chat (and rooms told they are not
+/// served), the room as `platform:id` and its JSON record; missing means none yet.
 const ADDED_TABLES: &str = "
 CREATE TABLE IF NOT EXISTS link_failures (ambassador INTEGER PRIMARY KEY, record TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS rooms (room TEXT PRIMARY KEY, record TEXT NOT NULL) WITHOUT ROWID;
 ";
 
 /// The database file inside the store directory.

@@ -164,6 +164,23 @@ pub const SLASH: &[SlashSpec] = &[
     slash("ambassadors", &[]),
     slash("role grant", &[USER]),
     slash("role revoke", &[USER]),
+    slash("room show", &[]),
+    slash(
+        "room here",
+        &[
+            chosen(
+                "purpose",
+                true,
+                ChoiceSet::Prompted {
+                    set: "purpose",
+                    values: &["team", "coordinators"],
+                },
+            ),
+            chosen("language", false, ChoiceSet::Languages),
+            text("time", false),
+        ],
+    ),
+    slash("room off", &[]),
 ];
 
 /// The top-level command names, in table order (`post` once).

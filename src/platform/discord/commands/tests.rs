@@ -131,6 +131,9 @@ fn choice_values_are_what_the_text_grammar_takes() {
             ChoiceSet::Commands => top_level().iter().map(|c| format!("!help {c}")).collect(),
             ChoiceSet::Languages => Lang::ALL.iter().map(|l| format!("!lang {}", l.code())).collect(),
             ChoiceSet::Prompted { set: "filter", values } => values.iter().map(|v| format!("!post list {v}")).collect(),
+            ChoiceSet::Prompted { set: "purpose", values } => {
+                values.iter().map(|v| format!("!room here {v}")).collect()
+            }
             ChoiceSet::Prompted { set, values } => values
                 .iter()
                 .map(|v| format!("!post add\ntitle: T\nlink: https://example.org/a\ntext.en: x\n{set}: {v}"))
