@@ -9,6 +9,7 @@ pub mod command;
 pub mod config;
 pub mod demo;
 pub mod domain;
+pub mod nab;
 pub mod platform;
 pub mod prompts;
 pub mod store;

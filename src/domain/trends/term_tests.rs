@@ -10,7 +10,11 @@ fn buckets_close_in_order_and_gaps_are_bounded() {
     t.observe(3600 * 5 + 1, 5, &p);
     assert_eq!(t.history, 5, "the first bucket and four empty ones");
     t.observe(3600 * 10_000, 1, &p);
-    assert_eq!(i64::from(t.history), 5 + 1 + p.max_gap_buckets, "the fifth bucket, then a week of empty ones");
+    assert_eq!(
+        i64::from(t.history),
+        5 + 1 + p.max_gap_buckets,
+        "the fifth bucket, then a week of empty ones"
+    );
     assert_eq!(t.count, 1);
 }
 
