@@ -30,6 +30,8 @@ pub struct Baseline {
     hour: [f32; 24],
     day: [f32; 7],
     spread: f32,
+    /// Buckets learned (saturating): a new baseline learns as a running mean, then settles.
+    learned: u32,
 }
 
 impl Baseline {
@@ -40,6 +42,7 @@ impl Baseline {
             hour: [1.0; 24],
             day: [1.0; 7],
             spread: INITIAL_SPREAD,
+            learned: 1,
         }
     }
 
@@ -60,13 +63,23 @@ impl Baseline {
         let (h, d) = slots(secs);
         let mu = self.expected(secs);
         let clipped = count.min(mu + p.clip_z * (mu + self.spread * mu * mu).sqrt());
+        // Until a rate is reached, each part learns as the running mean of what it has seen: the
+        // level of every bucket, an hour of one bucket a day, a weekday of one in seven.
+        let n = self.learned as f32;
+        let per_day = (86_400 / p.bucket_secs.max(1)).max(1) as f32;
+        let (level_rate, hour_rate, day_rate) = (
+            p.level_rate.max(1.0 / (n + 1.0)),
+            p.hour_rate.max(1.0 / (n / per_day + 1.0)),
+            p.day_rate.max(1.0 / (n / 7.0 + 1.0)),
+        );
         self.spread = learn_spread(self.spread, clipped, mu, p.spread_rate);
-        self.level += p.level_rate * (clipped / (self.hour[h] * self.day[d]) - self.level);
+        self.level += level_rate * (clipped / (self.hour[h] * self.day[d]) - self.level);
         self.level = self.level.max(FLOOR / 10.0);
-        self.hour[h] += p.hour_rate * (clipped / (self.level * self.day[d]) - self.hour[h]);
-        self.day[d] += p.day_rate * (clipped / (self.level * self.hour[h]) - self.day[d]);
+        self.hour[h] += hour_rate * (clipped / (self.level * self.day[d]) - self.hour[h]);
+        self.day[d] += day_rate * (clipped / (self.level * self.hour[h]) - self.day[d]);
         self.hour[h] = self.hour[h].max(0.01);
         self.day[d] = self.day[d].max(0.01);
+        self.learned = self.learned.saturating_add(1);
     }
 }
 
@@ -100,8 +113,10 @@ mod tests {
             b.learn(hour * 3600, count, &p);
         }
         let (day, night) = (b.expected(28 * 86_400 + 14 * 3600), b.expected(28 * 86_400 + 3 * 3600));
-        assert!((35.0..45.0).contains(&day), "afternoon {day}");
-        assert!((8.0..12.0).contains(&night), "night {night}");
+        // Within a quarter of the true counts, and the afternoon about four times the night.
+        assert!((30.0..50.0).contains(&day), "afternoon {day}");
+        assert!((7.5..12.5).contains(&night), "night {night}");
+        assert!((3.0..5.0).contains(&(day / night)), "{day} / {night}");
     }
 
     #[test]

@@ -64,7 +64,7 @@ impl Detector {
         }?;
         let p = &self.params;
         let length = match burst.scale {
-            Scale::Bucket => p.bucket_secs,
+            Scale::Bucket | Scale::Sustained => p.bucket_secs,
             Scale::Spike => p.spike_secs(),
         };
         Some(Alert {

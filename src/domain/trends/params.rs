@@ -27,6 +27,10 @@ pub struct Params {
     /// Counts are clipped at this many standard deviations before the baseline learns from them,
     /// so that a burst does not teach the baseline that bursts are usual.
     pub clip_z: f32,
+    /// The z-score a bucket must exceed to add to the cumulative sum of a sustained rise (CUSUM).
+    pub cusum_slack: f32,
+    /// A sustained rise is a burst when its cumulative sum exceeds this.
+    pub cusum_limit: f32,
     /// No alert before the term has this many buckets of history.
     pub warmup_buckets: u16,
     /// At most one alert per term within this many seconds.
@@ -47,13 +51,15 @@ impl Default for Params {
             bucket_secs: 3600,
             spikes_per_bucket: 12,
             min_count: 10,
-            bucket_z: 5.0,
+            bucket_z: 8.0,
             spike_z: 20.0,
-            level_rate: 0.05,
+            level_rate: 0.01,
             hour_rate: 0.05,
             day_rate: 0.02,
             spread_rate: 0.01,
             clip_z: 3.0,
+            cusum_slack: 1.0,
+            cusum_limit: 8.0,
             warmup_buckets: 24,
             cooldown_secs: 3600,
             calm_buckets: 6,

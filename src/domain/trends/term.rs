@@ -11,6 +11,8 @@ pub enum Scale {
     Bucket,
     /// The count of the current spike bucket (a fraction of a bucket).
     Spike,
+    /// Several buckets in a row above their expected counts (a cumulative sum).
+    Sustained,
 }
 
 /// A burst found by [`TermState::observe`], before it is named.
@@ -30,6 +32,8 @@ pub struct TermState {
     /// None until the first bucket closes.
     baseline: Option<Baseline>,
     spike_spread: f32,
+    /// The cumulative sum of the closed buckets' excess z-scores (CUSUM), for sustained rises.
+    cusum: f32,
     /// Index of the current bucket and spike bucket (Unix seconds / their length).
     bucket: i64,
     spike: i64,
@@ -51,6 +55,7 @@ impl TermState {
         TermState {
             baseline: None,
             spike_spread: 0.1,
+            cusum: 0.0,
             bucket: secs.div_euclid(p.bucket_secs),
             spike: secs.div_euclid(p.spike_secs()),
             count: 0,
@@ -78,6 +83,7 @@ impl TermState {
         self.last_alert = Some(secs);
         self.armed = false;
         self.calm = 0;
+        self.cusum = 0.0;
         Some(burst)
     }
 
@@ -104,6 +110,7 @@ impl TermState {
                 Some(baseline) => {
                     let z = z_score(count as f32, baseline.expected(start), baseline.spread());
                     self.calm = if z < p.calm_z { self.calm.saturating_add(1) } else { 0 };
+                    self.cusum = (self.cusum + z.min(p.clip_z) - p.cusum_slack).max(0.0);
                     if !self.armed && self.calm >= p.calm_buckets {
                         self.armed = true;
                     }
@@ -144,6 +151,17 @@ impl TermState {
         let z = z_score(self.count as f32, expected, baseline.spread());
         if self.count >= p.min_count && z > p.bucket_z {
             let (scale, count) = (Scale::Bucket, self.count);
+            return Some(Burst {
+                scale,
+                bucket_start: start,
+                count,
+                expected,
+                z,
+            });
+        }
+        let sum = self.cusum + z.min(p.clip_z) - p.cusum_slack;
+        if self.count >= p.min_count && sum > p.cusum_limit {
+            let (scale, count) = (Scale::Sustained, self.count);
             return Some(Burst {
                 scale,
                 bucket_start: start,
