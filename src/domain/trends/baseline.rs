@@ -81,6 +81,17 @@ impl Baseline {
         self.day[d] = self.day[d].max(0.01);
         self.learned = self.learned.saturating_add(1);
     }
+
+    /// `buckets` empty buckets learned at once: only the level decays (in closed form), the hour
+    /// and weekday profiles keep what they knew.
+    pub fn decay(&mut self, buckets: i64, p: &Params) {
+        if buckets <= 0 {
+            return;
+        }
+        let kept = (1.0 - p.level_rate).powi(i32::try_from(buckets).unwrap_or(i32::MAX));
+        self.level = (self.level * kept).max(FLOOR / 10.0);
+        self.learned = self.learned.saturating_add(u32::try_from(buckets).unwrap_or(u32::MAX));
+    }
 }
 
 /// One step of the overdispersion estimate: the excess of the squared residual over the Poisson

@@ -110,6 +110,8 @@ impl Detector {
             }
             !forget
         });
+        // Forgetting leaves tombstones that would make the map double its slots on a later insertion.
+        self.terms.shrink_to(self.max_terms);
     }
 }
 

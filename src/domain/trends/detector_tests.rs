@@ -119,7 +119,11 @@ fn a_weekday_volume_is_a_burst_on_a_sunday() {
 #[test]
 fn memory_is_bounded_by_the_cap_and_recent_terms_stay() {
     let mut d = Detector::new(Params::default(), 100);
+    let mut full = 0;
     for i in 0..1000 {
+        if i == 99 {
+            full = d.state_bytes();
+        }
         d.observe(&format!("term{i}"), monday() + Duration::seconds(i), 1);
         d.observe("hot", monday() + Duration::seconds(i), 1);
         assert!(d.len() <= 100, "{} terms after {i}", d.len());
@@ -127,4 +131,9 @@ fn memory_is_bounded_by_the_cap_and_recent_terms_stay() {
     assert!(d.terms.contains_key("hot") && d.terms.contains_key("term999"));
     assert!(!d.terms.contains_key("term0"));
     assert!(d.state_bytes() > 100 * std::mem::size_of::<TermState>() / 2);
+    assert!(
+        d.state_bytes() <= full + full / 4,
+        "{} bytes, {full} when first full",
+        d.state_bytes()
+    );
 }

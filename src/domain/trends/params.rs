@@ -40,8 +40,9 @@ pub struct Params {
     pub calm_buckets: u8,
     /// A bucket below this many standard deviations above the expected count is calm.
     pub calm_z: f32,
-    /// A term silent for longer learns at most this many empty buckets (a week of hours), so that
-    /// waking an old term costs a bounded time.
+    /// A term silent for longer learns this many of its last empty buckets one by one (a day of
+    /// hours), and the older ones only as a decay of its level, so that waking an old term costs a
+    /// bounded time.
     pub max_gap_buckets: i64,
 }
 
@@ -64,7 +65,7 @@ impl Default for Params {
             cooldown_secs: 3600,
             calm_buckets: 6,
             calm_z: 1.0,
-            max_gap_buckets: 168,
+            max_gap_buckets: 24,
         }
     }
 }

@@ -98,37 +98,49 @@ impl TermState {
         }
     }
 
-    /// Learn the current bucket's count, then the empty buckets up to `bucket` (at most
-    /// `max_gap_buckets` of them).
+    /// Learn the current bucket's count, then the empty buckets up to `bucket`: the last
+    /// `max_gap_buckets` of them one by one, the older ones only as a decay of the level.
     fn close_buckets(&mut self, bucket: i64, p: &Params) {
         let first_empty = (bucket - p.max_gap_buckets).max(self.bucket + 1);
-        let closing = std::iter::once((self.bucket, self.count)).chain((first_empty..bucket).map(|b| (b, 0)));
-        for (b, count) in closing {
-            let start = b * p.bucket_secs;
-            match &mut self.baseline {
-                None => self.baseline = Some(Baseline::new(count as f32)),
-                Some(baseline) => {
-                    let z = z_score(count as f32, baseline.expected(start), baseline.spread());
-                    self.calm = if z < p.calm_z { self.calm.saturating_add(1) } else { 0 };
-                    self.cusum = (self.cusum + z.min(p.clip_z) - p.cusum_slack).max(0.0);
-                    if !self.armed && self.calm >= p.calm_buckets {
-                        self.armed = true;
-                    }
-                    baseline.learn(start, count as f32, p);
-                }
-            }
-            self.history = self.history.saturating_add(1);
+        self.close_bucket(self.bucket, self.count, p);
+        let skipped = first_empty - (self.bucket + 1);
+        if let Some(baseline) = &mut self.baseline {
+            baseline.decay(skipped, p);
+        }
+        self.history = self.history.saturating_add(u16::try_from(skipped).unwrap_or(u16::MAX));
+        self.calm = self.calm.saturating_add(u8::try_from(skipped).unwrap_or(u8::MAX));
+        for b in first_empty..bucket {
+            self.close_bucket(b, 0, p);
         }
         self.bucket = bucket;
         self.count = 0;
     }
 
-    /// Learn the spread of the current spike bucket's count, then of the empty ones up to `spike`.
+    /// Learn the final `count` of bucket `b`: calm or not, the cumulative sum, the baseline.
+    fn close_bucket(&mut self, b: i64, count: u32, p: &Params) {
+        let start = b * p.bucket_secs;
+        match &mut self.baseline {
+            None => self.baseline = Some(Baseline::new(count as f32)),
+            Some(baseline) => {
+                let z = z_score(count as f32, baseline.expected(start), baseline.spread());
+                self.calm = if z < p.calm_z { self.calm.saturating_add(1) } else { 0 };
+                self.cusum = (self.cusum + z.min(p.clip_z) - p.cusum_slack).max(0.0);
+                if !self.armed && self.calm >= p.calm_buckets {
+                    self.armed = true;
+                }
+                baseline.learn(start, count as f32, p);
+            }
+        }
+        self.history = self.history.saturating_add(1);
+    }
+
+    /// Learn the spread of the current spike bucket's count, then of the empty ones up to `spike`
+    /// (at most one bucket's worth: the spread is a short-term figure).
     fn close_spikes(&mut self, spike: i64, p: &Params) {
         let per = p.spikes_per_bucket.max(1);
         let rate = p.spread_rate / per as f32;
         if let Some(baseline) = &self.baseline {
-            let first_empty = (spike - p.max_gap_buckets * per).max(self.spike + 1);
+            let first_empty = (spike - per).max(self.spike + 1);
             let closing = std::iter::once((self.spike, self.spike_count)).chain((first_empty..spike).map(|s| (s, 0)));
             for (s, count) in closing {
                 let mu = baseline.expected(s * p.spike_secs()) / per as f32;
