@@ -86,65 +86,67 @@ fn a_series_alerts_at_most_once_an_hour() {
     );
 }
 
+const OK_CSV: &str = "timestamp,value\n2015-02-26 21:42:53,3\n2015-02-26 21:47:53,4\n";
+const LABELS: &str = r#"{"a.csv": [["2015-02-26 21:00:00.000000", "2015-02-26 22:00:00.000000"]]}"#;
+
+/// (CSV text of a.csv or None, labels.json or None, expected error text)
+const BAD_FOLDERS: &[(Option<&str>, Option<&str>, &str)] = &[
+    (Some(OK_CSV), None, "labels.json: "),
+    (
+        Some("time,value\n2015-02-26 21:42:53,3\n"),
+        Some(LABELS),
+        "a.csv:1: the first line must be the header",
+    ),
+    (
+        Some("timestamp,value\n2015-02-26 21:42:53,3\n2015-02-26 21:47:53\n"),
+        Some(LABELS),
+        "a.csv:3: expected `timestamp,value`",
+    ),
+    (
+        Some("timestamp,value\n26/02/2015,3\n"),
+        Some(LABELS),
+        "a.csv:2: `26/02/2015` is not a timestamp",
+    ),
+    (
+        Some("timestamp,value\n2015-02-26 21:42:53,-3\n"),
+        Some(LABELS),
+        "a.csv:2: `-3` is not a count",
+    ),
+    (
+        Some("timestamp,value\n2015-02-26 21:42:53,2.5\n"),
+        Some(LABELS),
+        "a.csv:2: `2.5` is not a count",
+    ),
+    (
+        Some("timestamp,value\n2015-02-26 21:42:53,1\n2015-02-26 21:42:53,1\n"),
+        Some(LABELS),
+        "a.csv:3: `2015-02-26 21:42:53` is not after",
+    ),
+    (
+        Some("timestamp,value\n"),
+        Some(LABELS),
+        "a.csv:1: no data after the header",
+    ),
+    (
+        Some(OK_CSV),
+        Some(r#"{"a.csv": [["2015-02-26 21:00:00"]]}"#),
+        "labels.json: line 1 column",
+    ),
+    (
+        Some(OK_CSV),
+        Some(r#"{"a.csv": [["2015-02-27 21:00:00", "2015-02-26 21:00:00"]]}"#),
+        "a.csv: the window 2015-02-27 21:00:00 – 2015-02-26 21:00:00 ends before it starts",
+    ),
+    (
+        Some(OK_CSV),
+        Some(r#"{"a.csv": [], "b.csv": []}"#),
+        "labels.json: has labels for b.csv, which is not in the folder",
+    ),
+];
+
 #[test]
 fn bad_folders_get_an_error_naming_the_file_and_line() {
-    let ok = "timestamp,value\n2015-02-26 21:42:53,3\n2015-02-26 21:47:53,4\n";
-    let labels = r#"{"a.csv": [["2015-02-26 21:00:00.000000", "2015-02-26 22:00:00.000000"]]}"#;
-    // (CSV text of a.csv or None, labels.json or None, expected error text)
-    let rows: [(Option<&str>, Option<&str>, &str); 11] = [
-        (Some(ok), None, "labels.json: "),
-        (
-            Some("time,value\n2015-02-26 21:42:53,3\n"),
-            Some(labels),
-            "a.csv:1: the first line must be the header",
-        ),
-        (
-            Some("timestamp,value\n2015-02-26 21:42:53,3\n2015-02-26 21:47:53\n"),
-            Some(labels),
-            "a.csv:3: expected `timestamp,value`",
-        ),
-        (
-            Some("timestamp,value\n26/02/2015,3\n"),
-            Some(labels),
-            "a.csv:2: `26/02/2015` is not a timestamp",
-        ),
-        (
-            Some("timestamp,value\n2015-02-26 21:42:53,-3\n"),
-            Some(labels),
-            "a.csv:2: `-3` is not a count",
-        ),
-        (
-            Some("timestamp,value\n2015-02-26 21:42:53,2.5\n"),
-            Some(labels),
-            "a.csv:2: `2.5` is not a count",
-        ),
-        (
-            Some("timestamp,value\n2015-02-26 21:42:53,1\n2015-02-26 21:42:53,1\n"),
-            Some(labels),
-            "a.csv:3: `2015-02-26 21:42:53` is not after",
-        ),
-        (
-            Some("timestamp,value\n"),
-            Some(labels),
-            "a.csv:1: no data after the header",
-        ),
-        (
-            Some(ok),
-            Some(r#"{"a.csv": [["2015-02-26 21:00:00"]]}"#),
-            "labels.json: line 1 column",
-        ),
-        (
-            Some(ok),
-            Some(r#"{"a.csv": [["2015-02-27 21:00:00", "2015-02-26 21:00:00"]]}"#),
-            "a.csv: the window 2015-02-27 21:00:00 – 2015-02-26 21:00:00 ends before it starts",
-        ),
-        (
-            Some(ok),
-            Some(r#"{"a.csv": [], "b.csv": []}"#),
-            "labels.json: has labels for b.csv, which is not in the folder",
-        ),
-    ];
-    for (csv, labels, expected) in rows {
+    for &(csv, labels, expected) in BAD_FOLDERS {
         let dir = tempfile::tempdir().expect("a temp dir");
         if let Some(csv) = csv {
             fs::write(dir.path().join("a.csv"), csv).expect("writable");

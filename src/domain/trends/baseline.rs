@@ -48,7 +48,11 @@ impl Baseline {
 
     /// The expected count of the bucket starting at `secs`.
     pub fn expected(&self, secs: i64) -> f32 {
-        let (h, d) = slots(secs);
+        self.expected_in(slots(secs))
+    }
+
+    /// The expected count of a bucket in this hour of the day and day of the week ([`slots`]).
+    pub fn expected_in(&self, (h, d): (usize, usize)) -> f32 {
         (self.level * self.hour[h] * self.day[d]).max(FLOOR)
     }
 
@@ -60,13 +64,17 @@ impl Baseline {
     /// Learn from the final count of the bucket starting at `secs`. The count is first clipped at
     /// `clip_z` standard deviations, so that a burst moves the baseline only a little.
     pub fn learn(&mut self, secs: i64, count: f32, p: &Params) {
-        let (h, d) = slots(secs);
-        let mu = self.expected(secs);
+        self.learn_in(slots(secs), count, p);
+    }
+
+    /// [`Baseline::learn`] for a bucket whose [`slots`] are known.
+    pub fn learn_in(&mut self, (h, d): (usize, usize), count: f32, p: &Params) {
+        let mu = self.expected_in((h, d));
         let clipped = count.min(mu + p.clip_z * (mu + self.spread * mu * mu).sqrt());
         // Until a rate is reached, each part learns as the running mean of what it has seen: the
         // level of every bucket, an hour of one bucket a day, a weekday of one in seven.
         let n = self.learned as f32;
-        let per_day = (86_400 / p.bucket_secs.max(1)).max(1) as f32;
+        let per_day = (86_400.0 / p.bucket_secs.max(1) as f32).max(1.0);
         let (level_rate, hour_rate, day_rate) = (
             p.level_rate.max(1.0 / (n + 1.0)),
             p.hour_rate.max(1.0 / (n / per_day + 1.0)),

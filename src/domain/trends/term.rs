@@ -1,7 +1,7 @@
 //! One term's detector state: its baseline, the counts of the current bucket and spike bucket,
 //! and whether it may alert (cooldown, one alert per burst). Fixed size, whatever the history.
 
-use super::baseline::{learn_spread, z_score, Baseline};
+use super::baseline::{learn_spread, slots, z_score, Baseline};
 use super::params::Params;
 
 /// Which count raised an alert.
@@ -122,13 +122,14 @@ impl TermState {
         match &mut self.baseline {
             None => self.baseline = Some(Baseline::new(count as f32)),
             Some(baseline) => {
-                let z = z_score(count as f32, baseline.expected(start), baseline.spread());
+                let slot = slots(start);
+                let z = z_score(count as f32, baseline.expected_in(slot), baseline.spread());
                 self.calm = if z < p.calm_z { self.calm.saturating_add(1) } else { 0 };
                 self.cusum = (self.cusum + z.min(p.clip_z) - p.cusum_slack).max(0.0);
                 if !self.armed && self.calm >= p.calm_buckets {
                     self.armed = true;
                 }
-                baseline.learn(start, count as f32, p);
+                baseline.learn_in(slot, count as f32, p);
             }
         }
         self.history = self.history.saturating_add(1);
@@ -142,8 +143,18 @@ impl TermState {
         if let Some(baseline) = &self.baseline {
             let first_empty = (spike - per).max(self.spike + 1);
             let closing = std::iter::once((self.spike, self.spike_count)).chain((first_empty..spike).map(|s| (s, 0)));
+            // The expected count changes with the bucket only: look it up once per bucket.
+            let mut cached: Option<(i64, f32)> = None;
             for (s, count) in closing {
-                let mu = baseline.expected(s * p.spike_secs()) / per as f32;
+                let bucket = (s * p.spike_secs()).div_euclid(p.bucket_secs);
+                let mu = match cached {
+                    Some((b, mu)) if b == bucket => mu,
+                    _ => {
+                        let mu = baseline.expected(bucket * p.bucket_secs) / per as f32;
+                        cached = Some((bucket, mu));
+                        mu
+                    }
+                };
                 let clipped = (count as f32).min(mu + p.clip_z * (mu + self.spike_spread * mu * mu).sqrt());
                 self.spike_spread = learn_spread(self.spike_spread, clipped, mu, rate);
             }
