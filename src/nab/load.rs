@@ -26,6 +26,7 @@ pub enum EvalError {
 /// A labelled anomaly window (both ends included).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Window {
+    /// First and last instant of the window.
     pub start: DateTime<Utc>,
     pub end: DateTime<Utc>,
 }
@@ -47,7 +48,9 @@ impl Window {
 pub struct Series {
     /// The file name, e.g. `Twitter_volume_AAPL.csv`.
     pub name: String,
+    /// (timestamp, count), timestamps strictly increasing.
     pub points: Vec<(DateTime<Utc>, u32)>,
+    /// The labelled windows.
     pub windows: Vec<Window>,
 }
 

@@ -14,14 +14,18 @@ use std::path::Path;
 /// One series' alerts and score.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SeriesRun {
+    /// The series' file name.
     pub name: String,
+    /// When the detector alerted, in time order.
     pub alerts: Vec<DateTime<Utc>>,
+    /// How those alerts scored against the windows.
     pub score: Score,
 }
 
 /// The runs of every series.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Evaluation {
+    /// One run per series, in file-name order.
     pub series: Vec<SeriesRun>,
 }
 

@@ -12,9 +12,12 @@ const WEEK_HOURS: f64 = 7.0 * 24.0;
 /// How one series (or all of them) scored.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Score {
+    /// Labelled windows, and how many had an alert inside.
     pub windows: usize,
     pub detected: usize,
+    /// Alerts outside every window.
     pub false_alarms: usize,
+    /// All alerts.
     pub alerts: usize,
     /// The length of the data, in weeks.
     pub weeks: f64,

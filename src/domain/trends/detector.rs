@@ -9,6 +9,7 @@ use std::collections::HashMap;
 /// A term whose volume took off: its count in a bucket against the count its baseline expected.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Alert {
+    /// The term, as the detector was given it.
     pub term: String,
     /// The observation that made the count a burst.
     pub at: DateTime<Utc>,

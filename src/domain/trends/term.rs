@@ -18,11 +18,14 @@ pub enum Scale {
 /// A burst found by [`TermState::observe`], before it is named.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Burst {
+    /// Which count is a burst.
     pub scale: Scale,
     /// Start of the (spike) bucket whose count is a burst, Unix seconds.
     pub bucket_start: i64,
+    /// The count so far and the count expected for the whole (spike) bucket.
     pub count: u32,
     pub expected: f32,
+    /// Standard deviations above the expected count (of the bucket, for a sustained rise).
     pub z: f32,
 }
 
