@@ -18,7 +18,10 @@ fn write_series(dir: &Path, name: &str, points: &[(DateTime<Utc>, u32)]) {
     fs::write(dir.join(name), text).expect("writable temp dir");
 }
 
-fn write_labels(dir: &Path, labels: &[(&str, &[(DateTime<Utc>, DateTime<Utc>)])]) {
+/// A labelled window as (start, end).
+type Span = (DateTime<Utc>, DateTime<Utc>);
+
+fn write_labels(dir: &Path, labels: &[(&str, &[Span])]) {
     let map: serde_json::Map<String, serde_json::Value> = labels
         .iter()
         .map(|(name, windows)| {
