@@ -11,6 +11,7 @@ pub mod demo;
 pub mod domain;
 #[cfg(feature = "feeds")]
 pub mod feeds;
+pub mod nab;
 pub mod platform;
 pub mod prompts;
 pub mod store;

@@ -94,6 +94,25 @@ enum Cmd {
         #[arg(long, value_parser = parse_now)]
         now: Option<DateTime<Utc>>,
     },
+    /// Trend alerts: measure the burst detector.
+    Trends {
+        #[command(subcommand)]
+        command: TrendsCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum TrendsCmd {
+    /// Run the production detector over labelled count series in the Numenta Anomaly Benchmark
+    /// layout (`timestamp,value` CSV files and a `labels.json`); print each series' score, then the
+    /// overall one.
+    Eval {
+        /// The folder of CSV files and `labels.json`.
+        dir: PathBuf,
+        /// Write every alert to this CSV file (`series,timestamp`).
+        #[arg(long)]
+        alerts: Option<PathBuf>,
+    },
 }
 
 fn parse_week(text: &str) -> Result<WeekKey, String> {
@@ -148,6 +167,9 @@ fn main() -> ExitCode {
             &ReportFiles { csv, png },
             now.unwrap_or_else(Utc::now),
         ),
+        Cmd::Trends {
+            command: TrendsCmd::Eval { dir, alerts },
+        } => trends_eval(&dir, alerts.as_deref()),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -158,6 +180,16 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// `relais trends eval`: the report on standard output, the alerts to a CSV file if asked.
+fn trends_eval(dir: &Path, alerts: Option<&Path>) -> Result<()> {
+    let evaluation = relais::nab::evaluate_dir(dir)?;
+    print!("{}", evaluation.report());
+    if let Some(path) = alerts {
+        std::fs::write(path, evaluation.alerts_csv()).with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(())
 }
 
 fn check_config(file: &Path) -> ExitCode {

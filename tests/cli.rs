@@ -407,3 +407,62 @@ fn r17_a_room_not_served_says_so_once_and_a_coordinator_sets_it_up_from_chat() {
         assert!(out.contains(expected), "missing {expected:?} in:\n{out}");
     }
 }
+
+/// A folder in the NAB layout: `flat.csv` (20 per five minutes for four days, 400 at noon on the
+/// third) labelled around that noon.
+fn nab_folder() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let mut csv = String::from("timestamp,value\n");
+    for i in 0..4 * 288 {
+        let (day, minute) = (1 + i / 288, (i % 288) * 5);
+        let value = if day == 3 && minute == 12 * 60 { 400 } else { 20 };
+        csv.push_str(&format!(
+            "2015-03-0{day} {:02}:{:02}:00,{value}\n",
+            minute / 60,
+            minute % 60
+        ));
+    }
+    std::fs::write(dir.path().join("flat.csv"), csv).unwrap();
+    let labels = r#"{"flat.csv": [["2015-03-03 06:00:00.000000", "2015-03-03 18:00:00.000000"]]}"#;
+    std::fs::write(dir.path().join("labels.json"), labels).unwrap();
+    dir
+}
+
+#[test]
+fn trends_eval_prints_each_series_and_the_overall_line_and_writes_the_alerts() {
+    let dir = nab_folder();
+    let alerts = dir.path().join("alerts.csv");
+    let folder = dir.path().to_string_lossy();
+    let out = relais(&["trends", "eval", &folder, "--alerts", &alerts.to_string_lossy()], "");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{stdout}");
+    assert!(
+        lines[0].starts_with("flat.csv: windows 1/1, false alarms 0 (0.00/week), alerts 1"),
+        "{stdout}"
+    );
+    assert_eq!(
+        lines[1],
+        "overall: windows 1/1, false alarms/week 0.00, median delay 0.0 h"
+    );
+    assert_eq!(
+        std::fs::read_to_string(alerts).unwrap(),
+        "series,timestamp\nflat.csv,2015-03-03 12:00:00\n"
+    );
+}
+
+#[test]
+fn trends_eval_names_the_file_and_line_of_bad_input() {
+    let dir = nab_folder();
+    std::fs::write(
+        dir.path().join("flat.csv"),
+        "timestamp,value\n2015-03-01 00:00:00,1\n2015-03-01 00:05:00,x\n",
+    )
+    .unwrap();
+    let out = relais(&["trends", "eval", &dir.path().to_string_lossy()], "");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("flat.csv:3: `x` is not a count"), "{stderr}");
+    assert!(out.stdout.is_empty());
+}

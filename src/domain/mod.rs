@@ -17,6 +17,7 @@ pub mod schedule;
 pub mod scoring;
 pub mod selection;
 pub mod share_kit;
+pub mod trends;
 pub mod week;
 
 pub use ambassador::{Ambassador, NudgePref, Prefs, Role};

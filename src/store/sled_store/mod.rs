@@ -16,9 +16,7 @@ use self::codec::{meta, tree};
 use self::tx::{io, Trees};
 use super::week_cache::WeekCache;
 use super::NewStats;
-use super::{
-    ActionRecord, DiskOptions, Durability, LinkCode, RecordOutcome, RoomRecord, Store, StoreError,
-};
+use super::{ActionRecord, DiskOptions, Durability, LinkCode, RecordOutcome, RoomRecord, Store, StoreError};
 use crate::domain::reshare::{AmbassadorStats, WeekTotal};
 use crate::domain::{Ambassador, AmbassadorId, Identity, Item, ItemId, Network, Reshare, RoomRef, WeekKey};
 use chrono::{DateTime, Utc};

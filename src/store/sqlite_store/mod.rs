@@ -17,8 +17,7 @@ use super::week_cache::WeekCache;
 use super::NewStats;
 use super::{
     recent_failures, ActionRecord, ActionState, DiskOptions, Durability, ImportReport, LinkCode, RecordOutcome,
-    RoomRecord, Store,
-    StoreError,
+    RoomRecord, Store, StoreError,
 };
 use crate::domain::reshare::{AmbassadorStats, WeekTotal};
 use crate::domain::{Ambassador, AmbassadorId, Identity, Item, ItemId, Network, Reshare, RoomRef, WeekKey};
