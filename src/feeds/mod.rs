@@ -6,8 +6,10 @@
 pub mod address;
 pub mod entries;
 pub mod fetch;
+pub mod round;
 pub mod watch;
 
 pub use entries::{read_entries, Entry, NotAFeed};
 pub use fetch::{FetchError, FetchLimits, Fetched, Fetcher};
+pub use round::{poll_round, WatchedFeed};
 pub use watch::{FeedReport, FeedState, PollOutcome, WatchPolicy};
