@@ -273,10 +273,15 @@ fn r17_check_config_from_another_folder_explains_the_relative_prompts_dir() {
     assert!(at_root.status.success() && !text(&at_root.stderr).contains("hint:"));
 }
 
-/// One `cargo run --release -- …` line of the README: its arguments and its standard input (the
-/// `printf '…' |` before it, if any).
+/// One `cargo run --release [--no-default-features] -- …` line of the README: its arguments and
+/// its standard input (the `printf '…' |` before it, if any).
 fn readme_command(line: &str) -> Option<(Vec<String>, String)> {
-    let (before, args) = line.split_once("cargo run --release -- ")?;
+    let (before, args) = [
+        "cargo run --release --no-default-features -- ",
+        "cargo run --release -- ",
+    ]
+    .into_iter()
+    .find_map(|command| line.split_once(command))?;
     let stdin = before
         .trim()
         .strip_prefix("printf '")
