@@ -259,9 +259,10 @@ Accounts (passwords are also in $data/passwords.env):
 2. As carla, create a room and invite @relais:$SERVER_NAME (Element: room info, "Invite", or type
    /invite @relais:$SERVER_NAME in the room). Relais accepts invitations from anyone on $SERVER_NAME
    (it joins once it runs, step 3).
-3. Start the bot from the repository ($repo_root):
-     RELAIS_MATRIX_PASSWORD='$RELAIS_PASSWORD' cargo run --release -- run --config $data/relais.toml
-   or: set -a; . $data/relais.env; set +a; cargo run --release -- run --config $data/relais.toml
+3. Start the bot from the repository ($repo_root), built with Matrix only and without optimisation, the
+   quickest first build (for production: cargo build --release, see deploy/README.md):
+     RELAIS_MATRIX_PASSWORD='$RELAIS_PASSWORD' cargo run --no-default-features --features matrix -- run --config $data/relais.toml
+   or: set -a; . $data/relais.env; set +a; cargo run --no-default-features --features matrix -- run --config $data/relais.toml
 4. As carla, make it a team room: type in the room
      !room here team en 09:00
    (the daily push in English at 09:00 UTC, and the weekly leaderboard). Relais answers, and from then on
