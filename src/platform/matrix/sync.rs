@@ -27,6 +27,14 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::time::Duration;
 
+/// What a long poll brought (see [`Adapter::poll`]).
+enum Polled {
+    /// A batch the adapter handles itself.
+    Ready(Batch),
+    /// A batch matrix-sdk must process, from this position.
+    ThroughSdk(Option<String>),
+}
+
 /// How long a request may take beyond a sync's long-poll timeout.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -126,10 +134,21 @@ impl<'a> Adapter<'a> {
             let kept = unanswered_first.is_some();
             let response = match unanswered_first.take() {
                 Some(batch) => Ok(batch),
-                None => tokio::select! {
-                    _ = &mut shutdown => break,
-                    r = self.next_batch() => r,
-                },
+                None => {
+                    let polled = tokio::select! {
+                        _ = &mut shutdown => break,
+                        r = self.poll() => r,
+                    };
+                    match polled {
+                        Ok(Polled::Ready(batch)) => Ok(batch),
+                        // Never cut short by the shutdown: matrix-sdk stopped half-way through the
+                        // to-device messages it decrypts can keep an Olm session without the room
+                        // key it brought, and an Olm message cannot be decrypted twice (the key,
+                        // and the commands it opens, would be lost). It is short (no long poll).
+                        Ok(Polled::ThroughSdk(since)) => self.sdk_batch(since).await,
+                        Err(error) => Err(error),
+                    }
+                }
             };
             match response {
                 Ok(response) => {
@@ -196,25 +215,15 @@ impl<'a> Adapter<'a> {
         Filter::FilterDefinition(filter)
     }
 
-    /// The next sync's updates. The first sync (no saved position) goes through matrix-sdk and is
-    /// not long-polled; on a fresh start it only learns the rooms (see `first_sync`). Later ones
-    /// long-poll (no longer than until the next scheduled action is due) and are read directly
-    /// when they only hold messages in unencrypted rooms; otherwise matrix-sdk syncs again from
-    /// the same position and processes them (see [`Batch::plain`]).
-    async fn next_batch(&mut self) -> Result<Batch, String> {
+    /// The next sync: a long poll (cancellable: nothing is processed yet) whose batch the adapter
+    /// handles itself, or that matrix-sdk must process (then fetched again through it, see
+    /// [`sdk_batch`](Self::sdk_batch)). The very first has no long poll (scheduled messages wait
+    /// for it) and always goes through matrix-sdk.
+    async fn poll(&mut self) -> Result<Polled, String> {
         let Some(token) = self.state.next_batch.clone() else {
-            // No long poll: scheduled messages wait for it. It starts from matrix-sdk's own
-            // position: a resumed one explicitly, a fresh one from whatever matrix-sdk has.
-            let since = self.resume_first.clone();
-            let mut settings = SyncSettings::default()
-                .filter(self.sync_filter())
-                .timeout(Duration::ZERO);
-            if let Some(token) = &since {
-                settings = settings.token(token.clone());
-            }
-            let response = self.client.sync_once(settings).await.map_err(|e| e.to_string())?;
-            self.known.forget();
-            return Ok(Batch::from_sdk(since, response));
+            // A resumed first sync starts from its saved position, a fresh one from whatever
+            // matrix-sdk has.
+            return Ok(Polled::ThroughSdk(self.resume_first.clone()));
         };
         let timeout = self.options.sync_timeout.min(self.schedule.until_next_due());
         let mut request = sync_events::v3::Request::new();
@@ -232,16 +241,24 @@ impl<'a> Adapter<'a> {
             .map_err(|e| e.to_string())?;
         let known_keys = self.key_counts.replace(KeyCounts::of(&raw));
         if let Some(batch) = Batch::plain(&token, &raw, &self.client, known_keys.as_ref()) {
-            return Ok(batch);
+            return Ok(Polled::Ready(batch));
         }
         tracing::debug!("this sync goes through matrix-sdk");
-        self.known.forget();
-        let settings = SyncSettings::default()
+        Ok(Polled::ThroughSdk(Some(token)))
+    }
+
+    /// The sync from `since` (matrix-sdk's own position when `None`) through matrix-sdk, which
+    /// decrypts and stores what it brings; without a long poll.
+    async fn sdk_batch(&mut self, since: Option<String>) -> Result<Batch, String> {
+        let mut settings = SyncSettings::default()
             .filter(self.sync_filter())
-            .token(token.clone())
             .timeout(Duration::ZERO);
+        if let Some(token) = &since {
+            settings = settings.token(token.clone());
+        }
         let response = self.client.sync_once(settings).await.map_err(|e| e.to_string())?;
-        Ok(Batch::from_sdk(Some(token), response))
+        self.known.forget();
+        Ok(Batch::from_sdk(since, response))
     }
 
     /// Saves the events waiting for their keys, then the adapter state (the sync position last:
