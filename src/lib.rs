@@ -11,6 +11,7 @@ pub mod demo;
 pub mod domain;
 #[cfg(feature = "feeds")]
 pub mod feeds;
+pub mod html_text;
 pub mod nab;
 pub mod platform;
 pub mod prompts;

@@ -1,6 +1,7 @@
 //! A feed's body read as entries (RSS 2.0 and 1.0, Atom, JSON Feed), in plain text, or the reason
 //! it is not a feed. Pure: bytes in, entries out.
 
+use crate::html_text::{decode_entities, strip_tags};
 use chrono::{DateTime, Utc};
 
 /// One entry of a feed, as the watchlist and the alerts see it.
@@ -81,64 +82,8 @@ fn entry(raw: feed_rs::model::Entry) -> Option<Entry> {
 
 /// `text` without HTML tags, with the common entities decoded and white space collapsed.
 pub fn plain_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut in_tag = false;
-    for c in text.chars() {
-        match c {
-            '<' => {
-                in_tag = true;
-                out.push(' ');
-            }
-            '>' if in_tag => in_tag = false,
-            _ if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    let decoded = decode_entities(&out);
+    let decoded = decode_entities(&strip_tags(text, Some(' ')));
     decoded.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-fn decode_entities(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find('&') {
-        out.push_str(&rest[..at]);
-        rest = &rest[at..];
-        let entity = rest[1..]
-            .find(';')
-            .filter(|end| *end <= 10)
-            .map(|end| &rest[1..end + 1]);
-        match entity.and_then(entity_char) {
-            Some(c) => {
-                out.push(c);
-                rest = &rest[entity.map_or(0, str::len) + 2..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-fn entity_char(name: &str) -> Option<char> {
-    match name {
-        "amp" => Some('&'),
-        "lt" => Some('<'),
-        "gt" => Some('>'),
-        "quot" => Some('"'),
-        "apos" => Some('\''),
-        "nbsp" => Some(' '),
-        _ => {
-            let code = match name.strip_prefix("#x").or_else(|| name.strip_prefix("#X")) {
-                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-                None => name.strip_prefix('#')?.parse().ok()?,
-            };
-            char::from_u32(code)
-        }
-    }
 }
 
 fn shortened(text: &str, max: usize) -> String {

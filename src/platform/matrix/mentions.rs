@@ -5,6 +5,7 @@
 //! that a command naming a person (`role grant`) never goes by a display name anyone can choose.
 
 use crate::domain::{Identity, Platform};
+use crate::html_text::{decode_entities, strip_tags};
 use percent_encoding::percent_decode_str;
 
 /// `body` with the shown text of each user pill of `html` replaced by the account id, in order.
@@ -37,7 +38,7 @@ pub fn pills(html: &str) -> Vec<(String, String)> {
         let Some(close) = find_ascii_case(after, "</a>") else {
             break;
         };
-        let shown = decode_entities(&strip_tags(&after[..close]));
+        let shown = decode_entities(&strip_tags(&after[..close], None));
         rest = &after[close + 4..];
         if let Some(account) = href(attributes).and_then(|h| user_of_link(&h)) {
             if !shown.trim().is_empty() {
@@ -82,61 +83,6 @@ fn without_reply_quote(html: &str) -> String {
         (Some(start), Some(end)) if start < end => format!("{}{}", &html[..start], &html[end + 11..]),
         _ => html.to_string(),
     }
-}
-
-/// The text of an HTML fragment without its tags.
-fn strip_tags(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            _ if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out
-}
-
-/// Decodes the entities HTML bodies use (`&amp;`, `&lt;`, `&#39;`, `&#x27;`…).
-fn decode_entities(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find('&') {
-        out.push_str(&rest[..at]);
-        rest = &rest[at..];
-        let decoded = rest.find(';').filter(|end| *end <= 10).and_then(|end| {
-            let entity = &rest[1..end];
-            let c = match entity {
-                "amp" => Some('&'),
-                "lt" => Some('<'),
-                "gt" => Some('>'),
-                "quot" => Some('"'),
-                "apos" => Some('\''),
-                "nbsp" => Some(' '),
-                _ => entity
-                    .strip_prefix("#x")
-                    .or_else(|| entity.strip_prefix("#X"))
-                    .and_then(|hex| u32::from_str_radix(hex, 16).ok())
-                    .or_else(|| entity.strip_prefix('#').and_then(|dec| dec.parse().ok()))
-                    .and_then(char::from_u32),
-            }?;
-            Some((c, end))
-        });
-        match decoded {
-            Some((c, end)) => {
-                out.push(c);
-                rest = &rest[end + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 /// Where `word` first stands as a word in `text` (an `@` just before it included).
