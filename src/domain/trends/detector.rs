@@ -104,15 +104,20 @@ impl Detector {
         // Forget exactly `middle + 1` terms: all seen before the cutoff, then ties at it.
         let before = seen.iter().filter(|&&s| s < cutoff).count();
         let mut ties = (middle + 1).saturating_sub(before);
-        self.terms.retain(|_, t| {
+        // The terms kept go into a fresh map sized for `max_terms`: removing them from the old one
+        // would leave tombstones that, depending on where the hashes fall, make the map double its
+        // slots on a later insertion (a shrink to the same size keeps them).
+        let mut kept = HashMap::with_capacity(self.max_terms);
+        for (name, t) in std::mem::take(&mut self.terms) {
             let forget = t.last_seen < cutoff || (t.last_seen == cutoff && ties > 0);
             if t.last_seen == cutoff && forget {
                 ties -= 1;
             }
-            !forget
-        });
-        // Forgetting leaves tombstones that would make the map double its slots on a later insertion.
-        self.terms.shrink_to(self.max_terms);
+            if !forget {
+                kept.insert(name, t);
+            }
+        }
+        self.terms = kept;
     }
 }
 
