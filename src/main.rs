@@ -8,8 +8,6 @@ use relais::app::App;
 use relais::config::{self, Config, LogFormat, StoreBackend};
 use relais::domain::WeekKey;
 use relais::platform::console::{print_effects, Clock, Console};
-#[cfg(feature = "matrix")]
-use relais::platform::matrix::{Credentials, MatrixOptions, StorePassphrase};
 use relais::platform::ticker::Ticker;
 use relais::prompts::Prompts;
 use relais::store::{DiskOptions, SledStore, SqliteStore, Store, StoreError};
@@ -18,6 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 mod cli_output;
+mod matrix_bot;
 
 use cli_output::{init_logging, is_broken_pipe, print_line, BOT_LOGS, DEMO_LOGS, QUIET_LOGS};
 
@@ -296,7 +295,7 @@ fn run_on(config: &Config, prompts: &Prompts, store: &dyn Store) -> Result<()> {
     let settings = config.settings();
     let app = App::new(&settings, prompts, store);
     if let Some(matrix) = &config.matrix {
-        return run_matrix(&app, matrix);
+        return matrix_bot::run_matrix(&app, matrix);
     }
     let room = settings
         .rooms
@@ -315,65 +314,6 @@ fn run_on(config: &Config, prompts: &Prompts, store: &dyn Store) -> Result<()> {
         ticker.stop();
         outcome
     })
-}
-
-/// Without the `matrix` feature, a `[matrix]` section cannot be served: says how to build it.
-#[cfg(not(feature = "matrix"))]
-fn run_matrix(_app: &App, _matrix: &config::Matrix) -> Result<()> {
-    bail!(
-        "this build of Relais has no Matrix adapter (built without the `matrix` feature): build it with \
-         `cargo build --release` (every platform is on by default), or remove the [matrix] section"
-    )
-}
-
-/// Runs the Matrix bot until Ctrl-C or SIGTERM.
-#[cfg(feature = "matrix")]
-fn run_matrix(app: &App, matrix: &config::Matrix) -> Result<()> {
-    let credentials = Credentials::from_env(matrix, |name| std::env::var(name).ok());
-    let store_passphrase = StorePassphrase::from_env(matrix, |name| std::env::var(name).ok())?;
-    // One thread: the adapter handles events in order and its sends are I/O; matrix-sdk's
-    // SQLite work goes to the blocking pool. Threads handing work to each other cost more.
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("starting the async runtime")?;
-    let options = MatrixOptions {
-        claim_reactions: matrix.claim_reactions.clone(),
-        ignored_users: matrix.ignored_users.clone(),
-        store_passphrase,
-        ..MatrixOptions::default()
-    };
-    runtime.block_on(relais::platform::matrix::run(
-        app,
-        matrix,
-        &options,
-        credentials,
-        shutdown_requested(),
-    ))?;
-    Ok(())
-}
-
-/// Completes on Ctrl-C or (on Unix) SIGTERM.
-#[cfg(feature = "matrix")]
-async fn shutdown_requested() {
-    #[cfg(unix)]
-    {
-        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(term) => term,
-            Err(e) => {
-                tracing::warn!(error = %e, "cannot listen for SIGTERM; stop with Ctrl-C");
-                let _ = tokio::signal::ctrl_c().await;
-                return;
-            }
-        };
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
-            _ = term.recv() => {}
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = tokio::signal::ctrl_c().await;
-    tracing::info!("stopping");
 }
 
 fn demo(
